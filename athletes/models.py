@@ -1,0 +1,446 @@
+"""Users and roles, coach–athlete relationships, groups, invitations, thresholds, zones, goals.
+
+The one door to athlete data is `Athlete.objects.visible_to(user)` / `.editable_by(user)` and the
+`for_viewer`/`for_editor` methods of every athlete-owned model (DESIGN §5).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from athletes.sports import THRESHOLD_SPORTS, Sport
+
+SPORT_CHOICES = [
+    (Sport.RUN.value, _("Run")),
+    (Sport.RIDE.value, _("Ride")),
+    (Sport.SWIM.value, _("Swim")),
+    (Sport.HIKE.value, _("Hike")),
+    (Sport.SKI.value, _("Ski")),
+    (Sport.ROW.value, _("Row")),
+    (Sport.STRENGTH.value, _("Strength")),
+    (Sport.OTHER.value, _("Other")),
+]
+THRESHOLD_SPORT_CHOICES = [c for c in SPORT_CHOICES if c[0] in THRESHOLD_SPORTS]
+TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class UserManager(BaseUserManager["User"]):
+    """Users log in with their email address; there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who logs in: an athlete, a coach, or both (a self-coached athlete)."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField(_("email address"), unique=True)
+    is_coach = models.BooleanField(
+        _("coach"), default=False, help_text=_("Coaches have a roster and plan for athletes.")
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email.split("@")[0]
+
+
+class AthleteQuerySet(models.QuerySet["Athlete"]):
+    def visible_to(self, user: Any) -> AthleteQuerySet:
+        """The athlete themself, plus athletes this user currently coaches (any permission)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        coached = CoachAthlete.objects.active().filter(coach=user).values("athlete_id")
+        return self.filter(Q(user=user) | Q(id__in=coached))
+
+    def editable_by(self, user: Any) -> AthleteQuerySet:
+        """Athletes whose plan, thresholds and goals this user may change.
+
+        The athlete themself edits their own profile; a coach needs `edit` or `full`.
+        """
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        coached = (
+            CoachAthlete.objects.active()
+            .filter(coach=user, permission__in=CoachAthlete.EDIT_PERMISSIONS)
+            .values("athlete_id")
+        )
+        return self.filter(Q(user=user) | Q(id__in=coached))
+
+    def fully_managed_by(self, user: Any) -> AthleteQuerySet:
+        """Athletes whose connections and data this user may delete (self, or `full` coach)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        coached = (
+            CoachAthlete.objects.active()
+            .filter(coach=user, permission=CoachAthlete.Permission.FULL)
+            .values("athlete_id")
+        )
+        return self.filter(Q(user=user) | Q(id__in=coached))
+
+    def coached_by(self, user: Any) -> AthleteQuerySet:
+        """Athletes on this user's roster (active relationships only)."""
+        coached = CoachAthlete.objects.active().filter(coach=user).values("athlete_id")
+        return self.filter(id__in=coached)
+
+
+class Athlete(models.Model):
+    """The athlete profile of a user: physiology and preferences used by every metric."""
+
+    class Sex(models.TextChoices):
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
+
+    class Units(models.TextChoices):
+        METRIC = "metric", _("Metric (km, m)")
+        IMPERIAL = "imperial", _("Imperial (mi, ft)")
+
+    class LoadModel(models.TextChoices):
+        AUTO = "auto", _("Automatic (power, pace, heart rate, then RPE)")
+        TRIMP = "trimp", _("TRIMP (heart rate)")
+        SRPE = "srpe", _("Session RPE")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.MALE)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/Paris"
+    )
+    units = models.CharField(_("units"), max_length=10, choices=Units.choices, default="metric")
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    load_model = models.CharField(
+        _("load model"), max_length=8, choices=LoadModel.choices, default=LoadModel.AUTO
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AthleteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__first_name", "user__last_name", "user__email"]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def local_today(self, now: dt.datetime | None = None) -> dt.date:
+        """Today in the athlete's time zone."""
+        return (now or timezone.now()).astimezone(self.tz).date()
+
+
+class AthleteOwnedQuerySet[M: models.Model](models.QuerySet[M]):
+    """Scopes any model with an `athlete` foreign key through the one door."""
+
+    def for_viewer(self, user: Any) -> AthleteOwnedQuerySet[M]:
+        return self.filter(athlete__in=Athlete.objects.visible_to(user))
+
+    def for_editor(self, user: Any) -> AthleteOwnedQuerySet[M]:
+        return self.filter(athlete__in=Athlete.objects.editable_by(user))
+
+
+class CoachAthleteQuerySet(models.QuerySet["CoachAthlete"]):
+    def active(self) -> CoachAthleteQuerySet:
+        return self.filter(status=CoachAthlete.Status.ACTIVE)
+
+    def for_viewer(self, user: Any) -> CoachAthleteQuerySet:
+        """Relationships this user is a party to."""
+        return self.filter(Q(coach=user) | Q(athlete__user=user))
+
+
+class CoachAthlete(models.Model):
+    """A coach–athlete relationship. Pending ones live in `Invitation` until accepted.
+
+    A coach of themselves (self-coached athlete) is a row whose coach is the athlete's user.
+    """
+
+    class Permission(models.TextChoices):
+        VIEW = "view", _("View")
+        EDIT = "edit", _("Edit (plan, comment, thresholds)")
+        FULL = "full", _("Full (also connections and deletion)")
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        ACTIVE = "active", _("Active")
+        ENDED = "ended", _("Ended")
+
+    EDIT_PERMISSIONS: ClassVar[tuple[str, ...]] = (Permission.EDIT, Permission.FULL)
+
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coachings"
+    )
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="coachings")
+    permission = models.CharField(
+        _("permission"), max_length=8, choices=Permission.choices, default=Permission.EDIT
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE
+    )
+    started_on = models.DateField(_("started on"), default=dt.date.today)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = CoachAthleteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coach", "athlete"],
+                condition=~Q(status="ended"),
+                name="one_open_relationship_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="ended", ended_on__isnull=False) | ~Q(status="ended"),
+                name="ended_relationship_has_end_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coach} → {self.athlete} ({self.get_status_display()})"
+
+    @property
+    def is_self_coached(self) -> bool:
+        return self.coach_id == self.athlete.user_id
+
+
+class GroupQuerySet(models.QuerySet["Group"]):
+    def for_viewer(self, user: Any) -> GroupQuerySet:
+        return self.filter(coach=user)
+
+
+class Group(models.Model):
+    """A coach's group of athletes (squad, club section, race target…)."""
+
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_groups"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    athletes = models.ManyToManyField(Athlete, blank=True, related_name="coach_groups")
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["coach", "name"], name="group_name_unique_per_coach")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Invitation(models.Model):
+    """A single-use, expiring invitation to start a coach–athlete relationship.
+
+    Either side may invite: a coach invites an athlete by email, or an athlete invites a coach.
+    Only a hash of the token is stored; the token itself travels in the email only.
+    """
+
+    class Direction(models.TextChoices):
+        COACH_INVITES_ATHLETE = "coach_to_athlete", _("Coach invites athlete")
+        ATHLETE_INVITES_COACH = "athlete_to_coach", _("Athlete invites coach")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        REVOKED = "revoked", _("Revoked")
+
+    direction = models.CharField(max_length=20, choices=Direction.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations_sent"
+    )
+    email = models.EmailField(_("email"))
+    permission = models.CharField(
+        _("permission"),
+        max_length=8,
+        choices=CoachAthlete.Permission.choices,
+        default=CoachAthlete.Permission.EDIT,
+    )
+    message = models.TextField(_("message"), blank=True, max_length=2000)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+    relationship = models.ForeignKey(
+        CoachAthlete, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["email", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()}: {self.invited_by} → {self.email}"
+
+    def is_expired(self, now: dt.datetime) -> bool:
+        return now >= self.expires_at
+
+
+class ThresholdsQuerySet(AthleteOwnedQuerySet["Thresholds"]):
+    def in_force_on(self, day: dt.date) -> ThresholdsQuerySet:
+        """Rows whose validity has started by `day`, newest first (the first is in force)."""
+        return self.filter(valid_from__lte=day).order_by("-valid_from")  # type: ignore[return-value]
+
+
+class Thresholds(models.Model):
+    """Physiological thresholds of one athlete for one sport, in force from `valid_from` on.
+
+    A metric for a June ride uses the row in force in June (effective-dated).
+    """
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="thresholds")
+    sport = models.CharField(_("sport"), max_length=10, choices=THRESHOLD_SPORT_CHOICES)
+    valid_from = models.DateField(_("valid from"))
+    hr_max_bpm = models.PositiveSmallIntegerField(_("max heart rate (bpm)"), null=True, blank=True)
+    hr_rest_bpm = models.PositiveSmallIntegerField(
+        _("resting heart rate (bpm)"), null=True, blank=True
+    )
+    lthr_bpm = models.PositiveSmallIntegerField(
+        _("lactate threshold heart rate (bpm)"), null=True, blank=True
+    )
+    ftp_w = models.PositiveSmallIntegerField(_("FTP (W)"), null=True, blank=True)
+    threshold_speed_mps = models.FloatField(_("threshold speed (m/s)"), null=True, blank=True)
+    css_mps = models.FloatField(_("critical swim speed (m/s)"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ThresholdsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["athlete", "sport", "-valid_from"]
+        verbose_name_plural = "thresholds"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["athlete", "sport", "valid_from"], name="one_thresholds_row_per_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(hr_rest_bpm__isnull=True)
+                | Q(hr_max_bpm__isnull=True)
+                | Q(hr_rest_bpm__lt=models.F("hr_max_bpm")),
+                name="hr_rest_below_hr_max",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.athlete} {self.sport} from {self.valid_from}"
+
+
+class ZoneSet(models.Model):
+    """Zone boundaries of one athlete, sport and kind, in force from `valid_from` on.
+
+    `bounds` holds the lower bound of each zone above Z1 in SI units (bpm, W, m/s), ascending;
+    `names` one label per zone (len(bounds) + 1). Without a row, zones derive from thresholds.
+    """
+
+    class Kind(models.TextChoices):
+        HR = "hr", _("Heart rate")
+        POWER = "power", _("Power")
+        PACE = "pace", _("Pace")
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="zone_sets")
+    sport = models.CharField(_("sport"), max_length=10, choices=THRESHOLD_SPORT_CHOICES)
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
+    valid_from = models.DateField(_("valid from"))
+    bounds = models.JSONField(_("zone lower bounds"))
+    names = models.JSONField(_("zone names"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AthleteOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["athlete", "sport", "kind", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["athlete", "sport", "kind", "valid_from"], name="one_zone_set_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.athlete} {self.sport} {self.kind} zones from {self.valid_from}"
+
+
+class Goal(models.Model):
+    """A race or objective on a date, with its priority (A = season goal)."""
+
+    class Priority(models.TextChoices):
+        A = "A", _("A — main goal")
+        B = "B", _("B — important")
+        C = "C", _("C — training race")
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="goals")
+    race_on = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=120)
+    priority = models.CharField(
+        _("priority"), max_length=1, choices=Priority.choices, default=Priority.B
+    )
+    sport = models.CharField(_("sport"), max_length=10, choices=SPORT_CHOICES, default="run")
+    distance_m = models.FloatField(_("distance (m)"), null=True, blank=True)
+    ascent_m = models.FloatField(_("ascent (m)"), null=True, blank=True)
+    target_time_s = models.PositiveIntegerField(_("target time (s)"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=4000)
+
+    objects = AthleteOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["race_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(distance_m__isnull=True) | Q(distance_m__gt=0),
+                name="goal_distance_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.race_on})"
