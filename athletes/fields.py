@@ -23,5 +23,5 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     def get_prep_value(self, value: Any) -> str | None:
         value = super().get_prep_value(value)
         if value is None or value == "":
-            return value
+            return None if value is None else ""
         return crypto.encrypt(str(value))

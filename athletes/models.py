@@ -329,7 +329,7 @@ class Invitation(models.Model):
 class ThresholdsQuerySet(AthleteOwnedQuerySet["Thresholds"]):
     def in_force_on(self, day: dt.date) -> ThresholdsQuerySet:
         """Rows whose validity has started by `day`, newest first (the first is in force)."""
-        return self.filter(valid_from__lte=day).order_by("-valid_from")  # type: ignore[return-value]
+        return self.filter(valid_from__lte=day).order_by("-valid_from")
 
 
 class Thresholds(models.Model):
@@ -355,6 +355,16 @@ class Thresholds(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    VALUE_FIELDS: ClassVar[tuple[str, ...]] = (
+        "hr_max_bpm",
+        "hr_rest_bpm",
+        "lthr_bpm",
+        "ftp_w",
+        "threshold_speed_mps",
+        "css_mps",
+    )
+    HR_FIELDS: ClassVar[tuple[str, ...]] = ("hr_max_bpm", "hr_rest_bpm", "lthr_bpm")
 
     objects = ThresholdsQuerySet.as_manager()
 

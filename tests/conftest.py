@@ -35,6 +35,14 @@ def need(condition: bool, what: str, switch: str = "PACELINE_REQUIRE_SERVICES") 
     pytest.skip(f"{what} not available")
 
 
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    """Throttle counters and used one-time codes live in the cache: no test inherits them."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def corpus() -> Path:
     """The real-world corpus folder (PACELINE_CORPUS): skip if unset, fail if set but missing."""

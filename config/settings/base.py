@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "athletes.middleware.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -93,14 +94,14 @@ TEMPLATES = [
     },
 ]
 
-# --- Database: SQLite (WAL) by default, PostgreSQL when DATABASE_URL is set -------------------
+# --- Database: SQLite (WAL) by default, PostgreSQL when DATABASE_URL is set ----------------------
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "paceline.sqlite3",
+            "NAME": str(VAR_DIR / "paceline.sqlite3"),
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
@@ -110,7 +111,7 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Accounts ----------------------------------------------------------------------------------
+# --- Accounts ------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "athletes.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -136,26 +137,35 @@ MFA_ADAPTER = "athletes.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Paceline"
 
+
 # --- Email: the console by default; EMAIL_BACKEND=smtp|file|console selects the mailer -----------
-_MAIL_BACKENDS = {
-    "console": ("django.core.mail.backends.console.EmailBackend", {}),
-    "file": (
-        "django.core.mail.backends.filebased.EmailBackend",
-        {"file_path": os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))},
-    ),
-    "smtp": (
-        "django.core.mail.backends.smtp.EmailBackend",
-        {
-            "host": os.environ.get("EMAIL_HOST", "localhost"),
-            "port": int(os.environ.get("EMAIL_PORT", "587")),
-            "username": os.environ.get("EMAIL_HOST_USER", ""),
-            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-            "use_tls": env_bool("EMAIL_USE_TLS", default=True),
-        },
-    ),
-}
-_mail_backend, _mail_options = _MAIL_BACKENDS[os.environ.get("EMAIL_BACKEND", "console")]
-MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
+def mailers(kind: str) -> dict[str, dict[str, object]]:
+    """The MAILERS setting for EMAIL_BACKEND=console|file|smtp (options from the environment)."""
+    if kind == "console":
+        return {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    if kind == "file":
+        path = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+        return {
+            "default": {
+                "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                "OPTIONS": {"file_path": path},
+            }
+        }
+    if kind != "smtp":
+        raise ValueError(f"EMAIL_BACKEND must be console, file or smtp, not {kind!r}")
+    options = {
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("EMAIL_PORT", "587")),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+    }
+    return {
+        "default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
+    }
+
+
+MAILERS = mailers(os.environ.get("EMAIL_BACKEND", "console"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Paceline <noreply@paceline.invalid>")
 
 # --- Internationalisation ------------------------------------------------------------------------
@@ -177,11 +187,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# --- Secrets of third parties: MultiFernet, newest key first ----------------------------------------
+# --- Secrets of third parties: MultiFernet, newest key first -------------------------------------
 # The embedded-mode key is public; production settings require FERNET_KEYS.
 FERNET_KEYS = env_list("FERNET_KEYS", "IrOeKMV6OPqDCtjmVcqNk1Ad6Tcyq1rmJGoo6mRoXl8=")
 
-# --- Celery: eager in-process without REDIS_URL; no lost work with it ---------------------------------
+# --- Celery: eager in-process without REDIS_URL; no lost work with it ----------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
@@ -233,7 +243,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
-# --- Logging: to stderr; never log secrets ---------------------------------------------------------
+# --- Logging: to stderr; never log secrets -------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -245,3 +255,5 @@ LOGGING = {
 # --- Paceline ------------------------------------------------------------------------------------
 PACELINE_INVITATION_DAYS = int(os.environ.get("PACELINE_INVITATION_DAYS", "14"))
 PACELINE_OPEN_SIGNUP = env_bool("PACELINE_OPEN_SIGNUP", default=True)
+# Absolute address of this site, for links in emails and calendar feeds.
+PACELINE_BASE_URL = os.environ.get("PACELINE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

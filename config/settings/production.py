@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import env_bool, env_list
+from config.settings.base import env_bool, env_list, mailers
 
 SECRET_KEY = os.environ["SECRET_KEY"]
 FERNET_KEYS = env_list("FERNET_KEYS")
@@ -16,6 +16,7 @@ if not FERNET_KEYS:
     raise RuntimeError("FERNET_KEYS must be set in production (newest key first).")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 DEBUG = False
+MAILERS = mailers(os.environ.get("EMAIL_BACKEND", "smtp"))
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)

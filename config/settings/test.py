@@ -16,3 +16,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests run tasks in-process; the services end-to-end test starts a real worker on its own.
+CELERY_TASK_ALWAYS_EAGER = True
+# A private cache: clearing it between tests must never touch the Redis broker.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,0 +1,206 @@
+"""The Django admin: every model opens for staff, only staff get in, secrets stay masked."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib import admin
+from django.db import connection as db_connection
+from django.db import models
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token, TokenProxy
+
+from athletes.models import Athlete, CoachAthlete, Goal, Invitation, Thresholds, User
+from integrations.models import Connection
+from tests.factories import CoachAthleteFactory, GoalFactory, ThresholdsFactory
+
+ACCESS_TOKEN = "strava-access-0123456789abcdef"
+REFRESH_TOKEN = "refresh-9876543210"
+REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
+IDS = [model._meta.label for model, _ in REGISTERED]
+
+
+def _url(model: type[models.Model], view: str, *args: object) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def staff_client(staff: User) -> Client:
+    client = Client()
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def strava(athlete: Athlete) -> Connection:
+    connection = Connection(athlete=athlete, provider=Connection.Provider.STRAVA)
+    connection.set_credentials(
+        {"access_token": ACCESS_TOKEN, "refresh_token": "refresh-9876543210"}
+    )
+    connection.save()
+    return connection
+
+
+@pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=IDS)
+def test_every_changelist_opens_for_staff(
+    model: type[models.Model],
+    model_admin: admin.ModelAdmin,
+    staff_client: Client,
+    athlete: Athlete,
+    strava: Connection,
+) -> None:
+    GoalFactory(athlete=athlete)
+    ThresholdsFactory(athlete=athlete)
+    response = staff_client.get(_url(model, "changelist"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=IDS)
+def test_every_add_page_opens_for_staff_unless_adding_is_disabled(
+    model: type[models.Model], model_admin: admin.ModelAdmin, staff_client: Client, staff: User
+) -> None:
+    response = staff_client.get(_url(model, "add"))
+    request = response.wsgi_request
+    assert response.status_code == (200 if model_admin.has_add_permission(request) else 403)
+
+
+def test_invitations_are_not_added_in_the_admin_because_the_token_travels_by_email(
+    staff_client: Client,
+) -> None:
+    assert staff_client.get(_url(Invitation, "add")).status_code == 403
+
+
+@pytest.mark.parametrize("view", ["changelist", "add"])
+def test_non_staff_users_are_sent_to_the_admin_login(athlete: Athlete, view: str) -> None:
+    client = Client()
+    client.force_login(athlete.user)
+    response = client.get(_url(Connection, view))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_anonymous_visitors_are_sent_to_the_admin_login(db: None) -> None:
+    response = Client().get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_connection_change_page_never_shows_the_token(
+    staff_client: Client, strava: Connection
+) -> None:
+    response = staff_client.get(_url(Connection, "change", strava.pk))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert ACCESS_TOKEN not in html
+    assert REFRESH_TOKEN not in html
+    assert 'name="credentials"' not in html
+    assert "access_token: ••••••ef" in html
+
+
+def test_saving_a_connection_in_the_admin_keeps_its_credentials(
+    staff_client: Client, strava: Connection
+) -> None:
+    response = staff_client.post(
+        _url(Connection, "change", strava.pk),
+        {
+            "athlete": strava.athlete_id,
+            "provider": "strava",
+            "scopes": "read,activity:read_all",
+            "status": "paused",
+            "cursor": "{}",
+            "lease_owner": "",
+            "error": "",
+        },
+    )
+    assert response.status_code == 302
+    strava.refresh_from_db()
+    assert strava.status == Connection.Status.PAUSED
+    assert strava.credentials_dict["access_token"] == ACCESS_TOKEN
+
+
+def test_revoke_action_clears_credentials_and_marks_the_connection_revoked(
+    staff_client: Client, strava: Connection
+) -> None:
+    response = staff_client.post(
+        _url(Connection, "changelist"),
+        {"action": "revoke", admin.helpers.ACTION_CHECKBOX_NAME: [strava.pk]},
+    )
+    assert response.status_code == 302
+    strava.refresh_from_db()
+    assert strava.status == Connection.Status.REVOKED
+    assert strava.credentials_dict == {}
+
+
+def test_invitation_change_page_shows_only_a_masked_token_hash(
+    staff_client: Client, coach: User
+) -> None:
+    token_hash = "a3f1" * 16
+    invitation = Invitation.objects.create(
+        direction=Invitation.Direction.COACH_INVITES_ATHLETE,
+        invited_by=coach,
+        email="new@example.test",
+        token_hash=token_hash,
+        expires_at=timezone.now() + dt.timedelta(days=14),
+    )
+    response = staff_client.get(_url(Invitation, "change", invitation.pk))
+    assert response.status_code == 200
+    assert token_hash not in response.content.decode()
+
+
+def test_user_search_finds_users_by_email(
+    staff_client: Client, athlete: Athlete, other_athlete: Athlete
+) -> None:
+    response = staff_client.get(_url(User, "changelist"), {"q": "otherathlete@"})
+    users = list(response.context["cl"].result_list)
+    assert users == [other_athlete.user]
+
+
+def test_staff_creates_a_user_with_an_email_and_no_username(staff_client: Client) -> None:
+    response = staff_client.post(
+        _url(User, "add"),
+        {
+            "email": "New.Runner@Example.test",
+            "usable_password": "true",
+            "password1": "a long enough passphrase 42",
+            "password2": "a long enough passphrase 42",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="new.runner@example.test")
+    assert user.check_password("a long enough passphrase 42")
+
+
+def test_api_tokens_are_listed_masked(staff_client: Client, athlete: Athlete) -> None:
+    token = Token.objects.create(user=athlete.user)
+    response = staff_client.get(_url(TokenProxy, "changelist"))
+    assert response.status_code == 200
+    assert token.key not in response.content.decode()
+
+
+def _changelist_queries(client: Client, model: type[models.Model]) -> int:
+    with CaptureQueriesContext(db_connection) as queries:
+        assert client.get(_url(model, "changelist")).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("model", [CoachAthlete, Connection, Goal, Thresholds, Athlete])
+def test_changelists_run_the_same_number_of_queries_for_3_or_12_rows(
+    staff_client: Client, model: type[models.Model]
+) -> None:
+    _rows(3)
+    few = _changelist_queries(staff_client, model)
+    _rows(9)
+    assert _changelist_queries(staff_client, model) == few
+
+
+def _rows(count: int) -> None:
+    """`count` coached athletes, each with a goal, thresholds and a connection."""
+    for relationship in CoachAthleteFactory.create_batch(count):
+        athlete = relationship.athlete
+        GoalFactory(athlete=athlete)
+        ThresholdsFactory(athlete=athlete)
+        Connection.objects.create(athlete=athlete, provider=Connection.Provider.GARMIN)
