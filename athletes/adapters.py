@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from athletes import crypto
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     """Signup is open unless PACELINE_OPEN_SIGNUP=0 (a club may want invitations only)."""
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
@@ -18,7 +18,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return bool(getattr(settings, "PACELINE_OPEN_SIGNUP", True))
 
 
-class MFAAdapter(DefaultMFAAdapter):
+class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]
     """TOTP secrets are stored encrypted with FERNET_KEYS (rotated by rotate_encryption_keys)."""
 
     def encrypt(self, text: str) -> str:

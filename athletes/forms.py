@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from athletes.models import User
+from athletes.models import Athlete, User
+
+EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 
 
 class SignupForm(forms.Form):
@@ -20,6 +25,8 @@ class SignupForm(forms.Form):
         (ROLE_COACH, _("I am a coach")),
         (ROLE_SELF, _("I coach myself")),
     ]
+    # allauth's signup form honours this order for its own fields and ours.
+    field_order = ["first_name", "last_name", "email", "password1", "password2", "role"]
 
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
@@ -41,3 +48,39 @@ class SignupForm(forms.Form):
         athlete_profile_ensure(user=user, language=getattr(request, "LANGUAGE_CODE", "en"))
         if role == self.ROLE_SELF:
             self_coaching_start(user=user)
+
+
+class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+    """An athlete's profile; the name fields only when the athlete edits themself.
+
+    The view passes `cleaned_data` to `athlete_profile_update`; `save()` is not used.
+    """
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+
+    class Meta:
+        model = Athlete
+        fields = ["sex", "birth_date", "time_zone", "units", "language", "load_model"]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {
+            "sex": _("Used by the heart-rate load formula (TRIMP)."),
+            "time_zone": _("Days and weeks are counted in this time zone."),
+            "load_model": _("How the training load of each session is computed."),
+        }
+
+    def __init__(self, *args: Any, include_names: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if include_names:
+            self.fields["first_name"].initial = self.instance.user.first_name
+            self.fields["last_name"].initial = self.instance.user.last_name
+            self.order_fields(["first_name", "last_name"])
+        else:
+            del self.fields["first_name"]
+            del self.fields["last_name"]
+
+    def clean_birth_date(self) -> dt.date | None:
+        birth_date: dt.date | None = self.cleaned_data.get("birth_date")
+        if birth_date is not None and not EARLIEST_BIRTH_DATE <= birth_date <= dt.date.today():
+            raise forms.ValidationError(_("Enter a birth date between 1900 and today."))
+        return birth_date

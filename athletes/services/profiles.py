@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,3 +38,33 @@ def self_coaching_start(*, user: User) -> CoachAthlete:
         },
     )
     return relation
+
+
+ATHLETE_PROFILE_FIELDS = frozenset(
+    {"sex", "birth_date", "time_zone", "units", "language", "load_model"}
+)
+USER_NAME_FIELDS = frozenset({"first_name", "last_name"})
+
+
+@transaction.atomic
+def athlete_profile_update(*, athlete: Athlete, by: User, **fields: Any) -> Athlete:
+    """Change an athlete's profile fields; the user's names only when athletes edit themselves.
+
+    The caller has checked that `by` may edit this athlete (`Athlete.objects.editable_by`).
+    """
+    unknown = set(fields) - ATHLETE_PROFILE_FIELDS - USER_NAME_FIELDS
+    if unknown:
+        raise ValueError(f"Not profile fields: {sorted(unknown)}")
+    names = {key: value for key, value in fields.items() if key in USER_NAME_FIELDS}
+    if names and by.pk != athlete.user_id:
+        raise PermissionDenied("Only athletes change their own name.")
+    profile = {key: value for key, value in fields.items() if key in ATHLETE_PROFILE_FIELDS}
+    for key, value in profile.items():
+        setattr(athlete, key, value)
+    if profile:
+        athlete.save(update_fields=list(profile))
+    for key, value in names.items():
+        setattr(athlete.user, key, value)
+    if names:
+        athlete.user.save(update_fields=list(names))
+    return athlete

@@ -1,5 +1,13 @@
+"""Home, "me" and profile settings pages."""
+
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from athletes.views import pages as views
+
+urlpatterns: list[URLPattern] = [
+    path("", views.home, name="home"),
+    path("me/", views.me, name="me"),
+    path("athletes/<int:athlete_id>/edit/", views.profile_edit, name="profile_edit"),
+]

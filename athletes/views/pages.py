@@ -1,0 +1,81 @@
+"""Entry pages: the home redirect per role, "me", and the athlete profile settings."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from athletes.forms import ProfileForm
+from athletes.models import Athlete, User
+from athletes.services.profiles import athlete_profile_update
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Coaches land on their roster, athletes on their profile; others get a welcome page."""
+    if not request.user.is_authenticated:
+        return redirect(settings.LOGIN_URL)
+    if request.user.is_coach:
+        return redirect("roster")
+    own = Athlete.objects.filter(user=request.user).first()
+    if own is not None:
+        return redirect("athlete_detail", own.id)
+    return render(request, "athletes/home.html")
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    """The viewer's own athlete page."""
+    own = get_object_or_404(Athlete, user=request.user)
+    return redirect("athlete_detail", own.id)
+
+
+def _athlete_to_edit(user: User, athlete_id: int) -> Athlete:
+    """Outside the viewer's scope: 404; visible but view-only: 403."""
+    athlete = get_object_or_404(
+        Athlete.objects.visible_to(user).select_related("user"), id=athlete_id
+    )
+    if not Athlete.objects.editable_by(user).filter(id=athlete.id).exists():
+        raise PermissionDenied
+    return athlete
+
+
+@login_required
+def profile_edit(request: HttpRequest, athlete_id: int) -> HttpResponse:
+    """An athlete's profile settings (sex, birth date, time zone, units, language, load)."""
+    user = cast(User, request.user)  # logged in: @login_required
+    athlete = _athlete_to_edit(user, athlete_id)
+    is_self = athlete.user_id == user.id
+    form = ProfileForm(request.POST or None, instance=athlete, include_names=is_self)
+    if request.method != "POST" or not form.is_valid():
+        context = {"form": form, "athlete": athlete, "is_self": is_self}
+        return render(request, "athletes/profile_form.html", context)
+    athlete_profile_update(athlete=athlete, by=user, **form.cleaned_data)
+    response = redirect("athlete_detail", athlete.id)
+    language = athlete.language if is_self else translation.get_language()
+    with translation.override(language):
+        messages.success(request, _("Profile saved."))
+    if is_self:
+        _set_language_cookie(response, athlete.language)
+    return response
+
+
+def _set_language_cookie(response: HttpResponse, language: str) -> None:
+    """Show the UI in the athlete's newly saved language from the next page on."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
