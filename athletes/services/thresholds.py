@@ -1,0 +1,162 @@
+"""Writes of effective-dated thresholds and custom zone sets.
+
+A thresholds row holds the values that change on `valid_from`; values it leaves empty are
+carried forward from the previous row in force (see athletes/selectors/thresholds.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from athletes.models import Athlete, Thresholds, User, ZoneSet
+from athletes.selectors.thresholds import THRESHOLD_FIELDS, values_from_rows
+from athletes.sports import THRESHOLD_SPORTS
+from athletes.zones import zones_from_bounds
+
+# Plausible ranges (inclusive), SI units.
+RANGES: dict[str, tuple[float, float]] = {
+    "hr_max_bpm": (25, 250),
+    "hr_rest_bpm": (25, 250),
+    "lthr_bpm": (25, 250),
+    "ftp_w": (30, 2000),
+    "threshold_speed_mps": (0.5, 10.0),
+    "css_mps": (0.3, 3.0),
+}
+ZONE_BOUND_RANGES: dict[str, tuple[float, float]] = {
+    ZoneSet.Kind.HR: (25, 250),
+    ZoneSet.Kind.POWER: (1, 5000),
+    ZoneSet.Kind.PACE: (0.1, 12.0),
+}
+
+
+def _check_sport(sport: str) -> None:
+    if sport not in THRESHOLD_SPORTS:
+        raise ValidationError({"sport": _("Thresholds are kept for run, ride, swim and other.")})
+
+
+def _range_errors(values: dict[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for name, value in values.items():
+        low, high = RANGES[name]
+        if value is not None and not low <= value <= high:
+            errors[name] = _("Enter a value between %(low)s and %(high)s.") % {
+                "low": low,
+                "high": high,
+            }
+    return errors
+
+
+def _consistency_errors(effective: dict[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    hr_max = effective.get("hr_max_bpm")
+    if hr_max is None:
+        return errors
+    if effective.get("hr_rest_bpm") is not None and effective["hr_rest_bpm"] >= hr_max:
+        errors["hr_rest_bpm"] = _("Resting heart rate must be below max heart rate.")
+    if effective.get("lthr_bpm") is not None and effective["lthr_bpm"] >= hr_max:
+        errors["lthr_bpm"] = _("Threshold heart rate must be below max heart rate.")
+    return errors
+
+
+def _effective(
+    athlete: Athlete, sport: str, valid_from: dt.date, row: dict[str, Any]
+) -> dict[str, Any]:
+    """The row's values with the older rows' values carried forward (what will be in force)."""
+    older = Thresholds.objects.filter(athlete=athlete, sport=sport, valid_from__lt=valid_from)
+    previous = values_from_rows(older, sport=sport, fallback=False)
+    carried = {n: getattr(previous, n) for n in THRESHOLD_FIELDS} if previous else {}
+    return {n: row[n] if row[n] is not None else carried.get(n) for n in THRESHOLD_FIELDS}
+
+
+def _validated(
+    athlete: Athlete, sport: str, valid_from: dt.date, values: dict[str, Any]
+) -> dict[str, Any]:
+    unknown = set(values) - set(THRESHOLD_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown thresholds: {sorted(unknown)}")
+    _check_sport(sport)
+    row = {name: values.get(name) for name in THRESHOLD_FIELDS}
+    if all(value is None for value in row.values()):
+        raise ValidationError({NON_FIELD_ERRORS: [_("Enter at least one threshold.")]})
+    errors = _range_errors(row) or _consistency_errors(_effective(athlete, sport, valid_from, row))
+    if errors:
+        raise ValidationError(errors)
+    return row
+
+
+@transaction.atomic
+def thresholds_set(
+    *, athlete: Athlete, sport: str, valid_from: dt.date, by: User | None, **values: Any
+) -> Thresholds:
+    """Create or replace the thresholds row of (athlete, sport, valid_from).
+
+    Values not given are stored empty and carried forward from the previous row in force.
+    Raises ValidationError on implausible values (HR 25-250 bpm, rest and LTHR below max,
+    FTP 30-2000 W, threshold speed 0.5-10 m/s, CSS 0.3-3 m/s), checked after carry-forward.
+    """
+    row = _validated(athlete, sport, valid_from, values)
+    thresholds, _created = Thresholds.objects.update_or_create(
+        athlete=athlete, sport=sport, valid_from=valid_from, defaults={**row, "created_by": by}
+    )
+    return thresholds
+
+
+def thresholds_delete(*, row: Thresholds, by: User | None) -> None:
+    """Delete one thresholds row; the previous row is in force again from its date."""
+    row.delete()
+
+
+def _zone_errors(kind: str, bounds: Sequence[float], names: Sequence[str]) -> dict[str, str]:
+    if kind not in ZoneSet.Kind.values:
+        return {"kind": _("Unknown zone kind.")}
+    if len(names) < 2 or any(not name.strip() for name in names):
+        return {"names": _("Name at least two zones.")}
+    low, high = ZONE_BOUND_RANGES[kind]
+    if any(not low <= bound <= high for bound in bounds):
+        return {"bounds": _("A zone boundary is out of the plausible range.")}
+    try:
+        zones_from_bounds(bounds, names)
+    except ValueError:
+        return {"bounds": _("Zone boundaries must increase from one zone to the next.")}
+    return {}
+
+
+@transaction.atomic
+def zone_set_save(
+    *,
+    athlete: Athlete,
+    sport: str,
+    kind: str,
+    valid_from: dt.date,
+    bounds: Sequence[float],
+    names: Sequence[str],
+    by: User | None,
+) -> ZoneSet:
+    """Create or replace the custom zones of (athlete, sport, kind) in force from `valid_from`.
+
+    `bounds` are the lower bounds (SI: bpm, W, m/s) of every zone above the first, ascending;
+    `names` one label per zone. A custom set in force wins over derived zones.
+    """
+    _check_sport(sport)
+    errors = _zone_errors(kind, bounds, names)
+    if errors:
+        raise ValidationError(errors)
+    zone_set, _created = ZoneSet.objects.update_or_create(
+        athlete=athlete,
+        sport=sport,
+        kind=kind,
+        valid_from=valid_from,
+        defaults={"bounds": [float(b) for b in bounds], "names": [n.strip() for n in names]},
+    )
+    return zone_set
+
+
+def zone_set_delete(*, zone_set: ZoneSet, by: User | None) -> None:
+    """Delete a custom zone set: the zones revert to derived ones (or an older custom set)."""
+    zone_set.delete()
