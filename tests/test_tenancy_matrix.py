@@ -1,0 +1,251 @@
+"""Every page and API route × every role of the standing cast gives the expected status.
+
+The guard test fails when a route of ours has no row here: add one with each new URL.
+Roles: anon, athlete, other_athlete, coach (edit), view_coach, other_coach, former_coach, staff.
+`athlete` is the subject of every athlete-scoped URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from athletes.models import Athlete, CoachAthlete, User
+from athletes.services.groups import group_create, group_set_members
+from athletes.services.invitations import invitation_create
+from tests.factories import GoalFactory, ThresholdsFactory
+
+ROLES = (
+    "anon",
+    "athlete",
+    "other_athlete",
+    "coach",
+    "view_coach",
+    "other_coach",
+    "former_coach",
+    "staff",
+)
+LOGIN = "login"  # a redirect to the login page (pages) — APIs answer 401 instead
+
+# Route names that are not ours: third-party views with their own tests, or public by design.
+NOT_OURS_PREFIXES = ("account_", "mfa_", "admin:", "socialaccount_", "headless")
+PUBLIC = {"set_language", "api-schema", "api-docs"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One route: how to build its URL, how to call it, and the status each role gets."""
+
+    name: str
+    expect: dict[str, int | str]
+    kwargs: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda w: {})
+    method: str = "get"
+    data: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda w: {})
+
+
+def _statuses(**kw: int | str) -> dict[str, int | str]:
+    missing = set(ROLES) - set(kw)
+    assert not missing, f"row lacks roles {missing}"
+    return kw
+
+
+def _all(
+    status: int | str, anon: int | str = LOGIN, **overrides: int | str
+) -> dict[str, int | str]:
+    """Every logged-in role gets `status`, anonymous gets `anon`, except the overrides."""
+    return _statuses(**{role: status for role in ROLES[1:]}, anon=anon) | overrides
+
+
+# The athlete's own data: the athlete and their current coaches read; others get 404.
+READ = _statuses(
+    anon=LOGIN,
+    athlete=200,
+    other_athlete=404,
+    coach=200,
+    view_coach=200,
+    other_coach=404,
+    former_coach=404,
+    staff=404,
+)
+WRITE = READ | {"view_coach": 403}
+ACTED = {"athlete": 302, "coach": 302}
+API_READ = READ | {"anon": 401}
+COACH_ONLY = _all(200, athlete=403, other_athlete=403, staff=403)
+ONLY_COACH_ACTS = _all(404, coach=302)
+
+
+def _athlete(w: dict[str, Any]) -> dict[str, Any]:
+    return {"athlete_id": w["athlete"].id}
+
+
+MATRIX: list[Row] = [
+    # pages of athletes.urls.pages
+    Row("home", _all(302, staff=200)),
+    Row("me", _all(404, athlete=302, other_athlete=302)),
+    Row("profile_edit", WRITE, _athlete),
+    # relationships
+    Row("roster", COACH_ONLY),
+    Row("group_list", COACH_ONLY),
+    Row("group_detail", _all(404, coach=200), lambda w: {"group_id": w["group"].id}),
+    Row(
+        "group_delete",
+        ONLY_COACH_ACTS,
+        lambda w: {"group_id": w["group"].id},
+        method="post",
+    ),
+    Row("invitation_list", _all(200)),
+    Row("invitation_create", _all(200)),
+    Row(
+        "invitation_revoke",
+        ONLY_COACH_ACTS,
+        lambda w: {"invitation_id": w["sent_invitation"].id},
+        method="post",
+    ),
+    Row(
+        "invitation_answer",
+        _all(404, athlete=302),
+        lambda w: {"invitation_id": w["received_invitation"].id},
+        method="post",
+        data=lambda w: {"action": "decline"},
+    ),
+    Row(
+        "invitation_respond",
+        _all(403, athlete=200),
+        lambda w: {"token": w["received_token"]},
+    ),
+    Row(
+        "relationship_end",
+        _all(404) | ACTED,
+        lambda w: {"relationship_id": w["relationship"].id},
+        method="post",
+    ),
+    Row(
+        "relationship_permission",
+        _all(404, athlete=302, coach=403),
+        lambda w: {"relationship_id": w["relationship"].id},
+        method="post",
+        data=lambda w: {"permission": "view"},
+    ),
+    Row("self_coaching_start", _all(302), method="post"),
+    # thresholds, zones, goals
+    Row("athlete_detail", READ, _athlete),
+    Row("thresholds", READ, _athlete),
+    Row("thresholds_add", WRITE, _athlete, method="post"),
+    Row(
+        "thresholds_delete",
+        WRITE | ACTED,
+        lambda w: {"athlete_id": w["athlete"].id, "row_id": w["thresholds"].id},
+        method="post",
+    ),
+    Row(
+        "zones_edit",
+        WRITE,
+        lambda w: {"athlete_id": w["athlete"].id, "sport": "run", "kind": "hr"},
+    ),
+    Row("goal_list", READ, _athlete),
+    Row("goal_create", WRITE, _athlete, method="post"),
+    Row("goal_edit", WRITE, lambda w: {"athlete_id": w["athlete"].id, "goal_id": w["goal"].id}),
+    Row(
+        "goal_delete",
+        WRITE | ACTED,
+        lambda w: {"athlete_id": w["athlete"].id, "goal_id": w["goal"].id},
+        method="post",
+    ),
+    # REST API: 401 instead of a login redirect
+    Row("api-token", _all(204, anon=401), method="delete"),
+    Row("api-me", _all(200, anon=401)),
+    Row("api-athlete-list", _all(200, anon=401)),
+    Row("api-athlete-detail", API_READ, _athlete),
+    Row("api-athlete-goals", API_READ, _athlete),
+    Row("api-athlete-thresholds", API_READ, _athlete),
+]
+
+
+def _our_route_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], prefix: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+                walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern) and p.name:
+                names.add(prefix + p.name)
+
+    walk(get_resolver().url_patterns, "")
+    return {n for n in names if not n.startswith(NOT_OURS_PREFIXES) and n not in PUBLIC}
+
+
+def test_every_route_has_a_row_in_the_matrix() -> None:
+    covered = {row.name for row in MATRIX}
+    missing = sorted(_our_route_names() - covered)
+    assert not missing, f"routes without a tenancy row: {missing}"
+
+
+@pytest.fixture
+def world(
+    athlete: Athlete,
+    other_athlete: Athlete,
+    coach: User,
+    view_coach: User,
+    other_coach: User,
+    former_coach: User,
+    staff: User,
+) -> dict[str, Any]:
+    sent, _token = invitation_create(
+        invited_by=coach, email="newathlete@example.test", direction="coach_to_athlete"
+    )
+    received, received_token = invitation_create(
+        invited_by=other_coach, email=athlete.user.email, direction="coach_to_athlete"
+    )
+    group = group_create(coach=coach, name="Marathon squad")
+    group_set_members(group=group, athletes=[athlete])
+    return {
+        "athlete": athlete,
+        "sent_invitation": sent,
+        "received_invitation": received,
+        "received_token": received_token,
+        "relationship": CoachAthlete.objects.get(coach=coach, athlete=athlete),
+        "group": group,
+        "thresholds": ThresholdsFactory(athlete=athlete),
+        "goal": GoalFactory(athlete=athlete),
+        "other_athlete": other_athlete,
+        "users": {
+            "athlete": athlete.user,
+            "other_athlete": other_athlete.user,
+            "coach": coach,
+            "view_coach": view_coach,
+            "other_coach": other_coach,
+            "former_coach": former_coach,
+            "staff": staff,
+        },
+    }
+
+
+CASES = [(row, role) for row in MATRIX for role in ROLES]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("row", "role"), CASES, ids=[f"{r.name}-{role}" for r, role in CASES])
+def test_route_gives_the_role_the_expected_status(
+    row: Row, role: str, world: dict[str, Any]
+) -> None:
+    client = Client()
+    if role != "anon":
+        client.force_login(world["users"][role])
+    url = reverse(row.name, kwargs=row.kwargs(world))
+    if row.method == "get":
+        response = client.get(url)
+    else:
+        response = getattr(client, row.method)(url, data=row.data(world))
+    expected = row.expect[role]
+    if expected == LOGIN:
+        assert response.status_code == 302, response.status_code
+        assert "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == expected
