@@ -1,0 +1,143 @@
+"""`manage.py seed_demo` (DESIGN §7): the JSON contract, idempotency, logins that work."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from athletes.models import Athlete, CoachAthlete, Goal, Group, Thresholds, User
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args: str) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def seed_json(*args: str) -> dict[str, Any]:
+    return json.loads(seed("--json", *args))
+
+
+def test_json_output_has_exactly_the_contract_shape() -> None:
+    data = seed_json()
+
+    assert list(data) == ["coaches"]
+    assert len(data["coaches"]) == 2
+    for coach in data["coaches"]:
+        assert set(coach) == {"email", "password", "athletes"}
+        assert len(coach["athletes"]) == 4
+        for athlete in coach["athletes"]:
+            assert set(athlete) == {"email", "password"}
+
+
+def test_athletes_option_sets_the_number_per_coach() -> None:
+    data = seed_json("--athletes", "2")
+
+    assert [len(coach["athletes"]) for coach in data["coaches"]] == [2, 2]
+    assert Athlete.objects.count() == 4
+
+
+def test_second_run_creates_nothing_and_prints_the_same_logins() -> None:
+    first = seed_json()
+    counts = [m.objects.count() for m in (User, Athlete, CoachAthlete, Thresholds, Goal, Group)]
+
+    second = seed_json()
+
+    assert second == first
+    assert [
+        m.objects.count() for m in (User, Athlete, CoachAthlete, Thresholds, Goal, Group)
+    ] == counts
+
+
+def test_same_seed_gives_the_same_numbers() -> None:
+    seed("--seed", "7")
+    first = list(Thresholds.objects.order_by("id").values_list("valid_from", "ftp_w", "lthr_bpm"))
+    Thresholds.objects.all().delete()
+    Goal.objects.all().delete()
+    User.objects.all().delete()
+
+    seed("--seed", "7")
+
+    again = list(Thresholds.objects.order_by("id").values_list("valid_from", "ftp_w", "lthr_bpm"))
+    assert again == first
+
+
+def test_every_printed_login_authenticates() -> None:
+    data = seed_json()
+    logins = [(c["email"], c["password"]) for c in data["coaches"]]
+    logins += [(a["email"], a["password"]) for c in data["coaches"] for a in c["athletes"]]
+
+    for email, password in logins:
+        assert Client().login(email=email, password=password), email
+
+
+def test_exactly_one_athlete_coaches_themself() -> None:
+    seed()
+
+    self_coached = [r for r in CoachAthlete.objects.active() if r.is_self_coached]
+
+    assert len(self_coached) == 1
+    assert self_coached[0].permission == CoachAthlete.Permission.FULL
+
+
+def test_each_coach_sees_their_printed_athletes_on_the_roster() -> None:
+    data = seed_json()
+
+    for entry in data["coaches"]:
+        coach = User.objects.get(email=entry["email"])
+        roster = set(Athlete.objects.coached_by(coach).values_list("user__email", flat=True))
+        assert roster == {a["email"] for a in entry["athletes"]}
+
+
+def test_thresholds_history_improves_over_the_year() -> None:
+    seed()
+
+    for athlete in Athlete.objects.exclude(thresholds=None):
+        rows = list(athlete.thresholds.filter(sport="run").order_by("valid_from"))
+        assert 2 <= len(rows) <= 3
+        speeds = [row.threshold_speed_mps for row in rows]
+        assert speeds == sorted(speeds)
+        assert speeds[0] < speeds[-1]
+
+
+def test_every_athlete_has_upcoming_a_b_and_c_goals() -> None:
+    seed()
+
+    for athlete in Athlete.objects.all():
+        priorities = sorted(athlete.goals.values_list("priority", flat=True))
+        assert priorities == ["A", "B", "C"], athlete
+
+
+def test_demo_mixes_sexes_languages_units_and_time_zones() -> None:
+    seed()
+
+    athletes = Athlete.objects.all()
+
+    assert {a.sex for a in athletes} == {"M", "F"}
+    assert {a.language for a in athletes} == {"en", "fr"}
+    assert {a.units for a in athletes} == {"metric", "imperial"}
+    assert len({a.time_zone for a in athletes}) >= 4
+
+
+def test_if_empty_leaves_a_populated_database_alone() -> None:
+    User.objects.create_user("someone@example.test", "pw")
+
+    output = seed("--if-empty")
+
+    assert User.objects.count() == 1
+    assert "no demo data" in output
+
+
+def test_if_empty_reprints_the_logins_of_an_existing_demo() -> None:
+    first = seed_json()
+
+    again = seed_json("--if-empty")
+
+    assert again == first
