@@ -1,0 +1,95 @@
+"""The demo in a real browser: a coach's roster, an athlete's profile, French, no console errors.
+
+Screenshots land in var/screenshots/. Needs Debian's Chromium (see tests/browser.py).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Browser, Page
+
+from tests.browser import ConsoleErrors, chromium, log_in, page_text, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "paceline-demo"
+COACH = "coach.alice@demo.paceline.test"
+ENGLISH_ATHLETE = "daniel.okafor@demo.paceline.test"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _sync_playwright_with_django() -> Iterator[None]:
+    """Playwright's sync API runs an event loop in this thread; Django's ORM is still safe."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def console_errors() -> ConsoleErrors:
+    return ConsoleErrors()
+
+
+@pytest.fixture
+def page(browser: Browser, console_errors: ConsoleErrors) -> Iterator[Page]:
+    """A fresh browser context (no cookies) on a laptop-sized screen; no console errors allowed."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    console_errors.watch(page)
+    yield page
+    context.close()
+    assert list(console_errors) == [], f"console errors: {list(console_errors)}"
+
+
+@pytest.fixture
+def demo(transactional_db: None) -> dict[str, Any]:
+    call_command("seed_demo", "--athletes", "2", stdout=io.StringIO())
+    return {"coach": COACH, "athlete": ENGLISH_ATHLETE}
+
+
+def test_coach_sees_their_athletes_on_the_roster(page: Page, live_server: Any, demo: Any) -> None:
+    log_in(page, live_server.url, COACH, PASSWORD)
+    page.goto(f"{live_server.url}/roster/")
+
+    body = page_text(page)
+    screenshot(page, "coach_roster")
+    assert "Camille Durand" in body
+    assert "Daniel Okafor" in body
+
+
+def test_athlete_sees_their_profile(page: Page, live_server: Any, demo: Any) -> None:
+    log_in(page, live_server.url, ENGLISH_ATHLETE, PASSWORD)
+
+    screenshot(page, "athlete_profile")
+    assert page.locator("h1").first.inner_text().strip() == "Daniel Okafor"
+    assert "Valencia" not in page_text(page)  # a runner's race belongs to Camille, not Daniel
+    assert "Ironman 70.3" in page_text(page)
+
+
+def test_language_switch_shows_the_page_in_french(page: Page, live_server: Any, demo: Any) -> None:
+    log_in(page, live_server.url, ENGLISH_ATHLETE, PASSWORD)
+    profile_url = page.url
+
+    page.locator("button[name=language][value=fr] >> visible=true").first.click()
+    page.wait_for_load_state("domcontentloaded")
+
+    screenshot(page, "athlete_profile_fr")
+    assert page.url == profile_url
+    assert page.locator("html").get_attribute("lang") == "fr"
+    nav = page.locator("nav.nav-links >> visible=true").first.inner_text()
+    assert "My profile" not in nav, (
+        "The page is marked French but the navigation is still English "
+        f"({nav!r}): the French catalogue is missing or incomplete — translate "
+        "locale/fr/LC_MESSAGES/django.po and run `make messages`."
+    )
