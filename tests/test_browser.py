@@ -93,3 +93,22 @@ def test_language_switch_shows_the_page_in_french(page: Page, live_server: Any, 
         f"({nav!r}): the French catalogue is missing or incomplete — translate "
         "locale/fr/LC_MESSAGES/django.po and run `make messages`."
     )
+
+
+def test_deleting_a_goal_asks_first_and_keeps_it_when_dismissed(
+    page: Page, live_server: Any, demo: Any
+) -> None:
+    log_in(page, live_server.url, ENGLISH_ATHLETE, PASSWORD)
+    page.goto(page.url.rstrip("/") + "/goals/")
+    goals_before = page.locator("form[data-confirm] button").count()
+    assert goals_before > 0
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.locator("form[data-confirm] button").first.click()
+    page.wait_for_timeout(300)
+    assert page.locator("form[data-confirm] button").count() == goals_before
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.locator("form[data-confirm] button").first.click()
+    assert page.locator("form[data-confirm] button").count() == goals_before - 1

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from kombu import Queue
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -206,7 +207,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_QUEUES_NAMES = ("default", "sync", "imports", "metrics")
+CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "sync", "imports", "metrics")]
 CELERY_TASK_ROUTES = {
     "integrations.*": {"queue": "sync"},
     "activities.import_*": {"queue": "imports"},
