@@ -10,8 +10,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from kombu import Queue
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("PACELINE_VAR_DIR", BASE_DIR / "var"))
