@@ -454,3 +454,35 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.race_on})"
+
+
+class WellnessDay(models.Model):
+    """Daily wellness of an athlete (from Garmin exports or the API): one row per local day."""
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="wellness_days")
+    day = models.DateField(_("day"))
+    sleep_s = models.PositiveIntegerField(_("sleep (s)"), null=True, blank=True)
+    sleep_score = models.PositiveSmallIntegerField(_("sleep score"), null=True, blank=True)
+    hrv_ms = models.FloatField(_("overnight HRV (ms)"), null=True, blank=True)
+    resting_hr_bpm = models.PositiveSmallIntegerField(
+        _("resting heart rate (bpm)"), null=True, blank=True
+    )
+    body_battery = models.PositiveSmallIntegerField(_("body battery"), null=True, blank=True)
+    stress = models.PositiveSmallIntegerField(_("stress"), null=True, blank=True)
+    readiness = models.PositiveSmallIntegerField(_("readiness"), null=True, blank=True)
+    weight_kg = models.FloatField(_("weight (kg)"), null=True, blank=True)
+    steps = models.PositiveIntegerField(_("steps"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=20, default="garmin")
+    raw = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AthleteOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["athlete", "day"], name="one_wellness_row_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.athlete} {self.day}"

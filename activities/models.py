@@ -1,0 +1,259 @@
+"""Canonical activities and everything they came from: sources, original files, streams, laps,
+and the background import jobs that bring whole histories in.
+
+One recording = one `Activity`, however many sources describe it (DESIGN §4). Streams are one
+compressed columnar row per activity, never one row per sample.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from activities.types import Provider
+from athletes.models import SPORT_CHOICES, Athlete, AthleteOwnedQuerySet
+
+PROVIDER_CHOICES = [
+    (Provider.DEVICE_FILE.value, _("Device file (FIT)")),
+    (Provider.GARMIN.value, _("Garmin Connect")),
+    (Provider.STRAVA.value, _("Strava")),
+    (Provider.TCX.value, _("TCX file")),
+    (Provider.GPX.value, _("GPX file")),
+    (Provider.MANUAL.value, _("Manual entry")),
+]
+
+
+class ActivityQuerySet(AthleteOwnedQuerySet["Activity"]):
+    def between(self, first: dt.date, last: dt.date) -> ActivityQuerySet:
+        """Activities whose athlete-local day is within [first, last]."""
+        return self.filter(day__gte=first, day__lte=last)
+
+
+class Activity(models.Model):
+    """The canonical record of one session. Summary values come from the most authoritative
+    source (device FIT > Garmin > Strava > TCX/GPX > manual); manual entries are never
+    overwritten by device imports."""
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="activities")
+    sport = models.CharField(_("sport"), max_length=10, choices=SPORT_CHOICES)
+    sub_sport = models.CharField(_("sub-sport"), max_length=40, blank=True)
+    started_at = models.DateTimeField(_("start"))
+    day = models.DateField(_("day"), help_text=_("The athlete-local date of the start."))
+    elapsed_s = models.FloatField(_("elapsed time (s)"), null=True, blank=True)
+    moving_s = models.FloatField(_("moving time (s)"), null=True, blank=True)
+    distance_m = models.FloatField(_("distance (m)"), null=True, blank=True)
+    ascent_m = models.FloatField(_("ascent (m)"), null=True, blank=True)
+    descent_m = models.FloatField(_("descent (m)"), null=True, blank=True)
+    avg_hr_bpm = models.FloatField(_("average heart rate (bpm)"), null=True, blank=True)
+    max_hr_bpm = models.FloatField(_("max heart rate (bpm)"), null=True, blank=True)
+    avg_power_w = models.FloatField(_("average power (W)"), null=True, blank=True)
+    max_power_w = models.FloatField(_("max power (W)"), null=True, blank=True)
+    avg_speed_mps = models.FloatField(_("average speed (m/s)"), null=True, blank=True)
+    max_speed_mps = models.FloatField(_("max speed (m/s)"), null=True, blank=True)
+    avg_cadence_spm = models.FloatField(_("average cadence (/min)"), null=True, blank=True)
+    calories_kcal = models.FloatField(_("calories (kcal)"), null=True, blank=True)
+    device = models.CharField(_("device"), max_length=120, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=10000)
+    rpe = models.PositiveSmallIntegerField(_("RPE (CR-10)"), null=True, blank=True)
+    feel = models.PositiveSmallIntegerField(_("feel (1–5)"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=10000)
+    manual_load = models.FloatField(_("training load (entered)"), null=True, blank=True)
+    primary_provider = models.CharField(
+        _("values from"), max_length=12, choices=PROVIDER_CHOICES, default=Provider.DEVICE_FILE
+    )
+    recovered = models.BooleanField(
+        _("recovered from a damaged file"),
+        default=False,
+        help_text=_("Part of the recording could not be read; what was readable is kept."),
+    )
+    warnings = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name_plural = "activities"
+        indexes = [
+            models.Index(fields=["athlete", "started_at"]),
+            models.Index(fields=["athlete", "day"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rpe__isnull=True) | Q(rpe__gte=0, rpe__lte=10), name="rpe_cr10"
+            ),
+            models.CheckConstraint(
+                condition=Q(feel__isnull=True) | Q(feel__gte=1, feel__lte=5), name="feel_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.get_sport_display()} {self.day}"
+
+    @property
+    def is_manual(self) -> bool:
+        return self.primary_provider == Provider.MANUAL
+
+
+class ActivityFile(models.Model):
+    """An original file as uploaded, kept so everything can be recomputed. Unique per athlete."""
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="activity_files")
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to="activity-files/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    size_bytes = models.PositiveIntegerField()
+    format = models.CharField(max_length=8)  # fit | tcx | gpx
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AthleteOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["athlete", "sha256"], name="one_file_per_content")
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ActivitySource(models.Model):
+    """One description of an activity by one provider; many can point at one activity."""
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="+")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="sources")
+    provider = models.CharField(max_length=12, choices=PROVIDER_CHOICES)
+    external_id = models.CharField(max_length=128, blank=True)
+    file = models.ForeignKey(
+        ActivityFile, on_delete=models.SET_NULL, null=True, blank=True, related_name="sources"
+    )
+    session_index = models.PositiveSmallIntegerField(default=0)  # leg of a multisport file
+    summary = models.JSONField(default=dict, blank=True)  # the values this source gave
+    raw = models.JSONField(default=dict, blank=True)  # provider payload, for re-parsing
+    fetched_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AthleteOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["fetched_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["athlete", "provider", "external_id", "session_index"],
+                condition=~Q(external_id=""),
+                name="one_source_per_provider_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_provider_display()} {self.external_id}".strip()
+
+
+class Streams(models.Model):
+    """All samples of an activity as one compressed columnar blob (activities.streams_codec)."""
+
+    activity = models.OneToOneField(Activity, on_delete=models.CASCADE, related_name="streams")
+    provider = models.CharField(max_length=12, choices=PROVIDER_CHOICES)
+    codec_version = models.PositiveSmallIntegerField()
+    sample_count = models.PositiveIntegerField()
+    channels = models.JSONField(default=list)
+    data = models.BinaryField()
+
+    class Meta:
+        verbose_name_plural = "streams"
+
+    def __str__(self) -> str:
+        return f"{self.sample_count} samples of {self.activity_id}"
+
+
+class Lap(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="laps")
+    index = models.PositiveSmallIntegerField()
+    start_s = models.FloatField()
+    elapsed_s = models.FloatField()
+    moving_s = models.FloatField(null=True, blank=True)
+    distance_m = models.FloatField(null=True, blank=True)
+    avg_hr_bpm = models.FloatField(null=True, blank=True)
+    max_hr_bpm = models.FloatField(null=True, blank=True)
+    avg_power_w = models.FloatField(null=True, blank=True)
+    max_power_w = models.FloatField(null=True, blank=True)
+    avg_speed_mps = models.FloatField(null=True, blank=True)
+    avg_cadence_spm = models.FloatField(null=True, blank=True)
+    ascent_m = models.FloatField(null=True, blank=True)
+    descent_m = models.FloatField(null=True, blank=True)
+    intensity = models.CharField(max_length=10, default="active")
+    lengths = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["activity", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "index"], name="one_lap_per_index")
+        ]
+
+    def __str__(self) -> str:
+        return f"Lap {self.index + 1}"
+
+
+class ImportJob(models.Model):
+    """A background import of an archive (Garmin or Strava export, a zip of files, a CSV).
+
+    Resumable and idempotent: `cursor` is the number of entries already handled; a rerun
+    skips what exists. `results` holds one {name, outcome, reason} per entry.
+    """
+
+    class Kind(models.TextChoices):
+        FILES = "files", _("Files")
+        GARMIN_EXPORT = "garmin_export", _("Garmin export")
+        STRAVA_EXPORT = "strava_export", _("Strava export")
+        CSV = "csv", _("CSV log")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    FINISHED: ClassVar[tuple[str, ...]] = (State.DONE, State.FAILED)
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="import_jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    archive = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    total = models.PositiveIntegerField(default=0)
+    cursor = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    merged = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    results = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AthleteOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.original_name} ({self.get_state_display()})"
+
+    @property
+    def progress_pct(self) -> int:
+        return int(100 * self.cursor / self.total) if self.total else 0
+
+    def counts(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("created", "merged", "skipped", "failed")}
