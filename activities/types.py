@@ -99,7 +99,11 @@ class Streams:
 
 @dataclass(slots=True)
 class Summary:
-    """Whole-session values. None = not known."""
+    """Whole-session values. None = not known.
+
+    `timer_s`: time the device's timer ran: between its start/stop events; None when the file
+    has no timer events.
+    """
 
     elapsed_s: float | None = None
     moving_s: float | None = None  # timer time for device values, moving time for ours
@@ -114,6 +118,7 @@ class Summary:
     max_speed_mps: float | None = None
     avg_cadence_spm: float | None = None
     calories_kcal: float | None = None
+    timer_s: float | None = None
 
     def as_dict(self) -> dict[str, float | None]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -1,0 +1,279 @@
+"""FIT decoders behind one shape: `DecodedFit` (record columns + the other messages).
+
+Three decoders, fastest first (see docs/design-fit-decoding.md for the measurements):
+`fitfast` (Rust, columnar), `pyfitparsernative` (Rust, one dict per message) and `fitdecode`
+(pure Python, the reference, and the only one that keeps what it read before an error).
+Whatever the decoder, a `DecodedFit` holds the same values:
+
+- record columns are float64 numpy arrays of the native fields in `RECORD_FIELDS` (NaN where a
+  record lacks the field); developer fields are never read into them;
+- positions are in degrees, every `date_time` value is Unix seconds (FIT time + 631065600,
+  relative "system time" values included: the caller rejects those dates);
+- other messages are dicts of native field name → value, enums as their profile names.
+
+Pure: no Django.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import fitdecode  # untyped: pyproject sets ignore_missing_imports
+import fitfast
+import numpy as np
+import pyfitparsernative
+
+from activities.types import FloatArray
+
+FIT_EPOCH_UNIX_S = 631065600  # 1989-12-31T00:00:00Z, the FIT epoch, in Unix seconds
+SEMICIRCLE_DEG = 180.0 / 2**31
+
+RECORD_FIELDS = (
+    "timestamp",
+    "heart_rate",
+    "power",
+    "cadence",
+    "fractional_cadence",
+    "speed",
+    "enhanced_speed",
+    "distance",
+    "altitude",
+    "enhanced_altitude",
+    "position_lat",
+    "position_long",
+    "temperature",
+)
+POSITION_FIELDS = ("position_lat", "position_long")
+# date_time fields of the messages we read (pyfitparsernative gives them as ISO strings).
+TIME_FIELDS = frozenset({"timestamp", "start_time", "time_created", "local_timestamp"})
+MESSAGES = frozenset(
+    {
+        "file_id",
+        "session",
+        "lap",
+        "length",
+        "sport",
+        "zones_target",
+        "user_profile",
+        "activity",
+        "device_info",
+        "event",
+    }
+)
+
+Message = dict[str, Any]
+
+
+class DecoderError(Exception):
+    """A decoder could not read this file at all; the next decoder gets a try."""
+
+
+@dataclass(slots=True)
+class DecodedFit:
+    """One FIT file (all its chained parts), decoded."""
+
+    decoder: str
+    records: dict[str, FloatArray]
+    messages: dict[str, list[Message]] = field(default_factory=dict)
+    damage: str = ""  # why decoding stopped early (salvage) or what was wrong; "" = clean
+
+    def record_count(self) -> int:
+        timestamps = self.records.get("timestamp")
+        return 0 if timestamps is None else int(timestamps.shape[0])
+
+    def of(self, message: str) -> list[Message]:
+        return self.messages.get(message, [])
+
+
+def decode_fitfast(data: bytes) -> DecodedFit:
+    """Rust decoder, columnar records; strict: any structural or CRC error fails it."""
+    try:
+        columns = fitfast.records(data)
+        parsed = fitfast.parse(data, enum_names=True, datetimes=False)
+    except BaseException as error:  # a Rust panic is a BaseException (PanicException)
+        if _is_interrupt(error):
+            raise
+        raise DecoderError(f"fitfast: {error}") from error
+    records = {name: _float_column(columns[name]) for name in RECORD_FIELDS if name in columns}
+    messages = {
+        name: [_named_fields(message) for message in values]
+        for name, values in parsed.items()
+        if name in MESSAGES
+    }
+    return DecodedFit(decoder="fitfast", records=records, messages=messages)
+
+
+def decode_pyfitparsernative(data: bytes) -> DecodedFit:
+    """Rust decoder, one dict per message in file order; strict like fitfast."""
+    if not data:
+        raise DecoderError("pyfitparsernative: empty input")  # it returns [] for b""
+    try:
+        parsed = pyfitparsernative.parse_fit_bytes(data)
+    except BaseException as error:  # a Rust panic is a BaseException (PanicException)
+        if _is_interrupt(error):
+            raise
+        raise DecoderError(f"pyfitparsernative: {error}") from error
+    rows: list[Message] = []
+    messages: dict[str, list[Message]] = {}
+    for message in parsed:
+        kind = message.get("message_type")
+        if kind == "record":
+            rows.append(message)
+        elif kind in MESSAGES:
+            messages.setdefault(str(kind), []).append(_iso_times(message))
+    records = _columns(rows, time_parser=_iso_to_unix_s, positions_in_semicircles=True)
+    return DecodedFit(decoder="pyfitparsernative", records=records, messages=messages)
+
+
+def decode_fitdecode(data: bytes) -> DecodedFit:
+    """Pure-Python reference decoder, lenient: keeps every message read before an error.
+
+    CRCs are computed but not enforced; a mismatch, a broken header or an early end is
+    reported in `damage` and decoding keeps what it had (salvage of truncated files).
+    """
+    rows: list[Message] = []
+    messages: dict[str, list[Message]] = {}
+    problems: list[str] = []
+    try:
+        for frame in _fitdecode_frames(data):
+            _collect_frame(frame, rows, messages, problems)
+    except Exception as error:
+        problems.append(_describe(error))
+    if not rows and not messages:
+        raise DecoderError("fitdecode: " + ("; ".join(problems) or "no FIT messages"))
+    records = _columns(rows, time_parser=_fit_to_unix_s, positions_in_semicircles=True)
+    return DecodedFit(
+        decoder="fitdecode", records=records, messages=messages, damage="; ".join(problems)
+    )
+
+
+DECODERS: dict[str, Callable[[bytes], DecodedFit]] = {
+    "fitfast": decode_fitfast,
+    "pyfitparsernative": decode_pyfitparsernative,
+    "fitdecode": decode_fitdecode,
+}
+
+
+def _fitdecode_frames(data: bytes) -> Iterator[Any]:
+    reader = fitdecode.FitReader(
+        data,
+        processor=fitdecode.DataProcessorBase(),  # raw ints for date_time: converted below
+        check_crc=fitdecode.CrcCheck.READONLY,
+        error_handling=fitdecode.ErrorHandling.IGNORE,
+    )
+    with reader:
+        yield from reader
+
+
+def _collect_frame(
+    frame: Any, rows: list[Message], messages: dict[str, list[Message]], problems: list[str]
+) -> None:
+    if isinstance(frame, fitdecode.FitCRC) and frame.matched is False:
+        problems.append("checksum mismatch")
+    elif isinstance(frame, fitdecode.FitHeader) and frame.crc_matched is False:
+        problems.append("header checksum mismatch")
+    elif isinstance(frame, fitdecode.FitDataMessage):
+        name = frame.name
+        if name == "record":
+            rows.append(_fitdecode_fields(frame, RECORD_FIELDS))
+        elif name in MESSAGES:
+            messages.setdefault(name, []).append(_fit_times(_fitdecode_fields(frame, None)))
+
+
+def _fitdecode_fields(frame: Any, wanted: Iterable[str] | None) -> Message:
+    """Native fields only (developer fields are skipped), the first value of each name."""
+    keep = None if wanted is None else set(wanted)
+    values: Message = {}
+    for field_data in frame.fields:
+        if field_data.field is None or isinstance(field_data.field, fitdecode.types.DevField):
+            continue  # unknown field number or developer field
+        name = field_data.name
+        wanted_here = keep is None or name in keep
+        if wanted_here and name not in values and field_data.value is not None:
+            values[name] = field_data.value
+    if "garmin_product" in values and "product" not in values:
+        values["product"] = values["garmin_product"]
+    return values
+
+
+def _columns(
+    rows: list[Message],
+    *,
+    time_parser: Callable[[Any], float],
+    positions_in_semicircles: bool,
+) -> dict[str, FloatArray]:
+    """Record dicts → float64 columns of the native fields in RECORD_FIELDS."""
+    names = {name for row in rows for name in row if name in RECORD_FIELDS}
+    columns: dict[str, FloatArray] = {}
+    count = len(rows)
+    for name in names:
+        convert = time_parser if name == "timestamp" else _as_float
+        column = np.fromiter((convert(row.get(name)) for row in rows), np.float64, count)
+        if positions_in_semicircles and name in POSITION_FIELDS:
+            column = column * SEMICIRCLE_DEG
+        columns[name] = column
+    return columns
+
+
+def _float_column(values: Any) -> FloatArray:
+    return np.asarray(values, dtype=np.float64)
+
+
+def _as_float(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        if isinstance(value, tuple | list) and value:
+            return _as_float(value[0])
+        return float("nan")
+    return float(value)
+
+
+def _fit_to_unix_s(value: Any) -> float:
+    """A raw FIT date_time (seconds since 1989-12-31) in Unix seconds."""
+    if isinstance(value, dt.datetime):
+        return value.timestamp()
+    number = _as_float(value)
+    return number + FIT_EPOCH_UNIX_S
+
+
+def _iso_to_unix_s(value: Any) -> float:
+    """pyfitparsernative's naive ISO strings are UTC."""
+    if not isinstance(value, str):
+        return _as_float(value)
+    try:
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC).timestamp()
+    except ValueError:
+        return float("nan")
+
+
+def _named_fields(message: dict[str | int, Any]) -> Message:
+    return {key: value for key, value in message.items() if isinstance(key, str)}
+
+
+def _iso_times(message: Message) -> Message:
+    return {
+        key: (_iso_to_unix_s(value) if key in TIME_FIELDS else value)
+        for key, value in message.items()
+        if key != "message_type" and not key.startswith(("developer_field_", "unknown_field_"))
+    }
+
+
+def _fit_times(message: Message) -> Message:
+    return {
+        key: (_fit_to_unix_s(value) if key in TIME_FIELDS else value)
+        for key, value in message.items()
+    }
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, fitdecode.FitEOFError | EOFError | struct.error):
+        return "the file ends early (truncated)"
+    text = str(error).strip() or type(error).__name__
+    return text[:200]
+
+
+def _is_interrupt(error: BaseException) -> bool:
+    return isinstance(error, KeyboardInterrupt | SystemExit | GeneratorExit)

@@ -1,0 +1,395 @@
+"""The whole FIT corpus: every file parses or is rejected with a reason; our summaries agree
+with what each device wrote; the fast decoders agree with fitdecode.
+
+Agreement (reference/fit_device_session_values.csv): within 0.5 %, or within the device's own
+resolution where that is larger — records are stamped in whole seconds while a device times
+its session in milliseconds and rounds average HR to a whole beat, so a 60 s transition
+cannot agree to 0.5 % (0.3 s). The resolution floors are: time 3 s, distance 3 s at the
+session's average speed (distance / timer), heart rate 1 bpm. The device's `total_timer_time`
+is compared with our `timer_s` (from the file's timer start/stop events), or with our moving
+time for a session without timer events. Ascent is checked separately (see
+`test_our_ascent_is_close_to_the_devices`). Every other difference has an entry in
+KNOWN_DIFFERENCES that asserts the specific reason; an entry that agrees again fails as stale.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from activities.parsers._fit_decoders import DECODERS, DecodedFit, DecoderError
+from activities.parsers.fit import activities_from, parse_fit, parse_fit_with
+from activities.summary import recorded_s
+from activities.types import NormalizedActivity, RejectedFile
+
+pytestmark = pytest.mark.corpus
+
+# Files the product must refuse, and why (everything else in corpus/fit must parse).
+EXPECTED_REJECTIONS = {
+    "sportslib__others_empty-sessions.fit": "empty file",  # 0 bytes
+    # Forerunner 70 with its clock never set: every date_time is below 0x10000000 (relative
+    # "system time", FIT spec), i.e. 1990 if read as a date. It cannot be put on a calendar.
+    "fitparse__antfs-dump.63.fit": "no real dates",
+}
+# "Broken" files that are partly or wholly readable and must be kept, not rejected.
+KEPT_DESPITE_THEIR_NAME = (
+    "sportslib__others_broken-dates.fit",  # no session start; 5 records per stamped second
+    "sportslib__others_broken-start-latlng.fit",  # 0,0 positions at the start (become NaN)
+    "tormoder__misc_mornindew-broken.fit",  # every decoder reads it whole
+    "tormoder__misc_unterminated-strings.fit",
+    "fitparse__coros-pace-2-cycling-misaligned-fields.fit",  # field sizes not a multiple
+)
+
+FIELDS = ("total_distance", "total_timer_time", "avg_heart_rate", "max_heart_rate")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the device reference: a session's values as the device wrote them."""
+
+    file: str
+    session: int
+    values: dict[str, str]
+
+    def number(self, name: str) -> float | None:
+        try:
+            return float(self.values[name])
+        except (KeyError, ValueError):
+            return None
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    return sorted((corpus / "fit").glob("*.fit"))
+
+
+@cache
+def parsed(path: Path) -> list[NormalizedActivity] | RejectedFile:
+    try:
+        return parse_fit(path.read_bytes())
+    except RejectedFile as rejected:
+        return rejected
+
+
+def reference_rows(corpus: Path) -> list[Row]:
+    with (corpus / "reference" / "fit_device_session_values.csv").open() as handle:
+        return [
+            Row(Path(row["file"]).name, int(row["session_index"]), row)
+            for row in csv.DictReader(handle)
+        ]
+
+
+def ours(activity: NormalizedActivity, field: str) -> float | None:
+    summary = activity.summary
+    return {
+        "total_distance": summary.distance_m,
+        "total_timer_time": summary.timer_s if summary.timer_s is not None else summary.moving_s,
+        "avg_heart_rate": summary.avg_hr_bpm,
+        "max_heart_rate": summary.max_hr_bpm,
+        "total_ascent": summary.ascent_m,
+    }[field]
+
+
+def tolerance(row: Row, field: str) -> float:
+    """0.5 % of the device's value, or the device's resolution when that is larger."""
+    device = abs(row.number(field) or 0.0)
+    timer = row.number("total_timer_time") or row.number("total_elapsed_time")
+    speed = (row.number("total_distance") or 0.0) / timer if timer else 0.0
+    floor = {
+        "total_distance": 3.0 * speed,
+        "total_timer_time": 3.0,
+        "avg_heart_rate": 1.0,
+        "max_heart_rate": 1.0,
+    }[field]
+    return max(0.005 * device, floor)
+
+
+def agrees(activity: NormalizedActivity, row: Row, field: str) -> bool:
+    device, mine = row.number(field), ours(activity, field)
+    if device is None or (device == 0 and mine is None):
+        return True  # neither the device nor the records measured it
+    if device == 0 and field in ("avg_heart_rate", "max_heart_rate"):
+        return True  # a device writes 0 for "no HR"
+    return mine is not None and abs(mine - device) <= tolerance(row, field)
+
+
+# ---------------------------------------------------------------- known differences
+
+
+def _leg_without_timer_events(activity: NormalizedActivity, row: Row, corpus: Path) -> None:
+    """A Fenix 2 multisport file writes timer events for its last leg only: the earlier legs
+    have no timer time of ours (`timer_s` is None) and fall back to moving time. The device's
+    timer kept running while the athlete stood still (no auto-pause): the recorded time
+    matches the device's timer, our moving time leaves the standing samples out."""
+    assert activity.summary.timer_s is None
+    timer = row.number("total_timer_time")
+    assert timer is not None
+    recorded = recorded_s(activity.streams, sport=activity.sport)
+    moving = activity.summary.moving_s
+    assert moving is not None
+    assert abs(recorded - timer) <= max(0.005 * timer, 3.0)
+    assert moving < recorded
+
+
+def _synthetic_benchmark_file(activity: NormalizedActivity, row: Row, corpus: Path) -> None:
+    """muktihari's 100,000-record benchmark file repeats one record: distance never grows."""
+    distance = activity.streams.distance_m
+    assert distance is not None
+    assert np.nanmax(distance) == np.nanmin(distance)
+    assert activity.summary.distance_m == 0.0
+    assert any("outside every session" in warning for warning in activity.warnings)
+
+
+def _hr_only_in_hr_messages(activity: NormalizedActivity, row: Row, corpus: Path) -> None:
+    """A swim with an HRM-Swim/Tri strap: HR is stored by the strap and arrives in `hr`
+    messages after the swim, not in records; we do not merge those yet."""
+    import fitfast
+
+    counts = fitfast.message_counts((corpus / "fit" / row.file).read_bytes())
+    assert counts.get("hr", 0) > 0
+    assert activity.sport.value == "swim"
+
+
+def _short_sparse_transition(activity: NormalizedActivity, row: Row, corpus: Path) -> None:
+    """A triathlon transition of under 200 s recorded every 5-6 s: the device's distance runs
+    on between samples (its timer agrees with ours); our distance is within 6 m."""
+    timer, distance = row.number("total_timer_time"), row.number("total_distance")
+    assert timer is not None and distance is not None and timer < 200
+    assert float(np.median(np.diff(activity.streams.time_s))) >= 5
+    assert activity.summary.distance_m is not None
+    assert abs(activity.summary.distance_m - distance) <= 6
+
+
+def _short_file_hr(activity: NormalizedActivity, row: Row, corpus: Path) -> None:
+    """Under a minute of data: one or two seconds of HR the device weighs differently move
+    the average by 2-3 bpm; the maximum agrees exactly."""
+    assert activity.summary.max_hr_bpm == row.number("max_heart_rate")
+    assert activity.summary.elapsed_s is not None and activity.summary.elapsed_s < 60
+
+
+Check = Callable[[NormalizedActivity, Row, Path], None]
+
+
+@dataclass(frozen=True)
+class Known:
+    """A file whose listed sessions differ from the device in exactly the listed fields."""
+
+    differs: dict[int, tuple[str, ...]]  # session index → the fields that differ
+    reason: str
+    check: Check
+
+
+def _by_session(checks: dict[int, Check]) -> Check:
+    return lambda activity, row, corpus: checks[row.session](activity, row, corpus)
+
+
+HR_MESSAGES = "swim HR in hr messages"
+KNOWN_DIFFERENCES: dict[str, Known] = {
+    "fitparse__activity-large-fenxi2-multisport.fit": Known(
+        {2: ("total_timer_time",), 4: ("total_timer_time",)},
+        "no timer events for these legs: moving time, and the timer ran while standing",
+        _leg_without_timer_events,
+    ),
+    "tormoder__misc_unterminated-strings.fit": Known(
+        {0: ("avg_heart_rate",)}, "32 s of data", _short_file_hr
+    ),
+    "fitparse__garmin-fenix-5-run.fit": Known(
+        {0: ("avg_heart_rate",)}, "57 s of data", _short_file_hr
+    ),
+    "fitparse__sample_mulitple_header.fit": Known(
+        {0: ("avg_heart_rate", "max_heart_rate"), 1: ("total_distance",)},
+        f"{HR_MESSAGES} (session 0); sparse 170 s transition (session 1)",
+        _by_session({0: _hr_only_in_hr_messages, 1: _short_sparse_transition}),
+    ),
+    "sportslib__swim_6788312639-1.fit": Known(
+        {0: ("avg_heart_rate",)}, HR_MESSAGES, _hr_only_in_hr_messages
+    ),
+    "fitparse__event_timestamp.fit": Known(
+        {0: ("avg_heart_rate", "max_heart_rate")}, "pool " + HR_MESSAGES, _hr_only_in_hr_messages
+    ),
+    "sportslib__swim_6688025408.fit": Known(
+        {0: ("avg_heart_rate", "max_heart_rate")}, "pool " + HR_MESSAGES, _hr_only_in_hr_messages
+    ),
+    "muktihari__big_activity.fit": Known(
+        {0: ("total_distance",)},
+        "synthetic file of one repeated record",
+        _synthetic_benchmark_file,
+    ),
+}
+
+
+# ---------------------------------------------------------------- tests
+
+
+def test_every_corpus_fit_file_parses_or_is_rejected_with_a_reason(corpus: Path) -> None:
+    files = corpus_files(corpus)
+    assert len(files) >= 40
+    rejected = {}
+    for path in files:
+        result = parsed(path)
+        if isinstance(result, RejectedFile):
+            assert result.reason
+            rejected[path.name] = result.reason
+        else:
+            assert result, f"{path.name}: parsed to no activity"
+            assert all(len(a.streams) or a.laps for a in result), path.name
+    assert set(rejected) == set(EXPECTED_REJECTIONS), rejected
+    for name, words in EXPECTED_REJECTIONS.items():
+        assert words in rejected[name]
+    for name in KEPT_DESPITE_THEIR_NAME:
+        assert name not in rejected
+
+
+def test_our_summary_agrees_with_the_device_session_values(corpus: Path) -> None:
+    disagreements = []
+    for row in reference_rows(corpus):
+        result = parsed(corpus / "fit" / row.file)
+        if isinstance(result, RejectedFile):
+            assert row.file in EXPECTED_REJECTIONS
+            continue
+        activity = result[row.session]
+        known = KNOWN_DIFFERENCES.get(row.file)
+        for field in FIELDS:
+            if agrees(activity, row, field):
+                continue
+            if known and field in known.differs.get(row.session, ()):
+                continue
+            disagreements.append(
+                f"{row.file}#{row.session} {field}: ours {ours(activity, field)} "
+                f"device {row.number(field)}"
+            )
+    assert not disagreements, "\n".join(disagreements)
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN_DIFFERENCES))
+def test_each_known_difference_is_explained_by_its_reason(corpus: Path, name: str) -> None:
+    """Every listed session and field still differs (an entry that agrees is stale) and the
+    entry's own check holds."""
+    known = KNOWN_DIFFERENCES[name]
+    rows = {row.session: row for row in reference_rows(corpus) if row.file == name}
+    result = parsed(corpus / "fit" / name)
+    assert not isinstance(result, RejectedFile)
+    assert set(known.differs) <= set(rows), f"{name}: no reference row for a listed session"
+    stale = []
+    for session, fields in known.differs.items():
+        row, activity = rows[session], result[session]
+        known.check(activity, row, corpus)
+        stale += [f"#{session} {field}" for field in fields if agrees(activity, row, field)]
+    assert not stale, f"{name}: {stale} agree now — remove them from KNOWN_DIFFERENCES"
+
+
+def test_timer_time_comes_from_the_timer_events_of_every_session_that_has_them(
+    corpus: Path,
+) -> None:
+    """Only the Fenix 2 multisport legs before its first timer event fall back to moving
+    time; every other session the device timed has our `timer_s`."""
+    without = []
+    for row in reference_rows(corpus):
+        result = parsed(corpus / "fit" / row.file)
+        if isinstance(result, RejectedFile) or row.number("total_timer_time") is None:
+            continue
+        if result[row.session].summary.timer_s is None:
+            without.append(f"{row.file}#{row.session}")
+    fenix = "fitparse__activity-large-fenxi2-multisport.fit"
+    assert without == [f"{fenix}#{session}" for session in range(6)]
+
+
+def test_our_ascent_is_close_to_the_devices(corpus: Path) -> None:
+    """Devices integrate their barometer faster than they record, with their own filters: our
+    ascent from the records is within 15 % or 10 m for all but the outliers listed here."""
+    outliers = {
+        # Wahoo's altitude records are noisy at 1 Hz; its own filter is much stronger.
+        "fitparse__2019-02-17-062644-ELEMNT-297E-195-0.fit": 0.40,
+        "fitparse__activity-small-fenix2-run.fit": 0.30,  # GPS-only altitude (Fenix 2)
+        "fitparse__sample-activity.fit": 0.25,  # Edge 500 smart recording (3098 samples, 3.3 h)
+        "fitparse__2015-10-13-08-43-15.fit": 0.30,  # Edge 200: GPS altitude, smart recording
+        "sportslib__runs_6914538454.fit": None,  # device says 0 m; its altitude spans 12 m
+        "muktihari__big_activity.fit": None,  # synthetic: one repeated record
+    }
+    misses = []
+    for row in reference_rows(corpus):
+        device = row.number("total_ascent")
+        result = parsed(corpus / "fit" / row.file)
+        if device is None or isinstance(result, RejectedFile):
+            continue
+        mine = result[row.session].summary.ascent_m
+        if mine is None:
+            continue
+        bound = outliers.get(row.file, 0.15)
+        if bound is not None and abs(mine - device) > max(bound * device, 10.0):
+            misses.append(f"{row.file}#{row.session}: ours {mine:.0f} m, device {device:.0f} m")
+    assert not misses, "\n".join(misses)
+
+
+@cache
+def reference_decode(path: Path) -> DecodedFit | None:
+    try:
+        return DECODERS["fitdecode"](path.read_bytes())
+    except DecoderError:
+        return None
+
+
+@pytest.mark.parametrize("decoder", ["fitfast", "pyfitparsernative"])
+def test_fast_decoders_give_the_same_records_as_fitdecode(corpus: Path, decoder: str) -> None:
+    """Same record count and values; speeds within 1.5 mm/s: the fast decoders expand the
+    16-bit speed into enhanced_speed with a float rounding that can lose 1 mm/s."""
+    compared = 0
+    for path in corpus_files(corpus):
+        reference = reference_decode(path)
+        try:
+            fast = DECODERS[decoder](path.read_bytes())
+        except DecoderError:
+            continue  # this decoder refuses the file; parse_fit falls back
+        assert reference is not None, path.name
+        assert fast.record_count() == reference.record_count(), path.name
+        for field in ("timestamp", "heart_rate", "distance", "power", "cadence"):
+            _assert_same(fast, reference, field, path.name, atol=1e-6)
+        for field in ("enhanced_speed", "position_lat", "position_long"):
+            _assert_same(fast, reference, field, path.name, atol=1.5e-3)
+        for kind in ("session", "lap", "length"):
+            assert len(fast.of(kind)) == len(reference.of(kind)), (path.name, kind)
+        compared += 1
+    assert compared >= 35
+
+
+@pytest.mark.parametrize("decoder", ["fitfast", "pyfitparsernative"])
+def test_fast_decoders_give_the_same_activities_as_fitdecode(corpus: Path, decoder: str) -> None:
+    for path in corpus_files(corpus)[::3]:  # every third file keeps this test quick
+        try:
+            fast = parse_fit_with(path.read_bytes(), decoder=decoder)
+        except RejectedFile:
+            continue
+        slow = reference_activities(path)
+        assert len(fast) == len(slow), path.name
+        for mine, theirs in zip(fast, slow, strict=True):
+            assert mine.started_at == theirs.started_at
+            assert len(mine.streams) == len(theirs.streams), path.name
+            assert mine.summary.timer_s == pytest.approx(theirs.summary.timer_s, abs=1e-3)
+            for channel in ("hr_bpm", "distance_m", "speed_mps", "altitude_m"):
+                a, b = getattr(mine.streams, channel), getattr(theirs.streams, channel)
+                assert (a is None) == (b is None), (path.name, channel)
+                if a is not None:
+                    np.testing.assert_allclose(a, b, atol=1.5e-3, err_msg=path.name)
+
+
+def reference_activities(path: Path) -> list[NormalizedActivity]:
+    decoded = reference_decode(path)  # decoded once for both parity tests
+    assert decoded is not None, path.name
+    return activities_from(decoded)
+
+
+def _assert_same(
+    fast: DecodedFit, reference: DecodedFit, field: str, name: str, atol: float
+) -> None:
+    mine, theirs = fast.records.get(field), reference.records.get(field)
+    if mine is None or theirs is None:
+        # a column of NaN only is the same as no column
+        assert mine is None or not np.isfinite(mine).any(), (name, field)
+        assert theirs is None or not np.isfinite(theirs).any(), (name, field)
+        return
+    np.testing.assert_allclose(mine, theirs, atol=atol, rtol=0, err_msg=f"{name} {field}")
