@@ -25,6 +25,7 @@ from athletes.models import (
     Invitation,
     Thresholds,
     User,
+    WellnessDay,
     ZoneSet,
 )
 
@@ -190,3 +191,14 @@ class TokenAdmin(DrfTokenAdmin):
     @admin.display(description=_("key"))
     def masked_key(self, obj: Token) -> str:
         return crypto.mask(obj.key)
+
+
+@admin.register(WellnessDay)
+class WellnessDayAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("athlete", "day", "sleep_s", "hrv_ms", "resting_hr_bpm", "weight_kg", "source")
+    list_filter = ("source",)
+    search_fields = ATHLETE_SEARCH
+    autocomplete_fields = ("athlete",)
+    list_select_related = ("athlete__user",)
+    date_hierarchy = "day"
+    readonly_fields = ("raw", "updated_at")

@@ -1,0 +1,74 @@
+"""Reads of activities, always scoped through the one door (`for_viewer`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+
+from activities.models import Activity, ActivityFile, ActivitySource, Lap, Streams
+from athletes.models import Athlete, User
+
+KMH_PER_MPS = 3.6
+MPH_PER_MPS = 3600 / 1609.344
+
+
+def _with_speeds[M: (Activity, Lap)](rows: QuerySet[M]) -> QuerySet[M]:
+    """Average speed in km/h and mph for display (SI stays in the columns)."""
+    return rows.annotate(
+        avg_speed_kmh=F("avg_speed_mps") * KMH_PER_MPS,
+        avg_speed_mph=F("avg_speed_mps") * MPH_PER_MPS,
+    )
+
+
+def activity_list(
+    *,
+    viewer: User,
+    athlete: Athlete,
+    sport: str = "",
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+    provider: str = "",
+) -> QuerySet[Activity]:
+    """An athlete's activities, newest first, filtered by sport, local days and source provider.
+
+    No related rows are loaded per activity: the list costs the same queries for any length.
+    """
+    activities = Activity.objects.for_viewer(viewer).filter(athlete=athlete)
+    if sport:
+        activities = activities.filter(sport=sport)
+    if first is not None:
+        activities = activities.filter(day__gte=first)
+    if last is not None:
+        activities = activities.filter(day__lte=last)
+    if provider:
+        sources = ActivitySource.objects.filter(activity=OuterRef("pk"), provider=provider)
+        activities = activities.filter(Exists(sources))
+    return _with_speeds(activities).order_by("-started_at", "-id")
+
+
+def activity_get(*, viewer: User, athlete: Athlete, activity_id: int) -> Activity | None:
+    """One activity with its laps and sources (and their files), or None outside scope."""
+    sources = ActivitySource.objects.select_related("file").order_by("fetched_at", "id")
+    activities = (
+        Activity.objects.for_viewer(viewer)
+        .filter(athlete=athlete, id=activity_id)
+        .prefetch_related(Prefetch("laps", queryset=_with_speeds(Lap.objects.order_by("index"))))
+        .prefetch_related(Prefetch("sources", queryset=sources))
+    )
+    return _with_speeds(activities).first()
+
+
+def activity_streams_info(*, activity: Activity) -> Mapping[str, object] | None:
+    """Sample count, channels and provider of the activity's streams (never the blob)."""
+    return (
+        Streams.objects.filter(activity=activity)
+        .values("sample_count", "channels", "provider")
+        .first()
+    )
+
+
+def activity_file_get(*, viewer: User, athlete: Athlete, file_id: int) -> ActivityFile | None:
+    """An original file of this athlete, or None outside the viewer's scope."""
+    return ActivityFile.objects.for_viewer(viewer).filter(athlete=athlete, id=file_id).first()

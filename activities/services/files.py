@@ -1,0 +1,244 @@
+"""Original activity files: store them once per athlete, and import batches of plain files.
+
+A file is parsed before it is stored, so bytes that are not an activity at all (a photo, a
+truncated download) are reported and never kept; every file that gave at least one session is
+kept under `activity-files/` so everything can be recomputed later. One file's failure is a
+`FileResult`, never an exception: a bad file never aborts a batch. Archives (.zip) belong to
+`activities.services.archives`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import logging
+import tempfile
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from activities.models import ActivityFile, ActivitySource, ImportJob
+from activities.parsers import is_fit, parse_file
+from activities.services.ingest import activity_ingest
+from activities.types import (
+    FileResult,
+    ImportReport,
+    NormalizedActivity,
+    Outcome,
+    Provider,
+    RejectedFile,
+    SourceRef,
+)
+from athletes.models import Athlete, User
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+FORMAT_PROVIDERS = {"fit": Provider.DEVICE_FILE, "tcx": Provider.TCX, "gpx": Provider.GPX}
+GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = b"PK\x03\x04"
+SNIFF_BYTES = 4096
+
+
+def max_upload_bytes() -> int:
+    """The largest single file accepted (settings.PACELINE_MAX_UPLOAD_BYTES, 50 MB default)."""
+    return int(getattr(settings, "PACELINE_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
+
+
+def is_archive(name: str, data: bytes = b"") -> bool:
+    """A zip archive, by its name or its magic bytes."""
+    return name.lower().endswith(".zip") or data.startswith(ZIP_MAGIC)
+
+
+def file_format(data: bytes, filename: str = "") -> str:
+    """The format, "fit", "tcx" or "gpx", from the content (inside a .gz too), else the name."""
+    head = data[:SNIFF_BYTES]
+    if head.startswith(GZIP_MAGIC):
+        try:
+            head = gzip.GzipFile(fileobj=io.BytesIO(data)).read(SNIFF_BYTES)
+        except (OSError, EOFError, zlib.error):
+            head = b""
+    if is_fit(head):
+        return "fit"
+    if b"<TrainingCenterDatabase" in head:
+        return "tcx"
+    if b"<gpx" in head:
+        return "gpx"
+    suffixes = [s.lstrip(".").lower() for s in Path(filename).suffixes]
+    return next((s for s in reversed(suffixes) if s in FORMAT_PROVIDERS), "")
+
+
+def activity_file_store(
+    *, athlete: Athlete, data: bytes, filename: str
+) -> tuple[ActivityFile, bool]:
+    """Keep the original bytes in default storage; the same content again returns the stored row.
+
+    Returns (row, created). Unique per athlete by sha256, also under concurrent uploads.
+    """
+    sha256 = hashlib.sha256(data).hexdigest()
+    existing = ActivityFile.objects.filter(athlete=athlete, sha256=sha256).first()
+    if existing is not None:
+        return existing, False
+    row = ActivityFile(
+        athlete=athlete,
+        sha256=sha256,
+        original_name=Path(filename).name[:255] or sha256,
+        size_bytes=len(data),
+        format=file_format(data, filename),
+    )
+    row.file.save(_storage_name(sha256, filename), ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        row.file.delete(save=False)  # another upload of the same content won the race
+        return ActivityFile.objects.get(athlete=athlete, sha256=sha256), False
+    return row, True
+
+
+def _storage_name(sha256: str, filename: str) -> str:
+    """A short, safe storage name: the content hash and the file's known extensions."""
+    suffixes = [s.lower() for s in Path(filename).suffixes[-2:]]
+    known = "".join(s for s in suffixes if s in (".fit", ".tcx", ".gpx", ".gz"))
+    return f"{sha256[:32]}{known}"
+
+
+def files_import(*, athlete: Athlete, items: Iterable[tuple[str, bytes]]) -> ImportReport:
+    """Import plain activity files (FIT, TCX, GPX, gzipped or not), one result per file.
+
+    Idempotent: a file whose content was already imported is SKIPPED ("already imported").
+    """
+    report = ImportReport()
+    for name, data in items:
+        if is_archive(name, data):
+            report.extend(_archive(athlete, name, data))
+        else:
+            report.add(_import_one(athlete, name, data))
+    return report
+
+
+def _archive(athlete: Athlete, name: str, data: bytes) -> ImportReport:
+    """Zips go to the archive import; this module never opens them itself."""
+    from activities.services.archives import archive_import  # archives imports this module
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "archive.zip"
+        path.write_bytes(data)
+        return archive_import(athlete=athlete, path=path)
+
+
+def _import_one(athlete: Athlete, name: str, data: bytes) -> FileResult:
+    if len(data) > max_upload_bytes():
+        return _too_large(name)
+    if _already_imported(athlete, data):
+        return FileResult(name, Outcome.SKIPPED, _("already imported"))
+    try:
+        sessions = _parse(data, name)
+    except RejectedFile as rejected:
+        return FileResult(name, Outcome.FAILED, rejected.reason)
+    except Exception:
+        logger.exception("could not read activity file %r", name)
+        return FileResult(name, Outcome.FAILED, _("could not read this file"))
+    try:
+        return _ingest_sessions(athlete, name, data, sessions)
+    except Exception:
+        logger.exception("could not store activity file %r", name)
+        return FileResult(name, Outcome.FAILED, _("could not store this file"))
+
+
+def _parse(data: bytes, name: str) -> list[NormalizedActivity]:
+    sessions = parse_file(data, name)
+    if not sessions:
+        raise RejectedFile(_("no activity in this file"))
+    return sessions
+
+
+def _already_imported(athlete: Athlete, data: bytes) -> bool:
+    sha256 = hashlib.sha256(data).hexdigest()
+    return ActivitySource.objects.filter(
+        athlete=athlete, file__athlete=athlete, file__sha256=sha256
+    ).exists()
+
+
+def _ingest_sessions(
+    athlete: Athlete, name: str, data: bytes, sessions: list[NormalizedActivity]
+) -> FileResult:
+    """All sessions of one file or none: a half-imported triathlon would never be completed."""
+    with transaction.atomic():
+        stored, _created = activity_file_store(athlete=athlete, data=data, filename=name)
+        provider = FORMAT_PROVIDERS.get(stored.format, Provider.DEVICE_FILE)
+        source = SourceRef(provider, external_id=stored.sha256, raw={"filename": name})
+        outcomes: list[Outcome] = []
+        result = FileResult(name, Outcome.SKIPPED)
+        for index, normalized in enumerate(sessions):
+            activity, outcome = activity_ingest(
+                athlete=athlete, normalized=normalized, source=source, file=stored,
+                session_index=index,
+            )  # fmt: skip
+            outcomes.append(outcome)
+            if activity.id not in result.activity_ids:
+                result.activity_ids.append(activity.id)
+            result.warnings.extend(normalized.warnings)
+    result.outcome = _file_outcome(outcomes)
+    if result.outcome is Outcome.SKIPPED:
+        result.reason = _("already imported")
+    return result
+
+
+def _file_outcome(outcomes: list[Outcome]) -> Outcome:
+    """Created if any session created an activity, else merged if any merged, else skipped."""
+    for outcome in (Outcome.CREATED, Outcome.MERGED):
+        if outcome in outcomes:
+            return outcome
+    return Outcome.SKIPPED
+
+
+@dataclass(slots=True)
+class UploadRow:
+    """One uploaded file's result on the upload page; `job` when an archive was queued."""
+
+    result: FileResult
+    job: ImportJob | None = None
+    too_large: bool = False
+
+
+def uploads_receive(
+    *, athlete: Athlete, by: User, uploaded: Iterable[UploadedFile[Any]]
+) -> list[UploadRow]:
+    """Import plain files now and hand archives to a background job, one row per file.
+
+    Plain files over the size limit are refused without being read.
+    """
+    rows: list[UploadRow] = []
+    for upload in uploaded:
+        name = Path(upload.name or "upload").name
+        if is_archive(name):
+            rows.append(_queue_archive(athlete, by, name, upload))
+        elif (upload.size or 0) > max_upload_bytes():
+            rows.append(UploadRow(_too_large(name), too_large=True))
+        else:
+            report = files_import(athlete=athlete, items=[(name, upload.read())])
+            rows.extend(UploadRow(result) for result in report.results)
+    return rows
+
+
+def _too_large(name: str) -> FileResult:
+    limit = filesizeformat(max_upload_bytes())
+    return FileResult(name, Outcome.FAILED, _("file too large (max %s)") % limit)
+
+
+def _queue_archive(athlete: Athlete, by: User, name: str, upload: UploadedFile[Any]) -> UploadRow:
+    from activities.services.archives import import_job_create  # archives imports this module
+
+    job = import_job_create(athlete=athlete, by=by, uploaded_file=upload)
+    return UploadRow(FileResult(name, Outcome.SKIPPED, _("queued for background import")), job)

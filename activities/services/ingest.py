@@ -1,0 +1,299 @@
+"""Turn one `NormalizedActivity` into the stored canonical activity: create, merge or skip.
+
+Dedupe rules (DESIGN §3, issue 3), checked in this order inside one transaction:
+
+1. the same provider id (athlete, provider, external_id, session_index) is already stored →
+   SKIPPED, the activity it points at is returned;
+2. an activity of this athlete starts within ±60 s of this one with a compatible sport (the same
+   sport, or either side is "other") → MERGED: the new source is attached and, when it outranks
+   the activity's `primary_provider` (`types.AUTHORITY`, lower wins), the summary values, start,
+   device, laps and streams **it has** replace the stored ones — what it lacks is kept, so a
+   summary-only record never erases samples (a lesser source only brings streams to a
+   non-manual activity that has none);
+3. otherwise → CREATED.
+
+Which values the stored activity shows: the **device's** session values where the device wrote
+them (that is what athletes see on their watch), falling back to our own computed summary
+(`normalized.summary`). Our computation stays visible beside them through `analyze_file`.
+
+Manual activities (`primary_provider == manual`) are never overwritten by imports: a matching
+device file is attached as a source (its original file kept) but the manual summary, sport,
+start, laps and the absence of streams stay exactly as the athlete logged them. Names and
+descriptions only fill in where the activity has none, so a Strava title arriving later is kept
+but never replaces one the athlete typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from activities.models import Activity, ActivityFile, ActivitySource
+from activities.models import Lap as LapRow
+from activities.models import Streams as StreamsRow
+from activities.streams_codec import CODEC_VERSION, encode_streams
+from activities.types import AUTHORITY, NormalizedActivity, Outcome, Provider, SourceRef, Summary
+from athletes.models import Athlete
+from athletes.sports import Sport
+
+DUPLICATE_WINDOW = dt.timedelta(seconds=60)
+# The Summary values an Activity (and a source's summary) stores; `Summary.timer_s` is ours only.
+SUMMARY_FIELDS = (
+    "elapsed_s",
+    "moving_s",
+    "distance_m",
+    "ascent_m",
+    "descent_m",
+    "avg_hr_bpm",
+    "max_hr_bpm",
+    "avg_power_w",
+    "max_power_w",
+    "avg_speed_mps",
+    "max_speed_mps",
+    "avg_cadence_spm",
+    "calories_kcal",
+)
+LAP_FIELDS = (
+    "start_s",
+    "elapsed_s",
+    "moving_s",
+    "distance_m",
+    "avg_hr_bpm",
+    "max_hr_bpm",
+    "avg_power_w",
+    "max_power_w",
+    "avg_speed_mps",
+    "avg_cadence_spm",
+    "ascent_m",
+    "descent_m",
+)
+
+
+def activity_ingest(
+    *,
+    athlete: Athlete,
+    normalized: NormalizedActivity,
+    source: SourceRef,
+    file: ActivityFile | None = None,
+    session_index: int = 0,
+) -> tuple[Activity, Outcome]:
+    """Create or merge the canonical activity for this recording; never duplicates.
+
+    Concurrency: the athlete row is locked for the transaction, so two workers ingesting the
+    same recording run one after the other and the second finds the first's activity; the
+    unique constraint on sources is the last line (an IntegrityError there means SKIPPED).
+    """
+    try:
+        with transaction.atomic():
+            Athlete.objects.select_for_update().filter(id=athlete.id).first()
+            known = _known_source(athlete, source, file, session_index)
+            if known is not None:
+                return known.activity, Outcome.SKIPPED
+            activity, outcome = _create_or_merge(athlete, normalized, source.provider)
+            _attach_source(activity, normalized, source, file, session_index)
+    except IntegrityError:
+        known = _known_source(athlete, source, file, session_index)
+        if known is None:
+            raise
+        return known.activity, Outcome.SKIPPED
+    # Issue 4 (metrics pipeline) enqueues here, after commit, for CREATED and MERGED only:
+    # transaction.on_commit(lambda: activity_metrics_task.delay(activity.id))
+    return activity, outcome
+
+
+def _known_source(
+    athlete: Athlete, source: SourceRef, file: ActivityFile | None, session_index: int
+) -> ActivitySource | None:
+    """A stored source for the same provider id, or for the same stored file and session."""
+    sources = ActivitySource.objects.filter(athlete=athlete, session_index=session_index)
+    if source.external_id:
+        found = sources.filter(provider=source.provider, external_id=source.external_id).first()
+        if found is not None:
+            return found
+    if file is not None and file.pk is not None:
+        return sources.filter(file=file).first()
+    return None
+
+
+def _create_or_merge(
+    athlete: Athlete, normalized: NormalizedActivity, provider: Provider
+) -> tuple[Activity, Outcome]:
+    duplicate = _find_duplicate(athlete, normalized)
+    if duplicate is None:
+        return _create(athlete, normalized, provider), Outcome.CREATED
+    _merge(athlete, duplicate, normalized, provider)
+    return duplicate, Outcome.MERGED
+
+
+def sports_compatible(first: str, second: str) -> bool:
+    """The same sport, or either is "other" (a generic recording of a known session)."""
+    return first == second or Sport.OTHER in (first, second)
+
+
+def _find_duplicate(athlete: Athlete, normalized: NormalizedActivity) -> Activity | None:
+    """The athlete's activity starting within ±60 s with a compatible sport, closest first."""
+    start = normalized.started_at
+    candidates = Activity.objects.filter(
+        athlete=athlete,
+        started_at__gte=start - DUPLICATE_WINDOW,
+        started_at__lte=start + DUPLICATE_WINDOW,
+    )
+    matches = [a for a in candidates if sports_compatible(a.sport, normalized.sport)]
+    matches.sort(key=lambda a: (abs((a.started_at - start).total_seconds()), a.id))
+    return matches[0] if matches else None
+
+
+def effective_summary(normalized: NormalizedActivity) -> Summary:
+    """What the stored activity shows: device session values, then our computed ones.
+
+    A device value that is NaN or infinite counts as not written.
+    """
+    if normalized.device_summary is None:
+        return normalized.summary
+    device = {name: _clean(value) for name, value in normalized.device_summary.as_dict().items()}
+    return Summary(**device).merged_over(normalized.summary)
+
+
+def _clean(value: Any) -> float | None:
+    """A plain float for the database and JSON; NaN and infinities are "unknown"."""
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _summary_values(normalized: NormalizedActivity) -> dict[str, float | None]:
+    summary = effective_summary(normalized).as_dict()
+    return {name: _clean(summary[name]) for name in SUMMARY_FIELDS}
+
+
+def _recording_values(athlete: Athlete, normalized: NormalizedActivity) -> dict[str, Any]:
+    """The fields an authoritative recording decides: sport, start, day, summary, device."""
+    started_at = normalized.started_at.astimezone(dt.UTC)
+    return {
+        "sport": normalized.sport.value,
+        "sub_sport": normalized.sub_sport[:40],
+        "started_at": started_at,
+        "day": started_at.astimezone(athlete.tz).date(),
+        "device": normalized.device[:120],
+        "recovered": normalized.recovered,
+        "warnings": list(normalized.warnings),
+        **_summary_values(normalized),
+    }
+
+
+def _create(athlete: Athlete, normalized: NormalizedActivity, provider: Provider) -> Activity:
+    activity = Activity.objects.create(
+        athlete=athlete,
+        primary_provider=provider.value,
+        name=normalized.name[:200],
+        description=normalized.description,
+        **_recording_values(athlete, normalized),
+    )
+    _store_laps(activity, normalized)
+    _store_streams(activity, normalized, provider)
+    return activity
+
+
+def _outranks(provider: Provider, activity: Activity) -> bool:
+    """True when this provider's values should replace the activity's (never a manual one)."""
+    current = Provider(activity.primary_provider)
+    if current is Provider.MANUAL:
+        return False
+    return AUTHORITY[provider] < AUTHORITY[current]
+
+
+def _merge(
+    athlete: Athlete, activity: Activity, normalized: NormalizedActivity, provider: Provider
+) -> None:
+    if _outranks(provider, activity):
+        _take_values(athlete, activity, normalized)
+        activity.primary_provider = provider.value
+        if normalized.laps:
+            LapRow.objects.filter(activity=activity).delete()
+            _store_laps(activity, normalized)
+        if len(normalized.streams):
+            StreamsRow.objects.filter(activity=activity).delete()
+            _store_streams(activity, normalized, provider)
+    elif not activity.is_manual and not StreamsRow.objects.filter(activity=activity).exists():
+        # A lesser source may still bring the samples a summary-only activity lacks.
+        _store_streams(activity, normalized, provider)
+    activity.name = activity.name or normalized.name[:200]
+    activity.description = activity.description or normalized.description
+    activity.save()
+
+
+def _take_values(athlete: Athlete, activity: Activity, normalized: NormalizedActivity) -> None:
+    """An outranking source's values replace the stored ones it has; what it lacks is kept
+    (a summary-only Garmin record over a GPX keeps the GPX's samples, laps and sport)."""
+    for name, value in _recording_values(athlete, normalized).items():
+        if value in (None, "", []) or (name == "sport" and value == Sport.OTHER):
+            continue
+        setattr(activity, name, value)
+
+
+def _store_laps(activity: Activity, normalized: NormalizedActivity) -> None:
+    rows = [
+        LapRow(
+            activity=activity,
+            index=index,
+            intensity=lap.intensity[:10],
+            lengths=lap.lengths,
+            **{name: _clean(getattr(lap, name)) for name in LAP_FIELDS},
+        )
+        for index, lap in enumerate(normalized.laps)
+    ]
+    for row in rows:  # start and elapsed are required columns
+        row.start_s = row.start_s or 0.0
+        row.elapsed_s = row.elapsed_s or 0.0
+    LapRow.objects.bulk_create(rows)
+
+
+def _store_streams(activity: Activity, normalized: NormalizedActivity, provider: Provider) -> None:
+    """One compressed columnar row; nothing when the recording has no samples (manual log)."""
+    streams = normalized.streams
+    if len(streams) == 0:
+        return
+    StreamsRow.objects.create(
+        activity=activity,
+        provider=provider.value,
+        codec_version=CODEC_VERSION,
+        sample_count=len(streams),
+        channels=streams.present(),
+        data=encode_streams(streams),
+    )
+
+
+def _source_summary(normalized: NormalizedActivity) -> dict[str, Any]:
+    """The values this source gave, kept on the source for comparison and re-merging."""
+    return {
+        "sport": normalized.sport.value,
+        "sub_sport": normalized.sub_sport,
+        "started_at": normalized.started_at.astimezone(dt.UTC).isoformat(),
+        "device": normalized.device,
+        "samples": len(normalized.streams),
+        "laps": len(normalized.laps),
+        **_summary_values(normalized),
+    }
+
+
+def _attach_source(
+    activity: Activity,
+    normalized: NormalizedActivity,
+    source: SourceRef,
+    file: ActivityFile | None,
+    session_index: int,
+) -> ActivitySource:
+    return ActivitySource.objects.create(
+        athlete=activity.athlete,
+        activity=activity,
+        provider=source.provider.value,
+        external_id=source.external_id[:128],
+        file=file,
+        session_index=session_index,
+        summary=_source_summary(normalized),
+        raw=dict(source.raw),
+    )

@@ -1,0 +1,123 @@
+"""Activity pages: the list, one activity, the upload page and original-file downloads.
+
+Every view looks the athlete up through the one door first: outside the viewer's scope is 404;
+a viewer who sees the athlete but may not edit (view-only coach) gets 403 on uploads.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from activities.forms import ActivityFilterForm, UploadForm
+from activities.selectors import (
+    activity_file_get,
+    activity_get,
+    activity_streams_info,
+)
+from activities.selectors import (
+    activity_list as activities_select,
+)
+from activities.services.files import UploadRow, uploads_receive
+from activities.types import Outcome
+from athletes.models import Athlete, User
+
+PAGE_SIZE = 25
+
+
+def _visible_athlete(user: User, athlete_id: int) -> Athlete:
+    return get_object_or_404(Athlete.objects.visible_to(user).select_related("user"), id=athlete_id)
+
+
+def _can_edit(user: User, athlete: Athlete) -> bool:
+    return Athlete.objects.editable_by(user).filter(id=athlete.id).exists()
+
+
+@login_required
+def activity_list(request: HttpRequest, athlete_id: int) -> HttpResponse:
+    """The athlete's activities, filtered and paged (25 a page), newest first."""
+    user = cast(User, request.user)
+    athlete = _visible_athlete(user, athlete_id)
+    form = ActivityFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    activities = activities_select(viewer=user, athlete=athlete, **filters)
+    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "athlete": athlete,
+        "form": form,
+        "page": page,
+        "filtered": any(filters.values()),
+        "query": query.urlencode(),
+        "can_edit": _can_edit(user, athlete),
+    }
+    return render(request, "activities/activity_list.html", context)
+
+
+@login_required
+def activity_detail(request: HttpRequest, athlete_id: int, activity_id: int) -> HttpResponse:
+    """One activity: summary, laps, sources with their original files, RPE/feel/notes."""
+    user = cast(User, request.user)
+    athlete = _visible_athlete(user, athlete_id)
+    activity = activity_get(viewer=user, athlete=athlete, activity_id=activity_id)
+    if activity is None:
+        raise Http404
+    context = {
+        "athlete": athlete,
+        "activity": activity,
+        "streams": activity_streams_info(activity=activity),
+    }
+    return render(request, "activities/activity_detail.html", context)
+
+
+@login_required
+def activity_upload(request: HttpRequest, athlete_id: int) -> HttpResponse:
+    """Upload FIT/TCX/GPX (and .gz) files, imported now; a .zip becomes a background import."""
+    user = cast(User, request.user)
+    athlete = _visible_athlete(user, athlete_id)
+    if not _can_edit(user, athlete):
+        raise PermissionDenied
+    if request.method != "POST":
+        return _upload_page(request, athlete, UploadForm(), rows=None, status=200)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _upload_page(request, athlete, form, rows=None, status=400)
+    rows = uploads_receive(athlete=athlete, by=user, uploaded=form.cleaned_data["uploads"])
+    return _upload_page(request, athlete, UploadForm(), rows=rows, status=_upload_status(rows))
+
+
+def _upload_status(rows: list[UploadRow]) -> int:
+    """413 when every file was refused for its size, else 200 (results are listed per file)."""
+    return 413 if rows and all(row.too_large for row in rows) else 200
+
+
+def _upload_page(
+    request: HttpRequest, athlete: Athlete, form: UploadForm, *, rows: list[UploadRow] | None,
+    status: int,
+) -> HttpResponse:  # fmt: skip
+    """The whole page, or only the results list when the upload script asks for it."""
+    context = {"athlete": athlete, "form": form, "rows": rows, "outcomes": Outcome}
+    partial = request.headers.get("X-Requested-With") == "XMLHttpRequest"
+    template = "activities/partials/_upload_results.html" if partial else "activities/upload.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+def activity_file_download(request: HttpRequest, athlete_id: int, file_id: int) -> FileResponse:
+    """The original file as uploaded, for whoever may read the athlete's activities."""
+    user = cast(User, request.user)
+    athlete = _visible_athlete(user, athlete_id)
+    stored = activity_file_get(viewer=user, athlete=athlete, file_id=file_id)
+    if stored is None:
+        raise Http404
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    return FileResponse(handle, as_attachment=True, filename=stored.original_name)
