@@ -258,3 +258,17 @@ PACELINE_INVITATION_DAYS = int(os.environ.get("PACELINE_INVITATION_DAYS", "14"))
 PACELINE_OPEN_SIGNUP = env_bool("PACELINE_OPEN_SIGNUP", default=True)
 # Absolute address of this site, for links in emails and calendar feeds.
 PACELINE_BASE_URL = os.environ.get("PACELINE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Upload and archive limits: the defaults live beside the code that enforces them
+# (activities.services.files and archive_limits); set these variables only to change them.
+for _name in (
+    "PACELINE_MAX_UPLOAD_BYTES",
+    "PACELINE_ARCHIVE_MAX_BYTES",
+    "PACELINE_ARCHIVE_MAX_ENTRIES",
+    "PACELINE_ARCHIVE_MAX_UNCOMPRESSED_BYTES",
+    "PACELINE_ARCHIVE_MEMBER_MAX_BYTES",
+):
+    if os.environ.get(_name):
+        globals()[_name] = int(os.environ[_name])
+if os.environ.get("PACELINE_ARCHIVE_MAX_RATIO"):
+    PACELINE_ARCHIVE_MAX_RATIO = float(os.environ["PACELINE_ARCHIVE_MAX_RATIO"])

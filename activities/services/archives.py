@@ -1,0 +1,293 @@
+"""Bulk imports of archives: Garmin "Export Your Data", Strava bulk export, zips of files, CSV.
+
+`archive_import` is the synchronous entry (the `import_files` command, and the job below).
+`import_job_create` stores an upload and queues `import_job_run` in the background.
+
+Resumable and idempotent: the archive becomes a deterministic list of entries
+(`archive_plan`); entries are imported in small batches, and each batch's rows are committed in
+the **same transaction** as the job's counts, results and cursor (one compare-and-set UPDATE on
+the cursor). A killed worker therefore leaves either the whole batch with its counts or none of
+it; a rerun continues from the cursor, so final rows *and* counts equal an uninterrupted run's.
+(Original files already written to storage by a rolled-back batch stay as unreferenced files.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activities.models import ImportJob
+from activities.services.archive_limits import ArchiveLimits, ArchiveRefused
+from activities.services.archive_plan import (
+    Entry,
+    EntryKind,
+    archive_kind,
+    archive_plan,
+    file_entry_import,
+    other_entry_result,
+    upload_kind,
+)
+from activities.services.archive_reader import ArchiveReader
+from activities.types import FileResult, ImportReport, Outcome
+from athletes.models import Athlete, User
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["ArchiveRefused", "archive_import", "import_job_create", "import_job_run"]
+
+
+class LeaseLost(Exception):  # noqa: N818
+    """Another worker advanced this job: stop without writing anything more."""
+
+
+def setting(name: str, default: Any) -> Any:
+    return getattr(settings, name, default)
+
+
+def archive_import(
+    *, athlete: Athlete, path: Path, job: ImportJob | None = None, until: float | None = None
+) -> ImportReport:
+    """Import every entry of an archive (from `job.cursor` when resuming a job).
+
+    A broken limit refuses the archive before anything is written: without a job that is one
+    FAILED result named after the archive (callers import batches of files and never see an
+    exception); under a job ArchiveRefused propagates and the job fails with its reason.
+    With `until` (a time.monotonic() deadline) it stops after the batch that passes it (one
+    batch at least); the job's cursor says where to continue.
+    """
+    report = ImportReport()
+    try:
+        _archive_import(athlete, path, job, until, report)
+    except ArchiveRefused as refused:
+        if job is not None:
+            raise
+        report.add(FileResult(path.name, Outcome.FAILED, refused.reason))
+    return report
+
+
+def _archive_import(
+    athlete: Athlete, path: Path, job: ImportJob | None, until: float | None, report: ImportReport
+) -> None:
+    filename = job.original_name if job is not None else path.name
+    with ArchiveReader(path, limits=ArchiveLimits.from_settings()) as reader:
+        kind = archive_kind(reader.names(), is_zip=reader.is_zip, filename=filename)
+        entries = archive_plan(reader, kind)
+        if job is not None:
+            _job_planned(job, kind=kind, total=len(entries))
+        index = first = job.cursor if job is not None else 0
+        while index < len(entries) and (
+            index == first or until is None or time.monotonic() < until
+        ):
+            with transaction.atomic():
+                results, index_after = _batch(athlete, reader, entries, index)
+                if job is not None:
+                    _job_advance(job, to_cursor=index_after, results=results)
+            report.results += results
+            index = index_after
+
+
+def _batch(
+    athlete: Athlete, reader: ArchiveReader, entries: list[Entry], start: int
+) -> tuple[list[FileResult], int]:
+    """Import entries from `start` until the batch size or time is reached."""
+    size = int(setting("PACELINE_IMPORT_BATCH_ENTRIES", 25))
+    deadline = time.monotonic() + float(setting("PACELINE_IMPORT_BATCH_S", 1.0))
+    results: list[FileResult] = []
+    index = start
+    while index < len(entries) and index - start < size and time.monotonic() < deadline:
+        results += _entry_import_safely(athlete, reader, entries[index])
+        index += 1
+    return results, index
+
+
+def _entry_import_safely(athlete: Athlete, reader: ArchiveReader, entry: Entry) -> list[FileResult]:
+    """One entry's results; an unexpected error fails this entry only (its writes undone)."""
+    try:
+        with transaction.atomic():
+            return _entry_import(athlete, reader, entry)
+    except ArchiveRefused:
+        raise
+    except Exception:
+        logger.exception("archive entry %r could not be imported", entry.name)
+        return [FileResult(entry.name, Outcome.FAILED, _("could not import this entry"))]
+
+
+def _entry_import(athlete: Athlete, reader: ArchiveReader, entry: Entry) -> list[FileResult]:
+    from activities.services.garmin_export import garmin_summary_import, garmin_wellness_import
+    from activities.services.strava_export import strava_row_import
+
+    match entry.kind:
+        case EntryKind.FILE:
+            return [file_entry_import(athlete=athlete, reader=reader, entry=entry)[0]]
+        case EntryKind.GARMIN_SUMMARY:
+            return [garmin_summary_import(athlete=athlete, entry=entry)]
+        case EntryKind.GARMIN_SLEEP | EntryKind.GARMIN_HEALTH:
+            return [garmin_wellness_import(athlete=athlete, reader=reader, entry=entry)]
+        case EntryKind.STRAVA_ROW:
+            return [strava_row_import(athlete=athlete, reader=reader, entry=entry)]
+        case EntryKind.CSV:
+            return _csv_entry_import(athlete, reader, entry)
+        case EntryKind.BROKEN:
+            return [FileResult(entry.name, Outcome.FAILED, entry.reason)]
+    return [other_entry_result(entry)]
+
+
+def _csv_entry_import(athlete: Athlete, reader: ArchiveReader, entry: Entry) -> list[FileResult]:
+    from activities.services.manual import csv_import
+
+    assert entry.member is not None
+    return csv_import(athlete=athlete, data=reader.read(entry.member)).results
+
+
+# --- Jobs ----------------------------------------------------------------------------------------
+
+
+def import_job_create(
+    *, athlete: Athlete, by: User | None, uploaded_file: UploadedFile[bytes]
+) -> ImportJob:
+    """Store an uploaded archive and queue its import once this transaction commits."""
+    from activities.tasks import import_job_run_task
+
+    name = Path(uploaded_file.name or "archive.zip").name[:200]
+    job = ImportJob(
+        athlete=athlete,
+        created_by=by,
+        kind=upload_kind(uploaded_file, name),
+        original_name=name,
+    )
+    job.archive.save(f"{uuid.uuid4().hex[:12]}-{name}", uploaded_file, save=False)
+    job.save()
+    transaction.on_commit(lambda: import_job_run_task.delay(job.id))
+    return job
+
+
+def import_job_run(*, job_id: int) -> ImportJob | None:
+    """Run (or resume) a queued job under a lease; None when another worker holds it.
+
+    Returns the job; its state is still RUNNING (lease released) when the time slice
+    (PACELINE_IMPORT_SLICE_S) ended first — the caller queues it again.
+    """
+    job = _lease_take(job_id)
+    if job is None:
+        return None
+    until = time.monotonic() + float(setting("PACELINE_IMPORT_SLICE_S", 600))
+    try:
+        with _local_archive(job) as path:
+            archive_import(athlete=job.athlete, path=path, job=job, until=until)
+    except LeaseLost:
+        return None
+    except ArchiveRefused as refused:
+        return _job_finish(job, ImportJob.State.FAILED, refused.reason)
+    except Exception:
+        logger.exception("import job %s stopped", job_id)
+        return _job_finish(job, ImportJob.State.FAILED, _("The import stopped on an error."))
+    if job.cursor < job.total:
+        ImportJob.objects.filter(id=job.id, cursor=job.cursor).update(lease_until=None)
+        job.lease_until = None
+        return job
+    return _job_finish(job, ImportJob.State.DONE, "")
+
+
+def _lease_until() -> Any:
+    return timezone.now() + dt.timedelta(seconds=float(setting("PACELINE_IMPORT_LEASE_S", 300)))
+
+
+def _lease_take(job_id: int) -> ImportJob | None:
+    """Compare-and-set: queued, or running with no live lease → running under our lease."""
+    now = timezone.now()
+    free = Q(state=ImportJob.State.QUEUED) | Q(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now), state=ImportJob.State.RUNNING
+    )
+    taken = ImportJob.objects.filter(free, id=job_id).update(
+        state=ImportJob.State.RUNNING, lease_until=_lease_until()
+    )
+    if not taken:
+        return None
+    ImportJob.objects.filter(id=job_id, started_at__isnull=True).update(started_at=now)
+    return ImportJob.objects.select_related("athlete").get(id=job_id)
+
+
+@contextmanager
+def _local_archive(job: ImportJob) -> Iterator[Path]:
+    """A local path to the stored archive (a temporary copy when storage is remote)."""
+    try:
+        local = Path(job.archive.path)
+    except NotImplementedError:
+        local = None
+    if local is not None:
+        yield local
+        return
+    with tempfile.TemporaryDirectory(prefix="paceline-job-") as folder:
+        path = Path(folder) / Path(job.original_name).name
+        with job.archive.open("rb") as src, path.open("wb") as out:
+            for chunk in src.chunks():
+                out.write(chunk)
+        yield path
+
+
+def _job_planned(job: ImportJob, *, kind: str, total: int) -> None:
+    ImportJob.objects.filter(id=job.id).update(kind=kind, total=total)
+    job.kind, job.total = kind, total
+
+
+def _job_advance(job: ImportJob, *, to_cursor: int, results: list[FileResult]) -> None:
+    """ONE update: counts, results, cursor and a renewed lease, if nobody else moved the cursor."""
+    counts = ImportReport(results).counts()
+    stored = _results_kept([*job.results, *(_as_json(r) for r in results)])
+    updated = ImportJob.objects.filter(
+        id=job.id, cursor=job.cursor, state=ImportJob.State.RUNNING
+    ).update(
+        cursor=to_cursor,
+        results=stored,
+        lease_until=_lease_until(),
+        **{name: F(name) + counts[name] for name in ("created", "merged", "skipped", "failed")},
+    )
+    if not updated:
+        raise LeaseLost
+    job.cursor, job.results = to_cursor, stored
+    for name in ("created", "merged", "skipped", "failed"):
+        setattr(job, name, getattr(job, name) + counts[name])
+
+
+def _as_json(result: FileResult) -> dict[str, Any]:
+    row: dict[str, Any] = {"name": result.name, "outcome": result.outcome.value}
+    if result.reason:
+        row["reason"] = result.reason
+    if result.activity_ids:
+        row["activity_ids"] = result.activity_ids
+    return row
+
+
+def _results_kept(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every failure, and the other results up to PACELINE_IMPORT_RESULTS_MAX (the newest go)."""
+    limit = int(setting("PACELINE_IMPORT_RESULTS_MAX", 10_000))
+    if len(rows) <= limit:
+        return rows
+    kept, others = [], 0
+    for row in rows:
+        if row["outcome"] == Outcome.FAILED or others < limit:
+            kept.append(row)
+            others += row["outcome"] != Outcome.FAILED
+    return kept
+
+
+def _job_finish(job: ImportJob, state: str, error: str) -> ImportJob:
+    ImportJob.objects.filter(id=job.id).update(
+        state=state, error=error, lease_until=None, finished_at=timezone.now()
+    )
+    job.refresh_from_db()
+    return job

@@ -1,0 +1,102 @@
+"""Strava bulk export archives: `activities.csv` plus `activities/<id>.fit.gz|gpx|tcx…`.
+
+One entry per CSV row, in the CSV's order. The row's file is imported like any upload (its
+values and samples are authoritative), then the row is attached to the activity it gave as a
+Strava source (`SourceRef(Provider.STRAVA, "Activity ID", raw=row)`) through `activity_ingest`:
+the Strava id is kept — a later Strava sync recognises the activity — and the CSV's name and
+description fill in the activity's when it has none (never replacing what the athlete typed).
+Rows without a file (entered by hand on Strava) are skipped: the CSV's units vary by locale.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+
+from activities.services.archive_limits import MemberRefused
+from activities.services.archive_link import activities_of_file, source_attach
+from activities.services.archive_plan import Entry, EntryKind, file_entry_import
+from activities.services.archive_reader import ArchiveReader
+from activities.services.garmin_summary import sport_from_words
+from activities.types import FileResult, Outcome, Provider, SourceRef
+from athletes.models import Athlete
+
+CSV_NAME = "activities.csv"
+
+
+def strava_root(names: list[str]) -> str | None:
+    """ "" when activities.csv is at the root, "folder/" when it is one folder down."""
+    if CSV_NAME in names:
+        return ""
+    inner = [n for n in names if n.count("/") == 1 and n.endswith("/" + CSV_NAME)]
+    return inner[0][: -len(CSV_NAME)] if len(inner) == 1 else None
+
+
+def csv_rows(data: bytes) -> list[dict[str, str]]:
+    """Rows as {column: value}; a repeated column name keeps its first (Strava repeats some)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, [])
+    first = {name.strip(): index for index, name in reversed(list(enumerate(header)))}
+    return [
+        {
+            name: row[index].strip()
+            for name, index in first.items()
+            if index < len(row) and row[index].strip()
+        }
+        for row in reader
+        if any(cell.strip() for cell in row)
+    ]
+
+
+def strava_plan(reader: ArchiveReader) -> list[Entry]:
+    root = strava_root(reader.names()) or ""
+    by_name = {m.path[0].replace("\\", "/"): m for m in reader.members if len(m.path) == 1}
+    listing = by_name[root + CSV_NAME]
+    try:
+        rows = csv_rows(reader.read(listing))
+    except MemberRefused as refused:
+        return [Entry(listing.name, EntryKind.BROKEN, listing, reason=refused.reason)]
+    entries = []
+    for row in rows:
+        filename = row.get("Filename", "")
+        name = filename or _("Strava activity %(id)s") % {"id": row.get("Activity ID", "?")}
+        entries.append(Entry(name, EntryKind.STRAVA_ROW, by_name.get(root + filename), data=row))
+    return entries
+
+
+def strava_row_import(*, athlete: Athlete, reader: ArchiveReader, entry: Entry) -> FileResult:
+    """Import the row's file, then attach the row to its activity as a Strava source."""
+    row = entry.data
+    if not row.get("Filename"):
+        return FileResult(entry.name, Outcome.SKIPPED, _("no file in the export (entered by hand)"))
+    if entry.member is None:
+        return FileResult(entry.name, Outcome.FAILED, _("listed in activities.csv but missing"))
+    result, sha256 = file_entry_import(athlete=athlete, reader=reader, entry=entry)
+    strava_id = row.get("Activity ID", "")
+    if result.outcome is Outcome.FAILED or not sha256 or not strava_id:
+        return result
+    source = SourceRef(Provider.STRAVA, external_id=strava_id, raw=dict(row))
+    outcomes: list[Outcome] = [result.outcome]
+    for index, activity in activities_of_file(athlete=athlete, sha256=sha256):
+        attached, outcome = source_attach(
+            activity=activity,
+            source=source,
+            name=row.get("Activity Name", ""),
+            description=row.get("Activity Description", ""),
+            session_index=index,
+            sport=sport_from_words(row.get("Activity Type", "")),
+        )
+        outcomes.append(outcome)
+        if attached.id not in result.activity_ids:
+            result.activity_ids.append(attached.id)
+    result.outcome = next(
+        (o for o in (Outcome.CREATED, Outcome.MERGED) if o in outcomes), Outcome.SKIPPED
+    )
+    result.reason = _("already imported") if result.outcome is Outcome.SKIPPED else ""
+    return result

@@ -1,0 +1,255 @@
+"""Import jobs: creation and kind, the lease, resuming after an interruption, time slices, pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from activities.models import Activity, ImportJob
+from activities.services.archives import archive_import, import_job_create, import_job_run
+from activities.tasks import import_job_run_task
+from athletes.models import Athlete, User
+from tests.activities.archives import builders
+from tests.activities.archives.conftest import CrashingStorage, WorkerCrash
+
+pytestmark = pytest.mark.corpus
+FEW_FITS = builders.JOB_FITS[:9]
+
+
+def upload(path: Path, name: str = "") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name or path.name, path.read_bytes())
+
+
+@pytest.fixture
+def fits_zip(corpus: Path, tmp_path: Path) -> Path:
+    return builders.files_zip(corpus, tmp_path, names=FEW_FITS)
+
+
+@pytest.fixture
+def job(athlete: Athlete, fits_zip: Path) -> ImportJob:
+    return import_job_create(athlete=athlete, by=athlete.user, uploaded_file=upload(fits_zip))
+
+
+def test_a_new_job_stores_the_archive_and_runs_once_committed(
+    athlete: Athlete,
+    fits_zip: Path,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        job = import_job_create(athlete=athlete, by=athlete.user, uploaded_file=upload(fits_zip))
+        assert ImportJob.objects.get(id=job.id).state == ImportJob.State.QUEUED
+
+    job.refresh_from_db()
+    assert len(callbacks) == 1
+    assert job.kind == ImportJob.Kind.FILES
+    assert job.archive.read() == fits_zip.read_bytes()
+    assert (job.state, job.total, job.cursor, job.created) == ("done", 9, 9, 9)
+    assert job.started_at is not None and job.finished_at is not None
+    assert job.lease_until is None
+    assert [r["outcome"] for r in job.results] == ["created"] * 9
+
+
+def test_the_kind_of_an_upload_is_detected_from_its_names(
+    athlete: Athlete, corpus: Path, tmp_path: Path
+) -> None:
+    garmin = builders.garmin_export(corpus, tmp_path).path
+    strava = builders.strava_export(corpus, tmp_path).path
+
+    kinds = [
+        import_job_create(athlete=athlete, by=None, uploaded_file=file).kind
+        for file in (
+            upload(garmin),
+            upload(strava),
+            SimpleUploadedFile("log.csv", b"date,sport\n"),
+            SimpleUploadedFile("run.fit", (corpus / "fit" / FEW_FITS[0]).read_bytes()),
+        )
+    ]
+
+    assert kinds == ["garmin_export", "strava_export", "csv", "files"]
+
+
+def test_a_job_leased_by_a_live_worker_is_left_alone(job: ImportJob) -> None:
+    lease = timezone.now() + dt.timedelta(minutes=5)
+    ImportJob.objects.filter(id=job.id).update(state=ImportJob.State.RUNNING, lease_until=lease)
+
+    assert import_job_run(job_id=job.id) is None
+
+    job.refresh_from_db()
+    assert (job.state, job.cursor, job.lease_until) == ("running", 0, lease)
+    assert not Activity.objects.exists()
+
+
+def test_a_finished_job_is_never_run_again(job: ImportJob) -> None:
+    first = import_job_run(job_id=job.id)
+    assert first is not None and first.state == ImportJob.State.DONE
+
+    assert import_job_run(job_id=job.id) is None
+    assert ImportJob.objects.get(id=job.id).created == 9
+
+
+def test_an_interrupted_job_resumes_from_its_cursor_and_ends_with_the_same_rows(
+    athlete: Athlete,
+    other_athlete: Athlete,
+    fits_zip: Path,
+    settings: Any,
+    crashing_storage: type[CrashingStorage],
+) -> None:
+    settings.PACELINE_IMPORT_BATCH_ENTRIES = 3
+    reference = archive_import(athlete=other_athlete, path=fits_zip)
+    job = import_job_create(athlete=athlete, by=athlete.user, uploaded_file=upload(fits_zip))
+    crashing_storage.saves_left = 7  # the 8th original file (entry 7, third batch) kills it
+
+    with pytest.raises(WorkerCrash):
+        import_job_run(job_id=job.id)
+
+    job.refresh_from_db()
+    assert (job.state, job.cursor, job.created, len(job.results)) == ("running", 6, 6, 6)
+    assert Activity.objects.filter(athlete=athlete).count() == 6  # the third batch rolled back
+    crashing_storage.saves_left = None
+    assert import_job_run(job_id=job.id) is None  # its lease still looks alive
+
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=6)):
+        resumed = import_job_run(job_id=job.id)
+
+    assert resumed is not None and resumed.state == ImportJob.State.DONE
+    assert builders.stored_rows(athlete) == builders.stored_rows(other_athlete)
+    assert resumed.counts() == reference.counts()
+    assert [r["name"] for r in resumed.results] == [r.name for r in reference.results]
+
+
+def test_a_long_job_runs_in_time_slices_until_done(job: ImportJob, settings: Any) -> None:
+    settings.PACELINE_IMPORT_SLICE_S = 0
+    settings.PACELINE_IMPORT_BATCH_ENTRIES = 2
+
+    sliced = import_job_run(job_id=job.id)
+
+    assert sliced is not None
+    assert (sliced.state, sliced.cursor, sliced.lease_until) == ("running", 2, None)
+    import_job_run_task.delay(job.id)  # eager in tests: each slice queues the next
+    job.refresh_from_db()
+    assert (job.state, job.cursor, job.created) == ("done", 9, 9)
+
+
+# --- Pages ----------------------------------------------------------------------------------------
+
+
+def page(client: Client, user: User | None, name: str, job: ImportJob, **query: str) -> Any:
+    if user is not None:
+        client.force_login(user)
+    kwargs = {"athlete_id": job.athlete_id}
+    if name != "import_job_list":
+        kwargs["job_id"] = job.id
+    return client.get(reverse(name, kwargs=kwargs), query)
+
+
+def test_a_running_job_page_polls_its_progress_every_second(
+    client: Client, athlete: Athlete, job: ImportJob
+) -> None:
+    ImportJob.objects.filter(id=job.id).update(state="running", total=8, cursor=2, created=2)
+
+    response = page(client, athlete.user, "import_job_detail", job)
+
+    html = response.content.decode()
+    progress_url = reverse("import_job_progress", args=[athlete.id, job.id])
+    assert response.status_code == 200
+    assert f'hx-get="{progress_url}"' in html
+    assert 'hx-trigger="every 1s"' in html
+    assert '<progress id="import-bar-' in html and 'value="25"' in html
+    assert "2 of 8 entries" in html
+
+
+def test_the_progress_partial_stops_polling_once_the_job_is_done(
+    client: Client, athlete: Athlete, job: ImportJob
+) -> None:
+    import_job_run(job_id=job.id)
+
+    response = page(client, athlete.user, "import_job_progress", job, show="all")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "hx-trigger" not in html
+    assert 'value="100"' in html
+    assert html.count("<tr>") == 1 + 9  # header + one row per file
+    assert "<html" not in html
+
+
+def test_the_results_table_filters_failed_files(
+    client: Client, athlete: Athlete, corpus: Path, tmp_path: Path
+) -> None:
+    members = {"good.fit": (corpus / "fit" / FEW_FITS[0]).read_bytes(), "bad.fit": b"nope"}
+    path = tmp_path / "mixed.zip"
+    path.write_bytes(builders.zip_bytes(members))
+    job = import_job_create(athlete=athlete, by=athlete.user, uploaded_file=upload(path))
+    import_job_run(job_id=job.id)
+
+    failed = page(client, athlete.user, "import_job_detail", job).content.decode()
+    everything = page(client, Athlete.objects.get(id=athlete.id).user, "import_job_detail", job,
+                      show="all").content.decode()  # fmt: skip
+
+    assert "bad.fit" in failed and "good.fit" not in failed
+    assert "bad.fit" in everything and "good.fit" in everything
+
+
+def test_the_job_list_shows_recent_jobs_with_their_state(
+    client: Client, athlete: Athlete, job: ImportJob
+) -> None:
+    response = page(client, athlete.user, "import_job_list", job)
+
+    assert response.status_code == 200
+    assert job.original_name in response.content.decode()
+    assert reverse("import_job_detail", args=[athlete.id, job.id]) in response.content.decode()
+
+
+def test_the_job_list_has_an_empty_state(client: Client, other_athlete: Athlete) -> None:
+    client.force_login(other_athlete.user)
+
+    response = client.get(reverse("import_job_list", args=[other_athlete.id]))
+
+    assert "No imports yet" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("athlete", 200), ("coach", 200), ("view_coach", 200), ("other_coach", 404),
+     ("former_coach", 404), ("other_athlete", 404), ("staff", 404)],
+)  # fmt: skip
+@pytest.mark.parametrize("name", ["import_job_list", "import_job_detail", "import_job_progress"])
+def test_import_pages_are_visible_only_within_the_viewers_scope(
+    client: Client,
+    job: ImportJob,
+    request: pytest.FixtureRequest,
+    who: str,
+    status: int,
+    name: str,
+) -> None:
+    person = request.getfixturevalue(who)
+    user = person.user if isinstance(person, Athlete) else person
+
+    assert page(client, user, name, job).status_code == status
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client: Client, job: ImportJob) -> None:
+    response = page(client, None, "import_job_detail", job)
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_another_athletes_job_is_not_found_under_this_athlete(
+    client: Client, athlete: Athlete, other_athlete: Athlete, job: ImportJob
+) -> None:
+    client.force_login(athlete.user)
+    ImportJob.objects.filter(id=job.id).update(athlete=other_athlete)
+
+    response = client.get(reverse("import_job_detail", args=[athlete.id, job.id]))
+
+    assert response.status_code == 404
