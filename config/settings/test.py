@@ -20,3 +20,5 @@ STORAGES = {
 CELERY_TASK_ALWAYS_EAGER = True
 # A private cache: clearing it between tests must never touch the Redis broker.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One week of synthetic demo activities keeps seed_demo tests quick (make run seeds ~4 months).
+DEMO_ACTIVITY_WEEKS = 1

@@ -1,0 +1,148 @@
+"""Forms of the manual log and the CSV import. Values typed in the athlete's units (km or mi,
+m or ft) become SI in `ManualLogForm.si_values()`; the views pass them to the services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from activities.services.manual import CSV_MAX_BYTES, MAX_DURATION_S
+from athletes.models import SPORT_CHOICES
+from athletes.zones import METRES_PER_KM, METRES_PER_MILE
+
+METRES_PER_FOOT = 0.3048
+# Foster's session-RPE version of Borg's CR-10 scale (6, 8 and 9 carry no words).
+CR10_CHOICES = [
+    ("", _("— not rated —")),
+    (0, _("0 · Rest")),
+    (1, _("1 · Very, very easy")),
+    (2, _("2 · Easy")),
+    (3, _("3 · Moderate")),
+    (4, _("4 · Somewhat hard")),
+    (5, _("5 · Hard")),
+    (6, "6"),
+    (7, _("7 · Very hard")),
+    (8, "8"),
+    (9, "9"),
+    (10, _("10 · Maximal")),
+]
+
+
+def parse_duration_s(text: str) -> float:
+    """ "1:05:30" (h:mm:ss), "45:00" (mm:ss) or "45" (minutes) → seconds; ValueError if bad."""
+    parts = text.strip().split(":")
+    if len(parts) > 3 or not all(p.strip().replace(".", "", 1).isdigit() for p in parts):
+        raise ValueError(text)
+    numbers = [float(p) for p in parts]
+    if len(parts) == 1:
+        return numbers[0] * 60
+    if any(n >= 60 for n in numbers[1:]):
+        raise ValueError(text)
+    return float(sum(n * 60**i for i, n in enumerate(reversed(numbers))))
+
+
+class ManualLogForm(forms.Form):
+    """A session without a recording: date, sport, duration and whatever else is known."""
+
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(
+        label=_("Start time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_(
+            "Optional. With a time, an activity recorded then gets this entry added to it."
+        ),
+    )
+    sport = forms.ChoiceField(label=_("Sport"), choices=SPORT_CHOICES)
+    duration = forms.CharField(
+        label=_("Duration (h:mm:ss)"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"placeholder": "1:00:00", "inputmode": "numeric"}),
+    )
+    distance = forms.DecimalField(
+        label=_("Distance (km)"), required=False, min_value=0, max_digits=8, decimal_places=3
+    )
+    ascent = forms.DecimalField(
+        label=_("Ascent (m)"), required=False, min_value=0, max_digits=7, decimal_places=1
+    )
+    rpe = forms.TypedChoiceField(
+        label=_("Effort (RPE, CR-10)"),
+        choices=CR10_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("How hard was the whole session? 0 = rest, 10 = maximal."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    load = forms.DecimalField(
+        label=_("Training load"),
+        required=False,
+        min_value=0,
+        max_value=2000,
+        max_digits=6,
+        decimal_places=1,
+        help_text=_("Optional: a load you computed elsewhere (TSS-like points)."),
+    )
+
+    def __init__(self, *args: Any, units: str = "metric", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.imperial = units == "imperial"
+        if self.imperial:
+            self.fields["distance"].label = _("Distance (mi)")
+            self.fields["ascent"].label = _("Ascent (ft)")
+
+    def clean_duration(self) -> float:
+        try:
+            seconds = parse_duration_s(self.cleaned_data["duration"])
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter the duration as h:mm:ss, mm:ss or minutes."), code="invalid"
+            ) from None
+        if not 0 < seconds <= MAX_DURATION_S:
+            raise forms.ValidationError(
+                _("The duration must be more than zero and at most 48 hours."), code="range"
+            )
+        return seconds
+
+    def _metres(self, value: Decimal | None, per_unit: float) -> float | None:
+        return None if value is None else float(value) * per_unit
+
+    def si_values(self) -> dict[str, Any]:
+        """The cleaned values as `manual_activity_log` keyword arguments (SI units)."""
+        data = self.cleaned_data
+        load = data["load"]
+        return {
+            "day": data["day"],
+            "start_time": data["start_time"],
+            "sport": data["sport"],
+            "duration_s": data["duration"],
+            "distance_m": self._metres(
+                data["distance"], METRES_PER_MILE if self.imperial else METRES_PER_KM
+            ),
+            "ascent_m": self._metres(data["ascent"], METRES_PER_FOOT if self.imperial else 1.0),
+            "rpe": data["rpe"],
+            "notes": data["notes"],
+            "load": None if load is None else float(load),
+        }
+
+
+class CsvImportForm(forms.Form):
+    """One CSV training log (5 MB at most)."""
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > CSV_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than 5 MB; split it into smaller files."), code="size"
+            )
+        return upload

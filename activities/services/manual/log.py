@@ -1,0 +1,180 @@
+"""The manual log: one session typed by the athlete (or their coach), through the ingest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from activities.models import Activity
+from activities.services.ingest import activity_ingest
+from activities.types import NormalizedActivity, Outcome, Provider, SourceRef, Streams, Summary
+from athletes.models import Athlete, User
+from athletes.sports import Sport
+
+DEFAULT_START = dt.time(12, 0)
+SLOT_STEP = dt.timedelta(minutes=5)
+SAME_START = dt.timedelta(seconds=60)
+MAX_DURATION_S = 48 * 3600
+
+
+@dataclass(frozen=True, slots=True)
+class ManualEntry:
+    """What the athlete typed, in SI units."""
+
+    day: dt.date
+    sport: Sport
+    duration_s: float
+    sub_sport: str = ""
+    distance_m: float | None = None
+    ascent_m: float | None = None
+    rpe: int | None = None
+    notes: str = ""
+    load: float | None = None
+    start_time: dt.time | None = None
+
+    def summary(self) -> Summary:
+        speed = self.distance_m / self.duration_s if self.distance_m else None
+        return Summary(
+            elapsed_s=self.duration_s,
+            moving_s=self.duration_s,
+            distance_m=self.distance_m,
+            ascent_m=self.ascent_m,
+            avg_speed_mps=speed,
+        )
+
+
+def _check(entry: ManualEntry) -> None:
+    if not 0 < entry.duration_s <= MAX_DURATION_S:
+        raise ValueError("duration must be between 1 second and 48 hours")
+    if (entry.distance_m or 0) < 0 or (entry.ascent_m or 0) < 0 or (entry.load or 0) < 0:
+        raise ValueError("distance, ascent and load cannot be negative")
+    if entry.rpe is not None and not 0 <= entry.rpe <= 10:
+        raise ValueError("RPE is on the CR-10 scale (0 to 10)")
+
+
+def local_start(athlete: Athlete, day: dt.date, start: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, start, tzinfo=athlete.tz).astimezone(dt.UTC)
+
+
+class Starts:
+    """Start times of an athlete's activities, to find a start no other one is near (±60 s)."""
+
+    def __init__(self, starts: Iterable[dt.datetime] = ()) -> None:
+        self._by_minute: dict[int, list[dt.datetime]] = defaultdict(list)
+        for start in starts:
+            self.add(start)
+
+    def add(self, start: dt.datetime) -> None:
+        self._by_minute[int(start.timestamp() // 60)].append(start)
+
+    def near(self, start: dt.datetime) -> bool:
+        minute = int(start.timestamp() // 60)
+        nearby = (o for m in (minute - 1, minute, minute + 1) for o in self._by_minute.get(m, ()))
+        return any(abs(other - start) <= SAME_START for other in nearby)
+
+    def free_from(self, start: dt.datetime) -> dt.datetime:
+        """`start`, or the next 5-minute step that no stored start is near."""
+        while self.near(start):
+            start += SLOT_STEP
+        return start
+
+
+def starts_between(athlete: Athlete, first: dt.datetime, last: dt.datetime) -> Starts:
+    rows = Activity.objects.filter(athlete=athlete, started_at__gte=first, started_at__lt=last)
+    return Starts(rows.values_list("started_at", flat=True))
+
+
+def _entry_start(athlete: Athlete, entry: ManualEntry) -> dt.datetime:
+    """The typed time; without one, 12:00 local or the next free 5-minute slot."""
+    if entry.start_time is not None:
+        return local_start(athlete, entry.day, entry.start_time)
+    noon = local_start(athlete, entry.day, DEFAULT_START)
+    taken = starts_between(athlete, noon - SAME_START, noon + dt.timedelta(hours=13))
+    return taken.free_from(noon)
+
+
+def _apply_athlete_values(activity: Activity, entry: ManualEntry) -> None:
+    """RPE, notes and load are the athlete's, whichever activity the entry landed on."""
+    if entry.rpe is not None:
+        activity.rpe = entry.rpe
+    if entry.notes:
+        activity.notes = f"{activity.notes}\n\n{entry.notes}" if activity.notes else entry.notes
+    if entry.load is not None:
+        activity.manual_load = entry.load
+    activity.save(update_fields=["rpe", "notes", "manual_load", "updated_at"])
+
+
+def ingest_entry(
+    athlete: Athlete,
+    entry: ManualEntry,
+    *,
+    started_at: dt.datetime,
+    external_id: str,
+    raw: dict[str, Any],
+) -> tuple[Activity, Outcome]:
+    _check(entry)
+    normalized = NormalizedActivity(
+        sport=entry.sport,
+        sub_sport=entry.sub_sport,
+        started_at=started_at,
+        streams=Streams.empty(),
+        summary=entry.summary(),
+    )
+    with transaction.atomic():
+        activity, outcome = activity_ingest(
+            athlete=athlete,
+            normalized=normalized,
+            source=SourceRef(Provider.MANUAL, external_id=external_id, raw=raw),
+        )
+        if outcome is not Outcome.SKIPPED:
+            _apply_athlete_values(activity, entry)
+    return activity, outcome
+
+
+def manual_activity_log(
+    *,
+    athlete: Athlete,
+    by: User,
+    day: dt.date,
+    sport: Sport | str,
+    duration_s: float,
+    distance_m: float | None = None,
+    ascent_m: float | None = None,
+    rpe: int | None = None,
+    notes: str = "",
+    load: float | None = None,
+    start_time: dt.time | None = None,
+    sub_sport: str = "",
+) -> Activity:
+    """Log a session without a recording (SI units); returns the activity it is stored on.
+
+    Usually a new manual activity; when `start_time` matches a recorded activity (±60 s, same
+    sport) the entry is merged into it instead (see the module docstring).
+    """
+    entry = ManualEntry(
+        day=day,
+        sport=Sport(sport),
+        duration_s=float(duration_s),
+        sub_sport=sub_sport,
+        distance_m=distance_m,
+        ascent_m=ascent_m,
+        rpe=rpe,
+        notes=notes,
+        load=load,
+        start_time=start_time,
+    )
+    raw = {"form": "manual_log", "logged_by": by.pk}
+    activity, _outcome = ingest_entry(
+        athlete,
+        entry,
+        started_at=_entry_start(athlete, entry),
+        external_id=uuid.uuid4().hex,
+        raw=raw,
+    )
+    return activity

@@ -1,0 +1,77 @@
+"""The manual log form and the CSV import page (athlete-scoped, writers only).
+
+Outside the viewer's scope: 404; a viewer who sees the athlete but may not edit
+(view-only coach): 403 — on GET as well, since both pages only exist to write.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from activities.forms_manual import CsvImportForm, ManualLogForm
+from activities.services.archives import import_job_create
+from activities.services.manual import CSV_COLUMNS, csv_import, manual_activity_log
+from activities.types import ImportReport, RejectedFile
+from athletes.models import Athlete, User
+
+
+def _athlete_to_edit(user: User, athlete_id: int) -> Athlete:
+    athlete = get_object_or_404(
+        Athlete.objects.visible_to(user).select_related("user"), id=athlete_id
+    )
+    if not Athlete.objects.editable_by(user).filter(id=athlete.id).exists():
+        raise PermissionDenied
+    return athlete
+
+
+@login_required
+def activity_log_manual(request: HttpRequest, athlete_id: int) -> HttpResponse:
+    """Log a session without a recording; then show the activity it was stored on."""
+    user = cast(User, request.user)
+    athlete = _athlete_to_edit(user, athlete_id)
+    form = ManualLogForm(
+        request.POST or None, units=athlete.units, initial={"day": athlete.local_today()}
+    )
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "activities/log_form.html", {"form": form, "athlete": athlete})
+    activity = manual_activity_log(athlete=athlete, by=user, **form.si_values())
+    messages.success(request, _("Session logged."))
+    return redirect("activity_detail", athlete.id, activity.id)
+
+
+# Larger logs (about 1,500 lines and more) go to a background import job with a progress page.
+CSV_INLINE_MAX_BYTES = 64 * 1024
+
+
+@login_required
+def activity_csv_import(request: HttpRequest, athlete_id: int) -> HttpResponse:
+    """Upload a CSV training log; the page then lists what happened to each line."""
+    user = cast(User, request.user)
+    athlete = _athlete_to_edit(user, athlete_id)
+    form = CsvImportForm(request.POST or None, request.FILES or None)
+    report: ImportReport | None = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > CSV_INLINE_MAX_BYTES and upload.name.lower().endswith(".csv"):
+            job = import_job_create(athlete=athlete, by=user, uploaded_file=upload)
+            messages.info(request, _("A long log: it is imported in the background."))
+            return redirect("import_job_detail", athlete.id, job.id)
+        try:
+            report = csv_import(athlete=athlete, data=upload.read())
+        except RejectedFile as rejected:
+            form.add_error("file", rejected.reason)
+    context = {
+        "form": form,
+        "athlete": athlete,
+        "report": report,
+        "counts": report.counts() if report else None,
+        "header": ",".join(CSV_COLUMNS),
+    }
+    return render(request, "activities/csv_import.html", context)
