@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 import warnings
@@ -100,6 +101,20 @@ def main() -> None:
     verdict = "yes" if len(counts) == 1 else f"NO ({sorted(counts)})"
     print()
     print(f"Fixed number of queries whatever the roster size (DESIGN §8): {verdict}")
+    print()
+    for script in SEPARATE_BENCHES:
+        separate_bench(script)
+
+
+# Benches that run in their own process (they set up their own database or none at all).
+SEPARATE_BENCHES = ("fit_decoders.py", "streams.py", "ingest.py")
+
+
+def separate_bench(script: str) -> None:
+    """One bench script in its own process, after a blank line."""
+    print()
+    sys.stdout.flush()
+    subprocess.run([sys.executable, str(ROOT / "bench" / script)], check=False)  # noqa: S603
 
 
 if __name__ == "__main__":

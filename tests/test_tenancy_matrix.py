@@ -7,6 +7,7 @@ Roles: anon, athlete, other_athlete, coach (edit), view_coach, other_coach, form
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,9 +16,14 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from activities.models import ImportJob
+from activities.services.files import activity_file_store
+from activities.services.ingest import activity_ingest
+from activities.types import NormalizedActivity, Provider, SourceRef, Streams, Summary
 from athletes.models import Athlete, CoachAthlete, User
 from athletes.services.groups import group_create, group_set_members
 from athletes.services.invitations import invitation_create
+from athletes.sports import Sport
 from tests.factories import GoalFactory, ThresholdsFactory
 
 ROLES = (
@@ -156,6 +162,30 @@ MATRIX: list[Row] = [
         lambda w: {"athlete_id": w["athlete"].id, "goal_id": w["goal"].id},
         method="post",
     ),
+    # activities and imports
+    Row("activity_list", READ, _athlete),
+    Row(
+        "activity_detail",
+        READ,
+        lambda w: {"athlete_id": w["athlete"].id, "activity_id": w["activity"].id},
+    ),
+    Row(
+        "activity_file_download",
+        READ,
+        lambda w: {"athlete_id": w["athlete"].id, "file_id": w["file"].id},
+    ),
+    Row("activity_upload", WRITE, _athlete),
+    Row("activity_log_manual", WRITE, _athlete),
+    Row("activity_csv_import", WRITE, _athlete),
+    Row("import_job_list", READ, _athlete),
+    Row(
+        "import_job_detail", READ, lambda w: {"athlete_id": w["athlete"].id, "job_id": w["job"].id}
+    ),
+    Row(
+        "import_job_progress",
+        READ,
+        lambda w: {"athlete_id": w["athlete"].id, "job_id": w["job"].id},
+    ),
     # REST API: 401 instead of a login redirect
     Row("api-token", _all(204, anon=401), method="delete"),
     Row("api-me", _all(200, anon=401)),
@@ -187,6 +217,28 @@ def test_every_route_has_a_row_in_the_matrix() -> None:
     assert not missing, f"routes without a tenancy row: {missing}"
 
 
+def _activity_world(athlete: Athlete) -> dict[str, Any]:
+    """A recorded activity with its original file, and an import job, all of `athlete`."""
+    file, _created = activity_file_store(athlete=athlete, data=b"recording", filename="run.fit")
+    normalized = NormalizedActivity(
+        sport=Sport.RUN,
+        sub_sport="generic",
+        started_at=dt.datetime(2026, 3, 1, 7, 30, tzinfo=dt.UTC),
+        streams=Streams.empty(),
+        summary=Summary(elapsed_s=3600.0, distance_m=10000.0),
+    )
+    activity, _outcome = activity_ingest(
+        athlete=athlete,
+        normalized=normalized,
+        source=SourceRef(Provider.DEVICE_FILE, file.sha256),
+        file=file,
+    )
+    job = ImportJob.objects.create(
+        athlete=athlete, kind=ImportJob.Kind.FILES, archive="imports/x.zip", original_name="x.zip"
+    )
+    return {"activity": activity, "file": file, "job": job}
+
+
 @pytest.fixture
 def world(
     athlete: Athlete,
@@ -214,6 +266,7 @@ def world(
         "group": group,
         "thresholds": ThresholdsFactory(athlete=athlete),
         "goal": GoalFactory(athlete=athlete),
+        **_activity_world(athlete),
         "other_athlete": other_athlete,
         "users": {
             "athlete": athlete.user,
