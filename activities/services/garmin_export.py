@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from activities.services.archive_limits import MemberRefused
 from activities.services.archive_link import recorded_activity_near, source_attach
@@ -142,5 +143,7 @@ def garmin_wellness_import(*, athlete: Athlete, reader: ArchiveReader, entry: En
         for day, values in sorted(parse(document).items())
     ]
     outcome = next((o for o in (Outcome.CREATED, Outcome.MERGED) if o in outcomes), Outcome.SKIPPED)
-    reason = _("%(count)d days of wellness data") % {"count": len(outcomes)}
+    reason = ngettext(
+        "%(count)d day of wellness data", "%(count)d days of wellness data", len(outcomes)
+    ) % {"count": len(outcomes)}
     return FileResult(entry.name, outcome, reason)

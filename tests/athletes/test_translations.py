@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from activities.services.manual import manual_activity_log
 from athletes import zones
 from athletes.models import Athlete, User
 from athletes.services.thresholds import thresholds_set, zone_set_save
@@ -121,6 +122,19 @@ def test_every_translation_keeps_the_placeholders_of_its_msgid(catalogue: list[E
             source = entry.fields["msgid_plural"] if key == "msgstr[1]" else entry.msgid
             if _placeholders(source) != _placeholders(text):
                 broken.append((entry.msgid, key, text))
+
+    assert broken == []
+
+
+def test_french_punctuation_uses_a_non_breaking_space(catalogue: list[Entry]) -> None:
+    """French typography: a non-breaking space before : ; ? ! » and after «, never a plain one."""
+    plain_space = re.compile(r" [:;?!»]|« ")
+    broken = [
+        (entry.msgid, text)
+        for entry in catalogue[1:]
+        for text in entry.translations.values()
+        if plain_space.search(text)
+    ]
 
     assert broken == []
 
@@ -260,3 +274,32 @@ def test_custom_zone_names_are_shown_as_the_coach_typed_them(
     assert ">Easy<" in body
     assert ">Steady<" in body
     assert ">Seuil<" in body  # a custom zone that reuses a standard name is still translated
+
+
+def test_athlete_with_a_french_profile_sees_the_activity_list_in_french(
+    client: Client, athlete: Athlete
+) -> None:
+    athlete.language = "fr"
+    athlete.save(update_fields=["language"])
+    manual_activity_log(
+        athlete=athlete,
+        by=athlete.user,
+        day=dt.date(2026, 3, 2),
+        sport="run",
+        duration_s=3000.0,
+        distance_m=10_000.0,
+    )
+    client.force_login(athlete.user)
+
+    response = client.get(reverse("activity_list", kwargs={"athlete_id": athlete.id}))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Activités" in body
+    assert "Importer des fichiers" in body
+    assert ">Allure / vitesse<" in body
+    assert ">Source des valeurs<" in body
+    assert "Saisie manuelle" in body
+    assert "Course à pied" in body
+    assert "Upload files" not in body
+    assert "Pace / speed" not in body

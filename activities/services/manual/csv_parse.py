@@ -177,7 +177,7 @@ def _entry(cells: dict[str, str]) -> ManualEntry:
 
 
 def _row(columns: dict[str, int], line: int, fields: list[str]) -> CsvRow:
-    name = f"line {line}"
+    name = gettext("line %(number)d") % {"number": line}
     cells = {key: fields[i] if i < len(fields) else "" for key, i in columns.items()}
     external_id = cells.get("external_id", "").strip()
     if len(external_id) > 128:
