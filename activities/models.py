@@ -174,6 +174,13 @@ class Streams(models.Model):
 
 
 class Lap(models.Model):
+    class Intensity(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        REST = "rest", _("Rest")
+        WARMUP = "warmup", _("Warm-up")
+        COOLDOWN = "cooldown", _("Cool-down")
+        RECOVERY = "recovery", _("Recovery")
+
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="laps")
     index = models.PositiveSmallIntegerField()
     start_s = models.FloatField()
@@ -188,7 +195,7 @@ class Lap(models.Model):
     avg_cadence_spm = models.FloatField(null=True, blank=True)
     ascent_m = models.FloatField(null=True, blank=True)
     descent_m = models.FloatField(null=True, blank=True)
-    intensity = models.CharField(max_length=10, default="active")
+    intensity = models.CharField(max_length=10, choices=Intensity.choices, default=Intensity.ACTIVE)
     lengths = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:

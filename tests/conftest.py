@@ -49,7 +49,7 @@ def corpus() -> Path:
     value = os.environ.get("PACELINE_CORPUS", "")
     if not value:
         pytest.skip("PACELINE_CORPUS not set")
-    path = Path(value)
+    path = Path(value).resolve()  # absolute: tests may link to its files from elsewhere
     if not path.is_dir():
         pytest.fail(f"PACELINE_CORPUS={value} does not exist")
     return path

@@ -24,7 +24,6 @@ from activities.selectors import (
     activity_list as activities_select,
 )
 from activities.services.files import UploadRow, uploads_receive
-from activities.types import Outcome
 from athletes.models import Athlete, User
 
 PAGE_SIZE = 25
@@ -102,7 +101,7 @@ def _upload_page(
     status: int,
 ) -> HttpResponse:  # fmt: skip
     """The whole page, or only the results list when the upload script asks for it."""
-    context = {"athlete": athlete, "form": form, "rows": rows, "outcomes": Outcome}
+    context = {"athlete": athlete, "form": form, "rows": rows}
     partial = request.headers.get("X-Requested-With") == "XMLHttpRequest"
     template = "activities/partials/_upload_results.html" if partial else "activities/upload.html"
     return render(request, template, context, status=status)

@@ -20,6 +20,14 @@
     return list;
   };
 
+  // A row the server could not produce (refused request, network error): badge and reason.
+  const failed = (item, title, reason) => {
+    const badge = document.createElement("span");
+    badge.className = "badge badge-a";
+    badge.textContent = form.dataset.failedBadge;
+    item.replaceChildren(title, document.createTextNode(" "), badge, document.createTextNode(` ${reason}`));
+  };
+
   const uploadOne = (file) => new Promise((resolve) => {
     const item = document.createElement("li");
     item.className = "upload-result";
@@ -55,15 +63,14 @@
         holder.innerHTML = html;
         const rows = holder.querySelectorAll("li.upload-result");
         if (rows.length) item.replaceWith(...rows);
-        else item.replaceChildren(title, document.createTextNode(` ${holder.textContent.trim()}`));
+        else failed(item, title, holder.textContent.trim());
       } else {
-        const reason = request.status === 413 ? form.dataset.tooLarge : form.dataset.failed;
-        item.replaceChildren(title, document.createTextNode(` ${reason}`));
+        failed(item, title, request.status === 413 ? form.dataset.tooLarge : form.dataset.failed);
       }
       resolve();
     });
     request.addEventListener("error", () => {
-      item.replaceChildren(title, document.createTextNode(` ${form.dataset.failed}`));
+      failed(item, title, form.dataset.failed);
       resolve();
     });
     request.send(body);
