@@ -170,3 +170,25 @@ def test_a_gzipped_file_imports_and_its_plain_twin_merges(athlete: Athlete, corp
     assert [r.outcome for r in report.results] == [Outcome.CREATED, Outcome.MERGED]
     assert Activity.objects.count() == 1
     assert ActivityFile.objects.get(original_name="run.tcx.gz").format == "tcx"
+
+
+@pytest.mark.parametrize(
+    ("stem", "twins"),
+    [
+        ("sportslib__runs_6782987395", ("gpx", "tcx")),
+        ("sportslib__rides_3939576645", ("gpx",)),
+        ("sportslib__swim_6688025408", ("tcx",)),
+    ],
+)
+def test_every_corpus_twin_of_a_fit_file_ingests_as_the_same_activity(
+    athlete: Athlete, corpus: Path, stem: str, twins: tuple[str, ...]
+) -> None:
+    fit = _item(corpus / "fit" / f"{stem}.fit")
+    others = [_item(corpus / "tcx_gpx" / f"{stem}.{suffix}") for suffix in twins]
+
+    report = files_import(athlete=athlete, items=[fit, *others])
+
+    assert [r.outcome for r in report.results] == [Outcome.CREATED] + [Outcome.MERGED] * len(twins)
+    activity = Activity.objects.get(athlete=athlete)
+    assert activity.primary_provider == "device_file"
+    assert activity.sources.count() == 1 + len(twins)

@@ -117,3 +117,16 @@ def test_damaged_xml_is_either_read_or_rejected_never_a_crash(cut: int, junk: by
         assert rejected.reason
     else:
         assert all(len(activity.streams) >= 1 for activity in result)
+
+
+def test_every_corpus_tcx_and_gpx_file_parses_or_is_rejected_with_a_reason(corpus: Path) -> None:
+    files = sorted((corpus / "tcx_gpx").glob("*.*"))
+    assert len(files) >= 10
+    for path in files:
+        try:
+            activities = parse_file(path.read_bytes(), path.name)
+        except RejectedFile as rejected:
+            assert rejected.reason, path.name
+        else:
+            assert activities, f"{path.name}: parsed to no activity"
+            assert all(a.started_at.tzinfo is not None for a in activities), path.name
