@@ -10,32 +10,23 @@ from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from activities.forms_manual import CsvImportForm, ManualLogForm
 from activities.services.archives import import_job_create
 from activities.services.manual import CSV_COLUMNS, csv_import, manual_activity_log
 from activities.types import ImportReport, RejectedFile
-from athletes.models import Athlete, User
-
-
-def _athlete_to_edit(user: User, athlete_id: int) -> Athlete:
-    athlete = get_object_or_404(
-        Athlete.objects.visible_to(user).select_related("user"), id=athlete_id
-    )
-    if not Athlete.objects.editable_by(user).filter(id=athlete.id).exists():
-        raise PermissionDenied
-    return athlete
+from athletes.models import User
+from athletes.selectors.athletes import athlete_get_for_edit
 
 
 @login_required
 def activity_log_manual(request: HttpRequest, athlete_id: int) -> HttpResponse:
     """Log a session without a recording; then show the activity it was stored on."""
     user = cast(User, request.user)
-    athlete = _athlete_to_edit(user, athlete_id)
+    athlete = athlete_get_for_edit(viewer=user, athlete_id=athlete_id)
     form = ManualLogForm(
         request.POST or None, units=athlete.units, initial={"day": athlete.local_today()}
     )
@@ -54,7 +45,7 @@ CSV_INLINE_MAX_BYTES = 64 * 1024
 def activity_csv_import(request: HttpRequest, athlete_id: int) -> HttpResponse:
     """Upload a CSV training log; the page then lists what happened to each line."""
     user = cast(User, request.user)
-    athlete = _athlete_to_edit(user, athlete_id)
+    athlete = athlete_get_for_edit(viewer=user, athlete_id=athlete_id)
     form = CsvImportForm(request.POST or None, request.FILES or None)
     report: ImportReport | None = None
     if request.method == "POST" and form.is_valid():

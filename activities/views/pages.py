@@ -9,10 +9,9 @@ from __future__ import annotations
 from typing import cast
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from activities.forms import ActivityFilterForm, UploadForm
 from activities.selectors import (
@@ -25,23 +24,16 @@ from activities.selectors import (
 )
 from activities.services.files import UploadRow, uploads_receive
 from athletes.models import Athlete, User
+from athletes.selectors.athletes import athlete_can_edit, athlete_get, athlete_get_for_edit
 
 PAGE_SIZE = 25
-
-
-def _visible_athlete(user: User, athlete_id: int) -> Athlete:
-    return get_object_or_404(Athlete.objects.visible_to(user).select_related("user"), id=athlete_id)
-
-
-def _can_edit(user: User, athlete: Athlete) -> bool:
-    return Athlete.objects.editable_by(user).filter(id=athlete.id).exists()
 
 
 @login_required
 def activity_list(request: HttpRequest, athlete_id: int) -> HttpResponse:
     """The athlete's activities, filtered and paged (25 a page), newest first."""
     user = cast(User, request.user)
-    athlete = _visible_athlete(user, athlete_id)
+    athlete = athlete_get(viewer=user, athlete_id=athlete_id)
     form = ActivityFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
     activities = activities_select(viewer=user, athlete=athlete, **filters)
@@ -54,7 +46,7 @@ def activity_list(request: HttpRequest, athlete_id: int) -> HttpResponse:
         "page": page,
         "filtered": any(filters.values()),
         "query": query.urlencode(),
-        "can_edit": _can_edit(user, athlete),
+        "can_edit": athlete_can_edit(viewer=user, athlete=athlete),
     }
     return render(request, "activities/activity_list.html", context)
 
@@ -63,7 +55,7 @@ def activity_list(request: HttpRequest, athlete_id: int) -> HttpResponse:
 def activity_detail(request: HttpRequest, athlete_id: int, activity_id: int) -> HttpResponse:
     """One activity: summary, laps, sources with their original files, RPE/feel/notes."""
     user = cast(User, request.user)
-    athlete = _visible_athlete(user, athlete_id)
+    athlete = athlete_get(viewer=user, athlete_id=athlete_id)
     activity = activity_get(viewer=user, athlete=athlete, activity_id=activity_id)
     if activity is None:
         raise Http404
@@ -79,9 +71,7 @@ def activity_detail(request: HttpRequest, athlete_id: int, activity_id: int) -> 
 def activity_upload(request: HttpRequest, athlete_id: int) -> HttpResponse:
     """Upload FIT/TCX/GPX (and .gz) files, imported now; a .zip becomes a background import."""
     user = cast(User, request.user)
-    athlete = _visible_athlete(user, athlete_id)
-    if not _can_edit(user, athlete):
-        raise PermissionDenied
+    athlete = athlete_get_for_edit(viewer=user, athlete_id=athlete_id)
     if request.method != "POST":
         return _upload_page(request, athlete, UploadForm(), rows=None, status=200)
     form = UploadForm(request.POST, request.FILES)
@@ -111,7 +101,7 @@ def _upload_page(
 def activity_file_download(request: HttpRequest, athlete_id: int, file_id: int) -> FileResponse:
     """The original file as uploaded, for whoever may read the athlete's activities."""
     user = cast(User, request.user)
-    athlete = _visible_athlete(user, athlete_id)
+    athlete = athlete_get(viewer=user, athlete_id=athlete_id)
     stored = activity_file_get(viewer=user, athlete=athlete, file_id=file_id)
     if stored is None:
         raise Http404

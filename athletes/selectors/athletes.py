@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from athletes.models import Athlete, CoachAthlete, Goal
@@ -20,6 +21,14 @@ def athlete_get(*, viewer: Any, athlete_id: int) -> Athlete:
     return get_object_or_404(
         Athlete.objects.visible_to(viewer).select_related("user"), id=athlete_id
     )
+
+
+def athlete_get_for_edit(*, viewer: Any, athlete_id: int) -> Athlete:
+    """An athlete the viewer may change: 404 when not visible, 403 when visible read-only."""
+    athlete = athlete_get(viewer=viewer, athlete_id=athlete_id)
+    if not athlete_can_edit(viewer=viewer, athlete=athlete):
+        raise PermissionDenied
+    return athlete
 
 
 def athlete_can_edit(*, viewer: Any, athlete: Athlete) -> bool:

@@ -7,7 +7,6 @@ from typing import cast
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from athletes.forms import ProfileForm
 from athletes.models import Athlete, User
+from athletes.selectors.athletes import athlete_get_for_edit
 from athletes.services.profiles import athlete_profile_update
 
 
@@ -37,21 +37,11 @@ def me(request: HttpRequest) -> HttpResponse:
     return redirect("athlete_detail", own.id)
 
 
-def _athlete_to_edit(user: User, athlete_id: int) -> Athlete:
-    """Outside the viewer's scope: 404; visible but view-only: 403."""
-    athlete = get_object_or_404(
-        Athlete.objects.visible_to(user).select_related("user"), id=athlete_id
-    )
-    if not Athlete.objects.editable_by(user).filter(id=athlete.id).exists():
-        raise PermissionDenied
-    return athlete
-
-
 @login_required
 def profile_edit(request: HttpRequest, athlete_id: int) -> HttpResponse:
     """An athlete's profile settings (sex, birth date, time zone, units, language, load)."""
     user = cast(User, request.user)  # logged in: @login_required
-    athlete = _athlete_to_edit(user, athlete_id)
+    athlete = athlete_get_for_edit(viewer=user, athlete_id=athlete_id)
     is_self = athlete.user_id == user.id
     form = ProfileForm(request.POST or None, instance=athlete, include_names=is_self)
     if request.method != "POST" or not form.is_valid():

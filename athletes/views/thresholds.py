@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +21,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from athletes.forms_thresholds import GoalForm, ServiceErrorsMixin, ThresholdsForm, ZoneSetForm
 from athletes.models import Athlete, Thresholds, User, ZoneSet
-from athletes.selectors.athletes import athlete_can_edit, athlete_get, athlete_overview
+from athletes.selectors.athletes import (
+    athlete_can_edit,
+    athlete_get,
+    athlete_get_for_edit,
+    athlete_overview,
+)
 from athletes.selectors.goals import goal_get, goal_list, goal_past_list
 from athletes.selectors.thresholds import thresholds_overview, zones_in_force
 from athletes.services.goals import goal_create, goal_delete, goal_update
@@ -39,14 +44,6 @@ from athletes.sports import THRESHOLD_SPORTS
 def _user(request: HttpRequest) -> User:
     """The logged-in user (views here are all behind `login_required`)."""
     return cast(User, request.user)
-
-
-def _editable(request: HttpRequest, athlete_id: int) -> Athlete:
-    """The athlete, if the viewer may change their data: 404 if not visible, 403 if read-only."""
-    athlete = athlete_get(viewer=request.user, athlete_id=athlete_id)
-    if not athlete_can_edit(viewer=request.user, athlete=athlete):
-        raise PermissionDenied
-    return athlete
 
 
 def _day(request: HttpRequest, athlete: Athlete) -> tuple[dt.date, bool]:
@@ -117,7 +114,7 @@ def thresholds_page(request: HttpRequest, athlete_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def thresholds_add(request: HttpRequest, athlete_id: int) -> HttpResponse:
-    athlete = _editable(request, athlete_id)
+    athlete = athlete_get_for_edit(viewer=request.user, athlete_id=athlete_id)
     form = ThresholdsForm(request.POST, units=athlete.units)
     if _submit(form, lambda: thresholds_set(athlete=athlete, by=_user(request), **form.values())):
         messages.success(request, _("Thresholds saved."))
@@ -128,7 +125,7 @@ def thresholds_add(request: HttpRequest, athlete_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def thresholds_delete_view(request: HttpRequest, athlete_id: int, row_id: int) -> HttpResponse:
-    athlete = _editable(request, athlete_id)
+    athlete = athlete_get_for_edit(viewer=request.user, athlete_id=athlete_id)
     row = get_object_or_404(Thresholds.objects.filter(athlete=athlete), id=row_id)
     thresholds_delete(row=row, by=_user(request))
     messages.success(request, _("Thresholds row deleted."))
@@ -161,7 +158,7 @@ def _thresholds_url(athlete: Athlete, day: dt.date) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def zones_edit(request: HttpRequest, athlete_id: int, sport: str, kind: str) -> HttpResponse:
-    athlete = _editable(request, athlete_id)
+    athlete = athlete_get_for_edit(viewer=request.user, athlete_id=athlete_id)
     if sport not in THRESHOLD_SPORTS or kind not in ZoneSet.Kind.values:
         raise Http404
     day, _bad = _day(request, athlete)
@@ -210,7 +207,7 @@ def goals_page(request: HttpRequest, athlete_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def goal_add(request: HttpRequest, athlete_id: int) -> HttpResponse:
-    athlete = _editable(request, athlete_id)
+    athlete = athlete_get_for_edit(viewer=request.user, athlete_id=athlete_id)
     form = GoalForm(request.POST, units=athlete.units)
     if _submit(form, lambda: goal_create(athlete=athlete, by=_user(request), **form.values())):
         messages.success(request, _("Goal added."))
@@ -221,7 +218,7 @@ def goal_add(request: HttpRequest, athlete_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, athlete_id: int, goal_id: int) -> HttpResponse:
-    athlete = _editable(request, athlete_id)
+    athlete = athlete_get_for_edit(viewer=request.user, athlete_id=athlete_id)
     goal = goal_get(athlete=athlete, goal_id=goal_id)
     initial = GoalForm.initial_for(goal, athlete.units)
     form = GoalForm(request.POST or None, units=athlete.units, initial=initial)
@@ -239,7 +236,7 @@ def goal_edit(request: HttpRequest, athlete_id: int, goal_id: int) -> HttpRespon
 @login_required
 @require_POST
 def goal_delete_view(request: HttpRequest, athlete_id: int, goal_id: int) -> HttpResponse:
-    athlete = _editable(request, athlete_id)
+    athlete = athlete_get_for_edit(viewer=request.user, athlete_id=athlete_id)
     goal_delete(goal=goal_get(athlete=athlete, goal_id=goal_id), by=_user(request))
     messages.success(request, _("Goal deleted."))
     return redirect("goal_list", athlete_id=athlete.id)
