@@ -1,6 +1,6 @@
 """Streams codec figures (DESIGN §8): bytes per activity-hour and the load time of a 6 h activity.
 
-    PACELINE_CORPUS=/work/shared/corpus .venv/bin/python bench/streams.py
+    .venv/bin/python bench/streams.py    # PACELINE_CORPUS, default ../shared/corpus
 
 Pure: no database. Every corpus recording (FIT when `activities.parsers.fit` is there, TCX,
 GPX) is parsed, encoded and decoded. Targets: ≤ 40 KB per activity-hour for the corpus runs and
@@ -164,9 +164,9 @@ def six_hour_rows(corpus: Path) -> None:
 
 
 def main() -> None:
-    corpus = Path(os.environ.get("PACELINE_CORPUS", ""))
+    corpus = Path(os.environ.get("PACELINE_CORPUS", ROOT.parent / "shared" / "corpus"))
     if not corpus.joinpath("tcx_gpx").is_dir():
-        raise SystemExit("set PACELINE_CORPUS to the corpus folder")
+        raise SystemExit(f"no corpus at {corpus}: set PACELINE_CORPUS to the corpus folder")
     sessions = corpus_table(corpus)
     target = [(n, a) for n, a in sessions if is_1hz_gps_hr(a)]
     sizes = [len(encode_streams(a.streams)) / 1024 / hours(a.streams) for _, a in target]
