@@ -8,6 +8,7 @@ import math
 
 from django import template
 from django.utils.encoding import force_str
+from django.utils.formats import get_format
 from django.utils.translation import gettext, gettext_noop
 
 from athletes.models import SPORT_CHOICES, ZoneSet
@@ -112,10 +113,11 @@ def distance_value(metres: float | None, units: str = "metric") -> str:
 
 @register.filter
 def distance(metres: float | None, units: str = "metric") -> str:
-    """Metres as "42.2 km" or "26.22 mi"."""
+    """Metres as "42.2 km" or "26.22 mi", with the active language's decimal sign ("42,2 km")."""
     if metres is None:
         return EMPTY
-    return f"{distance_value(metres, units)} {'mi' if units == IMPERIAL else 'km'}"
+    number = distance_value(metres, units).replace(".", get_format("DECIMAL_SEPARATOR"))
+    return f"{number} {'mi' if units == IMPERIAL else 'km'}"
 
 
 def _bound(value: float, kind: str, units: str, swim: bool) -> str:

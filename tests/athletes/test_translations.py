@@ -303,3 +303,13 @@ def test_athlete_with_a_french_profile_sees_the_activity_list_in_french(
     assert "Course à pied" in body
     assert "Upload files" not in body
     assert "Pace / speed" not in body
+
+
+def test_distances_are_shown_with_the_languages_decimal_sign() -> None:
+    from django.utils import translation
+
+    from athletes.templatetags.units import distance
+
+    assert distance(10760.0) == "10.76 km"
+    with translation.override("fr"):
+        assert distance(10760.0) == "10,76 km"
