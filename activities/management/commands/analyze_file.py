@@ -4,8 +4,15 @@
         [--lthr N] [--ftp W] [--threshold-speed MPS]
 
 Every value is computed by our code from the file's records; what the device wrote is printed
-beside it under "device". Metric fields (NP, TSS, TRIMP, zones, mean-max…) stay null until the
-metrics pipeline exists. A file that cannot be read: one stderr line, exit status 2.
+beside it under "device". Metric fields come from `analytics.metrics.activity.activity_metrics`
+(DESIGN §6); null where a value cannot be computed (no power: no NP/TSS; no HR: no TRIMP…).
+
+Thresholds: an option given on the command line wins; else the value the file carries (its FTP,
+HR max, resting HR, LTHR); else the defaults — sex M, resting HR 60 bpm, HR max 190 bpm, LTHR
+0.9 × HR max, no FTP (power IF/TSS/zones null), no threshold speed (rTSS and pace zones null).
+Zones: HR from LTHR (Friel), power from FTP (Coggan), pace from threshold speed (runs and
+hikes). TSS is computed over the recorded time (elapsed minus pauses). A file that cannot be
+read: one stderr line, exit status 2.
 """
 
 from __future__ import annotations
@@ -14,13 +21,27 @@ import datetime as dt
 import json
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from activities.parsers import parse_file
+from activities.summary import derived_speed, recorded_s
 from activities.types import NormalizedActivity, RejectedFile, Summary
+from analytics.metrics.activity import ActivityMetricsResult, MetricThresholds, activity_metrics
+from athletes.zones import (
+    Zone,
+    hr_zones_from_lthr,
+    pace_zones_from_threshold_speed,
+    power_zones_from_ftp,
+)
+
+DEFAULT_SEX = "M"
+DEFAULT_HR_REST_BPM = 60.0
+DEFAULT_HR_MAX_BPM = 190.0
+DEFAULT_LTHR_SHARE_OF_MAX = 0.9
 
 SUMMARY_KEYS = (
     "elapsed_s",
@@ -76,18 +97,30 @@ ENTRY_ORDER = (
 
 
 class Command(BaseCommand):
-    help = "Print our analysis of activity files as JSON (no database needed)."
+    help = (
+        "Print our analysis of activity files as JSON (no database needed). Thresholds: the "
+        "options win, else the file's own values, else the defaults: sex M, --hr-rest 60, "
+        "--hr-max 190, --lthr 0.9 x HR max, no FTP (IF/TSS/power zones null), no threshold "
+        "speed (rTSS and pace zones null)."
+    )
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
         parser.add_argument("--json", action="store_true", help="One JSON document per file.")
-        parser.add_argument("--sex", choices=("M", "F"))
-        parser.add_argument("--hr-rest", type=float)
-        parser.add_argument("--hr-max", type=float)
-        parser.add_argument("--lthr", type=float)
-        parser.add_argument("--ftp", type=float)
-        parser.add_argument("--threshold-speed", type=float, metavar="MPS")
+        parser.add_argument("--sex", choices=("M", "F"), help="Banister weights (default M).")
+        parser.add_argument("--hr-rest", type=float, help="Resting HR, bpm (default: file, 60).")
+        parser.add_argument("--hr-max", type=float, help="Max HR, bpm (default: file, 190).")
+        parser.add_argument(
+            "--lthr", type=float, help="Lactate-threshold HR, bpm (default: file, 0.9 x max)."
+        )
+        parser.add_argument("--ftp", type=float, help="FTP, W (default: the file's, else none).")
+        parser.add_argument(
+            "--threshold-speed",
+            type=float,
+            metavar="MPS",
+            help="Run threshold speed, m/s (default none: rTSS and pace zones null).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         unreadable = 0
@@ -98,7 +131,10 @@ class Command(BaseCommand):
                 sys.stderr.write(f"cannot read {path}: {error}\n")
                 unreadable += 1
                 continue
-            document = {"file": str(path), "activities": [entry(s) for s in sessions]}
+            document = {
+                "file": str(path),
+                "activities": [entry(s, options) for s in sessions],
+            }
             self.stdout.write(json.dumps(document) if options["json"] else _text(document))
         if unreadable:
             sys.stdout.flush()
@@ -137,8 +173,9 @@ def _summary(summary: Summary | None) -> dict[str, float | None]:
     return {key: _number(values.get(key)) for key in SUMMARY_KEYS}
 
 
-def entry(normalized: NormalizedActivity) -> dict[str, Any]:
+def entry(normalized: NormalizedActivity, options: dict[str, Any] | None = None) -> dict[str, Any]:
     """One session in the DESIGN §7 shape: our summary, metric fields, the device's values."""
+    metrics = _metrics(normalized, options or {})
     values: dict[str, Any] = {
         "sport": normalized.sport.value,
         "sub_sport": normalized.sub_sport,
@@ -146,14 +183,98 @@ def entry(normalized: NormalizedActivity) -> dict[str, Any]:
         "laps": len(normalized.laps),
         "samples": len(normalized.streams),
         **_summary(normalized.summary),
-        **dict.fromkeys(METRIC_KEYS),
+        **{key: _number(getattr(metrics, key)) for key in METRIC_KEYS},
     }
     ordered = {key: values[key] for key in ENTRY_ORDER}
-    ordered["time_in_zone_s"] = {"hr": None, "power": None, "pace": None}
-    ordered["mean_max"] = {"power_w": None, "speed_mps": None, "hr_bpm": None}
-    ordered["best_efforts_s"] = None
+    ordered["time_in_zone_s"] = {
+        kind: None if seconds is None else [round(value, 1) for value in seconds]
+        for kind, seconds in metrics.time_in_zone_s.items()
+    }
+    ordered["mean_max"] = {
+        channel: None if curve is None else {str(s): round(v, 1) for s, v in curve.items()}
+        for channel, curve in metrics.mean_max.items()
+    }
+    ordered["best_efforts_s"] = _best_efforts(metrics.best_efforts_s)
     ordered["device"] = _summary(normalized.device_summary)
     return ordered
+
+
+def _best_efforts(efforts: dict[float, float | None] | None) -> dict[str, float | None] | None:
+    """Keys are whole metres ("1609", "21097"), values seconds to 0.1 (null: too short)."""
+    if efforts is None:
+        return None
+    return {
+        str(int(distance_m)): None if seconds is None else round(seconds, 1)
+        for distance_m, seconds in efforts.items()
+    }
+
+
+def thresholds_for(
+    normalized: NormalizedActivity, options: dict[str, Any]
+) -> tuple[MetricThresholds, str]:
+    """Thresholds and sex for one session: options, else the file's values, else defaults."""
+    carried = normalized.thresholds
+    hr_rest = _first(options.get("hr_rest"), carried.hr_rest_bpm, DEFAULT_HR_REST_BPM)
+    hr_max = _first(options.get("hr_max"), carried.hr_max_bpm, DEFAULT_HR_MAX_BPM)
+    lthr = _first(options.get("lthr"), carried.lthr_bpm, _share(hr_max))
+    ftp = _first(options.get("ftp"), carried.ftp_w)
+    threshold_speed = _first(options.get("threshold_speed"))
+    thresholds = MetricThresholds(
+        ftp_w=ftp,
+        hr_rest_bpm=hr_rest,
+        hr_max_bpm=hr_max,
+        lthr_bpm=lthr,
+        threshold_speed_mps=threshold_speed,
+        hr_zone_bounds_bpm=_bounds(hr_zones_from_lthr, lthr),
+        power_zone_bounds_w=_bounds(power_zones_from_ftp, ftp),
+        pace_zone_bounds_mps=_bounds(pace_zones_from_threshold_speed, threshold_speed),
+    )
+    return thresholds, options.get("sex") or DEFAULT_SEX
+
+
+def _first(*candidates: float | None) -> float | None:
+    """The first positive, finite candidate (a 0 in a file means "not set")."""
+    for candidate in candidates:
+        number = _number(candidate)
+        if number is not None and number > 0:
+            return number
+    return None
+
+
+def _share(hr_max_bpm: float | None) -> float | None:
+    return None if hr_max_bpm is None else DEFAULT_LTHR_SHARE_OF_MAX * hr_max_bpm
+
+
+def _bounds(
+    derive: Callable[[float], list[Zone]], threshold: float | None
+) -> tuple[float, ...] | None:
+    """The lower bounds of every zone above Z1, derived from `threshold`; None without it."""
+    if threshold is None:
+        return None
+    return tuple(zone.low for zone in derive(threshold)[1:])
+
+
+def _metrics(normalized: NormalizedActivity, options: dict[str, Any]) -> ActivityMetricsResult:
+    """Our metrics of one session, from its streams and the resolved thresholds."""
+    thresholds, sex = thresholds_for(normalized, options)
+    streams = normalized.streams
+    speed = streams.speed_mps if streams.speed_mps is not None else derived_speed(streams)
+    summary = normalized.summary
+    return activity_metrics(
+        sport=normalized.sport.value,
+        time_s=streams.time_s,
+        power_w=streams.power_w,
+        hr_bpm=streams.hr_bpm,
+        speed_mps=speed,
+        distance_m=streams.distance_m,
+        altitude_m=streams.altitude_m,
+        thresholds=thresholds,
+        sex=sex,
+        laps_start_s=[lap.start_s for lap in normalized.laps],
+        recorded_s=recorded_s(streams, sport=normalized.sport),
+        total_distance_m=summary.distance_m if summary is not None else None,
+        ascent_m=summary.ascent_m if summary is not None else None,
+    )
 
 
 def _text(document: dict[str, Any]) -> str:
