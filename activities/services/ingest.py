@@ -99,8 +99,10 @@ def activity_ingest(
         if known is None:
             raise
         return known.activity, Outcome.SKIPPED
-    # Issue 4 (metrics pipeline) enqueues here, after commit, for CREATED and MERGED only:
-    # transaction.on_commit(lambda: activity_metrics_task.delay(activity.id))
+    # Not yet: enqueueing analytics.activity_metrics here (on commit, CREATED and MERGED only)
+    # must wait until daily-load recomputes are coalesced per athlete — one recompute of years
+    # of DailyLoad rows per ingested activity makes a history import 5x slower (bench/ingest).
+    # Until then `recompute_metrics` fills the metrics.
     return activity, outcome
 
 

@@ -1,0 +1,88 @@
+"""Stored results of the metric core (DESIGN §4): per-activity metrics and the daily load chart.
+
+Both are derived data: `analytics.pipeline` writes them from activities, streams and the
+thresholds in force, and can rewrite them at any time (`recompute_metrics`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import Activity
+from athletes.models import Athlete, AthleteOwnedQuerySet
+
+
+class ActivityMetricsQuerySet(models.QuerySet["ActivityMetrics"]):
+    def for_viewer(self, user: Any) -> ActivityMetricsQuerySet:
+        """Metrics of activities whose athlete the user may see (the one door)."""
+        return self.filter(activity__athlete__in=Athlete.objects.visible_to(user))
+
+    def older_than(self, version: int) -> ActivityMetricsQuerySet:
+        """Rows computed by an algorithm version before `version` (stale)."""
+        return self.filter(algorithm_version__lt=version)
+
+
+class ActivityMetrics(models.Model):
+    """Every per-activity metric (SI units; None = not computable from what was recorded).
+
+    `time_in_zone_s`: {"hr"|"power"|"pace": [seconds per zone, Z1 first], "source": "streams"
+    or "lap"}; `mean_max`: {"power_w"|"speed_mps"|"hr_bpm": {"<duration s>": best average}}
+    on the shared duration grid; `best_efforts_s`: {"1000": seconds, …} keyed by distance in
+    metres. A decoupling is stored only for a steady effort (DESIGN §6).
+    """
+
+    activity = models.OneToOneField(Activity, on_delete=models.CASCADE, related_name="metrics")
+    np_w = models.FloatField(_("normalized power (W)"), null=True, blank=True)
+    intensity_factor = models.FloatField(_("intensity factor"), null=True, blank=True)
+    tss = models.FloatField(_("TSS"), null=True, blank=True)
+    trimp = models.FloatField(_("TRIMP"), null=True, blank=True)
+    hr_tss = models.FloatField(_("hrTSS"), null=True, blank=True)
+    rtss = models.FloatField(_("rTSS"), null=True, blank=True)
+    srpe = models.FloatField(_("session RPE"), null=True, blank=True)
+    load = models.FloatField(_("load"), null=True, blank=True)
+    load_source = models.CharField(_("load source"), max_length=8, blank=True)
+    dist_eq_km = models.FloatField(_("distance-equivalent (km)"), null=True, blank=True)
+    decoupling_pct = models.FloatField(_("decoupling (%)"), null=True, blank=True)
+    efficiency_factor = models.FloatField(_("efficiency factor"), null=True, blank=True)
+    time_in_zone_s = models.JSONField(_("time in zone (s)"), default=dict, blank=True)
+    mean_max = models.JSONField(_("mean-max curves"), default=dict, blank=True)
+    best_efforts_s = models.JSONField(_("best efforts (s)"), default=dict, blank=True)
+    algorithm_version = models.PositiveSmallIntegerField(_("algorithm version"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    objects = ActivityMetricsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("activity metrics")
+        verbose_name_plural = _("activity metrics")
+
+    def __str__(self) -> str:
+        return f"Metrics of {self.activity_id}"
+
+
+class DailyLoad(models.Model):
+    """One athlete-local day of the performance chart: load actually done (and by source),
+    planned load, and Fitness / Fatigue / Form after the day (Form: the morning's balance)."""
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="daily_loads")
+    day = models.DateField(_("day"))
+    load_by_source = models.JSONField(_("load by source"), default=dict, blank=True)
+    load = models.FloatField(_("load"), default=0.0)
+    planned_load = models.FloatField(_("planned load"), default=0.0)
+    fitness = models.FloatField(_("fitness"), default=0.0)
+    fatigue = models.FloatField(_("fatigue"), default=0.0)
+    form = models.FloatField(_("form"), default=0.0)
+
+    objects = AthleteOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["athlete", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["athlete", "day"], name="one_daily_load_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.athlete} {self.day}"
