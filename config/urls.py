@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("analytics.urls")),
     path("", include("activities.urls")),
     path("", include("athletes.urls")),
 ]

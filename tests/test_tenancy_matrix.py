@@ -186,6 +186,8 @@ MATRIX: list[Row] = [
         READ,
         lambda w: {"athlete_id": w["athlete"].id, "job_id": w["job"].id},
     ),
+    # analytics
+    Row("metrics_reference", _all(200)),
     # REST API: 401 instead of a login redirect
     Row("api-token", _all(204, anon=401), method="delete"),
     Row("api-me", _all(200, anon=401)),

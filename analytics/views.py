@@ -1,0 +1,120 @@
+"""Pages of the analytics app: the metrics reference (formulas, variants, worked examples)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext, gettext_noop
+from django.views.decorators.http import require_GET
+
+from analytics.metrics.registry import METRICS, Aggregation, Metric
+from athletes.sports import Sport
+
+# Every label and unit word of analytics/metrics/registry.py, marked so that makemessages
+# extracts them (the metric core stays free of Django). A test keeps this list complete.
+REGISTRY_STRINGS = (
+    gettext_noop("Elapsed time"),
+    gettext_noop("Moving time"),
+    gettext_noop("Distance"),
+    gettext_noop("Ascent"),
+    gettext_noop("Descent"),
+    gettext_noop("Average heart rate"),
+    gettext_noop("Max heart rate"),
+    gettext_noop("Average power"),
+    gettext_noop("Max power"),
+    gettext_noop("Average speed"),
+    gettext_noop("Average cadence"),
+    gettext_noop("Normalized power"),
+    gettext_noop("Intensity factor"),
+    gettext_noop("Training stress score"),
+    gettext_noop("Grade-adjusted speed"),
+    gettext_noop("Running training stress score"),
+    gettext_noop("TRIMP"),
+    gettext_noop("Heart-rate training stress score"),
+    gettext_noop("Session RPE load"),
+    gettext_noop("Weekly monotony"),
+    gettext_noop("Weekly strain"),
+    gettext_noop("Training load"),
+    gettext_noop("Distance-equivalent"),
+    gettext_noop("Fitness"),
+    gettext_noop("Fatigue"),
+    gettext_noop("Form"),
+    gettext_noop("Acute load (7 days)"),
+    gettext_noop("Chronic load (28 days)"),
+    gettext_noop("Acute:chronic workload ratio"),
+    gettext_noop("Aerobic decoupling"),
+    gettext_noop("Efficiency factor"),
+    gettext_noop("Metres per heartbeat"),
+    gettext_noop("Time in zone"),
+    gettext_noop("Mean-max power"),
+    gettext_noop("Mean-max speed"),
+    gettext_noop("Mean-max heart rate"),
+    gettext_noop("Best efforts"),
+    gettext_noop("Compliance"),
+    gettext_noop("points"),
+    gettext_noop("output/bpm"),
+)
+
+AGGREGATION_NAMES: dict[Aggregation, str] = {
+    Aggregation.SUM: gettext_noop("Sum"),
+    Aggregation.MAX: gettext_noop("Highest"),
+    Aggregation.MIN: gettext_noop("Lowest"),
+    Aggregation.MEAN: gettext_noop("Mean weighted by moving time"),
+    Aggregation.LAST: gettext_noop("Value on the last day"),
+}
+SPORT_ORDER = tuple(sport.value for sport in Sport)
+
+# The registry keys each section of the page documents, in page order (the HTML anchors use
+# hyphens where these names use underscores).
+SECTION_KEYS: dict[str, tuple[str, ...]] = {
+    "preparation": ("elapsed_s", "moving_s"),
+    "power": ("np_w", "intensity_factor", "tss"),
+    "running": ("graded_speed_mps", "rtss", "intensity_factor"),
+    "heart_rate": ("trimp", "hr_tss"),
+    "rpe": ("srpe", "monotony", "strain"),
+    "load": ("load",),
+    "distance_equivalent": ("dist_eq_km",),
+    "fitness": ("fitness", "fatigue", "form"),
+    "acwr": ("acute_load", "chronic_load", "acwr"),
+    "decoupling": ("decoupling_pct",),
+    "efficiency": ("efficiency_factor", "metres_per_beat"),
+    "zones": ("time_in_zone_s",),
+    "mean_max": ("mean_max_power_w", "mean_max_speed_mps", "mean_max_hr_bpm"),
+    "best_efforts": ("best_efforts_s",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class MetricRow:
+    """One registry metric as the reference table shows it (texts in the active language)."""
+
+    key: str
+    label: str
+    unit: str
+    aggregation: str
+    sports: tuple[str, ...]
+
+
+def metric_row(metric: Metric) -> MetricRow:
+    """The table row of `metric`: translated label, unit word and aggregation; sports in the
+    order of `athletes.sports.Sport`."""
+    return MetricRow(
+        key=metric.key,
+        label=gettext(metric.label),
+        unit=gettext(metric.unit) if metric.unit else "",
+        aggregation=gettext(AGGREGATION_NAMES[metric.aggregation]),
+        sports=tuple(sport for sport in SPORT_ORDER if sport in metric.sports),
+    )
+
+
+@login_required
+@require_GET
+def metrics_reference(request: HttpRequest) -> HttpResponse:
+    """The metrics reference: every registry metric, our formulas, variants and examples."""
+    rows = {key: metric_row(metric) for key, metric in METRICS.items()}
+    sections = {section: [rows[key] for key in keys] for section, keys in SECTION_KEYS.items()}
+    context = {"rows": list(rows.values()), "sections": sections}
+    return render(request, "analytics/metrics_reference.html", context)
