@@ -107,7 +107,7 @@ def main() -> None:
 
 
 # Benches that run in their own process (they set up their own database or none at all).
-SEPARATE_BENCHES = ("fit_decoders.py", "streams.py", "ingest.py", "metrics.py")
+SEPARATE_BENCHES = ("fit_decoders.py", "streams.py", "ingest.py", "metrics.py", "routes.py")
 
 
 def separate_bench(script: str) -> None:
