@@ -19,18 +19,13 @@ import math
 import numpy as np
 
 from activities.types import FloatArray, Lap, Streams, Summary
+from analytics.metrics.activity import ActivityMetricsResult, MetricThresholds, activity_metrics
+
+# Below these speeds a sample is standing still (m/s); one table for summaries and metrics.
+from analytics.metrics.prep import MOVING_SPEED_MPS
 from athletes.sports import Sport
 
 PAUSE_S = 10.0
-# Below these speeds a sample is standing still (m/s). Sports without one count recorded time.
-MOVING_SPEED_MPS: dict[Sport, float] = {
-    Sport.RUN: 0.5,
-    Sport.HIKE: 0.5,
-    Sport.RIDE: 1.0,
-    Sport.SKI: 1.0,
-    Sport.ROW: 0.5,
-    Sport.SWIM: 0.2,
-}
 ASCENT_HYSTERESIS_M = 1.0
 ASCENT_SMOOTHING_SAMPLES = 5
 EARTH_RADIUS_M = 6_371_008.8
@@ -274,3 +269,37 @@ def _max(values: FloatArray | None) -> float | None:
     if values is None or not np.isfinite(values).any():
         return None
     return float(np.nanmax(values))
+
+
+def stream_metrics(
+    streams: Streams,
+    *,
+    sport: Sport,
+    thresholds: MetricThresholds,
+    sex: str,
+    laps_start_s: tuple[float, ...] | list[float] = (),
+    rpe: float | None = None,
+    distance_m: float | None = None,
+    ascent_m: float | None = None,
+) -> ActivityMetricsResult:
+    """Every metric of one recording through the metric core, the one way for every caller
+    (`analyze_file` and the stored `ActivityMetrics` alike): speed from the distance stream
+    when the device wrote none, and TSS over our recorded time (elapsed minus pauses, which
+    is what device TSS uses). `distance_m`/`ascent_m`: the activity's totals when known."""
+    speed = streams.speed_mps if streams.speed_mps is not None else derived_speed(streams)
+    return activity_metrics(
+        sport=sport.value,
+        time_s=streams.time_s,
+        power_w=streams.power_w,
+        hr_bpm=streams.hr_bpm,
+        speed_mps=speed,
+        distance_m=streams.distance_m,
+        altitude_m=streams.altitude_m,
+        thresholds=thresholds,
+        sex=sex,
+        laps_start_s=laps_start_s,
+        rpe=rpe,
+        recorded_s=recorded_s(streams, sport=sport),
+        total_distance_m=distance_m,
+        ascent_m=ascent_m,
+    )

@@ -30,8 +30,9 @@ from django.utils import timezone
 from activities.models import Activity, ActivityQuerySet
 from activities.models import Streams as StreamsRow
 from activities.streams_codec import decode_streams
+from activities.summary import stream_metrics
 from activities.types import Streams
-from analytics.metrics.activity import MetricThresholds, activity_metrics
+from analytics.metrics.activity import MetricThresholds
 from analytics.metrics.disteq import distance_equivalent_km
 from analytics.metrics.load import activity_load
 from analytics.metrics.pmc import fitness_fatigue
@@ -40,6 +41,7 @@ from analytics.metrics.zones import SOURCE_LAPS, SOURCE_STREAMS, time_in_zones_f
 from analytics.models import ActivityMetrics, DailyLoad
 from athletes.models import Athlete
 from athletes.selectors.thresholds import ThresholdValues, thresholds_on, zones_on
+from athletes.sports import Sport
 
 ALGORITHM_VERSION = 1
 LOAD_LEASE_S = 10 * 60  # longer than athlete_load_task's time limit: a live lease is never lost
@@ -60,7 +62,7 @@ def activity_metrics_compute(*, activity: Activity) -> ActivityMetrics:
     """Compute and store every metric of `activity` (idempotent: one row, rewritten).
 
     Thresholds and zones are those in force on the activity's day; the samples go through
-    `analytics.metrics.activity.activity_metrics`; the load follows the athlete's load model
+    `activities.summary.stream_metrics`; the load follows the athlete's load model
     (an entered `manual_load` wins, source "manual"). Without streams: load, sRPE,
     distance-equivalent and lap-based time in zone only.
     """
@@ -122,17 +124,14 @@ def _stream_fields(
     values: ThresholdValues | None,
     bounds: dict[str, tuple[float, ...]],
 ) -> dict[str, Any]:
-    result = activity_metrics(
-        sport=activity.sport,
-        time_s=streams.time_s,
-        power_w=streams.power_w,
-        hr_bpm=streams.hr_bpm,
-        speed_mps=streams.speed_mps,
-        distance_m=streams.distance_m,
-        altitude_m=streams.altitude_m,
+    result = stream_metrics(
+        streams,
+        sport=Sport(activity.sport),
         thresholds=_thresholds(values, bounds),
         sex=activity.athlete.sex,
         rpe=activity.rpe,
+        distance_m=activity.distance_m,
+        ascent_m=activity.ascent_m,
     )
     zones = {kind: _rounded(s) for kind, s in result.time_in_zone_s.items() if s is not None}
     return {

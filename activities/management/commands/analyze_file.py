@@ -4,7 +4,7 @@
         [--lthr N] [--ftp W] [--threshold-speed MPS]
 
 Every value is computed by our code from the file's records; what the device wrote is printed
-beside it under "device". Metric fields come from `analytics.metrics.activity.activity_metrics`
+beside it under "device". Metric fields come from `activities.summary.stream_metrics`
 (DESIGN §6); null where a value cannot be computed (no power: no NP/TSS; no HR: no TRIMP…).
 
 Thresholds: an option given on the command line wins; else the value the file carries (its FTP,
@@ -28,9 +28,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from activities.parsers import parse_file
-from activities.summary import derived_speed, recorded_s
+from activities.summary import stream_metrics
 from activities.types import NormalizedActivity, RejectedFile, Summary
-from analytics.metrics.activity import ActivityMetricsResult, MetricThresholds, activity_metrics
+from analytics.metrics.activity import ActivityMetricsResult, MetricThresholds
 from athletes.zones import (
     Zone,
     hr_zones_from_lthr,
@@ -257,22 +257,14 @@ def _bounds(
 def _metrics(normalized: NormalizedActivity, options: dict[str, Any]) -> ActivityMetricsResult:
     """Our metrics of one session, from its streams and the resolved thresholds."""
     thresholds, sex = thresholds_for(normalized, options)
-    streams = normalized.streams
-    speed = streams.speed_mps if streams.speed_mps is not None else derived_speed(streams)
     summary = normalized.summary
-    return activity_metrics(
-        sport=normalized.sport.value,
-        time_s=streams.time_s,
-        power_w=streams.power_w,
-        hr_bpm=streams.hr_bpm,
-        speed_mps=speed,
-        distance_m=streams.distance_m,
-        altitude_m=streams.altitude_m,
+    return stream_metrics(
+        normalized.streams,
+        sport=normalized.sport,
         thresholds=thresholds,
         sex=sex,
         laps_start_s=[lap.start_s for lap in normalized.laps],
-        recorded_s=recorded_s(streams, sport=normalized.sport),
-        total_distance_m=summary.distance_m if summary is not None else None,
+        distance_m=summary.distance_m if summary is not None else None,
         ascent_m=summary.ascent_m if summary is not None else None,
     )
 
