@@ -21,9 +21,8 @@ IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
 PAUSE_S = 10.0
-# Below these speeds a sample is standing still (m/s): the same values as
-# `activities.summary.MOVING_SPEED_MPS` (a test keeps them equal; the metric core may not import
-# activities). Sports without a threshold (strength, other) count every sample as moving.
+# Below these speeds a sample is standing still (m/s) — the one table, which
+# `activities.summary` uses too. Sports without one (strength, other) count every sample.
 MOVING_SPEED_MPS: dict[str, float] = {
     "run": 0.5,
     "hike": 0.5,
@@ -120,7 +119,7 @@ def moving_mask(
     speed_mps: FloatArray | None, power_w: FloatArray | None, *, sport: str
 ) -> BoolArray:
     """True where the athlete moves: speed (m/s) above the sport's threshold
-    (`MOVING_SPEED_MPS`, the values `activities.summary` uses) or power (W) above 0.
+    (`MOVING_SPEED_MPS`, the table `activities.summary` uses too) or power (W) above 0.
 
     A channel that never shows movement in the whole recording (an indoor ride's speed of 0)
     says nothing and is ignored. With no informative channel, or for a sport without a

@@ -3,9 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from activities.summary import MOVING_SPEED_MPS as SUMMARY_THRESHOLDS
 from analytics.metrics.prep import (
-    MOVING_SPEED_MPS,
     mask_implausible_run_pace,
     moving_mask,
     resample_1hz,
@@ -82,10 +80,6 @@ def test_an_empty_recording_gives_an_empty_grid() -> None:
     grid = resample_1hz(arr(), arr())
     assert len(grid) == 0
     assert grid.channels[0].size == 0
-
-
-def test_moving_thresholds_are_the_ones_activity_summaries_use() -> None:
-    assert {sport.value: value for sport, value in SUMMARY_THRESHOLDS.items()} == MOVING_SPEED_MPS
 
 
 def test_a_sample_moves_when_speed_is_above_the_sports_threshold_or_power_is_positive() -> None:
