@@ -1,0 +1,237 @@
+"""The structure of a workout (DESIGN §4): a tree of repeat blocks and steps. Pure, no Django.
+
+A `Workout` is a tuple of nodes; a node is a `Step` or a `Repeat` (count × children, nested
+repeats allowed). Every quantity is SI: durations in seconds or metres, absolute targets in
+bpm, W, m/s, CR-10 RPE or steps/revolutions per minute.
+
+Targets:
+- `ZONE`: low/high are zone numbers of the athlete's zone set for that kind (Z2 → 2, 2;
+  Z2–Z3 → 2, 3);
+- `PERCENT`: low/high are percentages of the sport's threshold — FTP for power, LTHR for heart
+  rate, threshold speed for pace (105 % pace is faster than threshold);
+- `ABSOLUTE`: low/high in SI units (pace targets are speeds in m/s: low is the slower one).
+A single value is low == high.
+
+`to_data` / `from_data` give the JSON stored in `WorkoutTemplate.steps` and
+`PlannedSession.steps`; `from_data` validates and raises `WorkoutError` with a clear message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, TypeGuard
+
+MAX_REPEAT = 99
+MAX_DEPTH = 3
+MAX_STEPS = 200  # flattened, per workout (FIT workouts allow more, watches less)
+
+
+class WorkoutError(ValueError):
+    """A workout structure (or its text) that cannot be accepted; `position` is the character
+    offset in the text when the error comes from the text syntax, else None."""
+
+    def __init__(self, message: str, position: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+
+
+class Intent(StrEnum):
+    WARMUP = "warmup"
+    ACTIVE = "active"
+    RECOVERY = "recovery"
+    COOLDOWN = "cooldown"
+    REST = "rest"
+
+
+class DurationKind(StrEnum):
+    TIME = "time"  # value in seconds
+    DISTANCE = "distance"  # value in metres
+    OPEN = "open"  # until the lap button; value None
+
+
+class TargetKind(StrEnum):
+    HR = "hr"
+    POWER = "power"
+    PACE = "pace"
+    RPE = "rpe"
+    CADENCE = "cadence"
+
+
+class TargetMode(StrEnum):
+    ZONE = "zone"
+    PERCENT = "percent"
+    ABSOLUTE = "absolute"
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    kind: DurationKind
+    value: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    kind: TargetKind
+    mode: TargetMode
+    low: float
+    high: float
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    intent: Intent
+    duration: Duration
+    target: Target | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Repeat:
+    count: int
+    children: tuple[Node, ...]
+
+
+Node = Step | Repeat
+
+
+@dataclass(frozen=True, slots=True)
+class Workout:
+    nodes: tuple[Node, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class FlatStep:
+    """One step as executed, in order: `rep` is the 1-based repetition of each enclosing
+    repeat (outermost first), `path` the step's index path in the tree."""
+
+    step: Step
+    rep: tuple[int, ...]
+    path: tuple[int, ...]
+
+
+def flatten(workout: Workout) -> list[FlatStep]:
+    """Every step in execution order, repeats unrolled."""
+    return list(_walk(workout.nodes, (), ()))
+
+
+def _walk(
+    nodes: tuple[Node, ...], rep: tuple[int, ...], path: tuple[int, ...]
+) -> Iterator[FlatStep]:
+    for index, node in enumerate(nodes):
+        if isinstance(node, Step):
+            yield FlatStep(node, rep, (*path, index))
+            continue
+        for n in range(1, node.count + 1):
+            yield from _walk(node.children, (*rep, n), (*path, index))
+
+
+# --- JSON ----------------------------------------------------------------------------------
+
+
+def to_data(workout: Workout) -> list[dict[str, Any]]:
+    """The JSON-ready list of nodes stored on templates and planned sessions."""
+    return [_node_data(node) for node in workout.nodes]
+
+
+def _node_data(node: Node) -> dict[str, Any]:
+    if isinstance(node, Repeat):
+        return {"repeat": node.count, "steps": [_node_data(child) for child in node.children]}
+    data: dict[str, Any] = {
+        "intent": node.intent.value,
+        "duration": {"kind": node.duration.kind.value, "value": node.duration.value},
+    }
+    if node.target is not None:
+        target = node.target
+        data["target"] = {
+            "kind": target.kind.value,
+            "mode": target.mode.value,
+            "low": target.low,
+            "high": target.high,
+        }
+    if node.note:
+        data["note"] = node.note
+    return data
+
+
+def from_data(data: Any) -> Workout:
+    """Validate stored JSON (or an API payload) into a Workout; raises WorkoutError."""
+    if data in (None, ""):
+        return Workout()
+    if not isinstance(data, list):
+        raise WorkoutError("Steps must be a list.")
+    workout = Workout(tuple(_node(item, depth=1) for item in data))
+    if len(flatten(workout)) > MAX_STEPS:
+        raise WorkoutError(f"A workout has at most {MAX_STEPS} steps once repeats are unrolled.")
+    return workout
+
+
+def _node(item: Any, *, depth: int) -> Node:
+    if not isinstance(item, dict):
+        raise WorkoutError("Each step must be an object.")
+    if "repeat" in item:
+        return _repeat(item, depth=depth)
+    return _step(item)
+
+
+def _repeat(item: dict[str, Any], *, depth: int) -> Repeat:
+    count, children = item.get("repeat"), item.get("steps")
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_REPEAT:
+        raise WorkoutError(f"A repeat count must be a whole number from 1 to {MAX_REPEAT}.")
+    if depth >= MAX_DEPTH:
+        raise WorkoutError(f"Repeats nest at most {MAX_DEPTH - 1} deep.")
+    if not isinstance(children, list) or not children:
+        raise WorkoutError("A repeat needs at least one step.")
+    return Repeat(count, tuple(_node(child, depth=depth + 1) for child in children))
+
+
+def _step(item: dict[str, Any]) -> Step:
+    intent = _choice(Intent, item.get("intent"), "intent")
+    duration = _duration(item.get("duration"))
+    target = _target(item["target"]) if item.get("target") is not None else None
+    note = item.get("note", "")
+    if not isinstance(note, str) or len(note) > 500:
+        raise WorkoutError("A step note must be text of at most 500 characters.")
+    return Step(intent, duration, target, note)
+
+
+def _duration(data: Any) -> Duration:
+    if not isinstance(data, dict):
+        raise WorkoutError("A step needs a duration.")
+    kind = _choice(DurationKind, data.get("kind"), "duration kind")
+    value = data.get("value")
+    if kind is DurationKind.OPEN:
+        return Duration(kind)
+    if not _positive(value):
+        raise WorkoutError("A timed or distance step needs a positive duration.")
+    return Duration(kind, float(value))
+
+
+def _target(data: Any) -> Target:
+    if not isinstance(data, dict):
+        raise WorkoutError("A target must be an object.")
+    kind = _choice(TargetKind, data.get("kind"), "target kind")
+    mode = _choice(TargetMode, data.get("mode"), "target mode")
+    low, high = data.get("low"), data.get("high")
+    if not (_positive(low) and _positive(high)) or low > high:
+        raise WorkoutError("A target range needs positive values, low before high.")
+    return Target(kind, mode, float(low), float(high))
+
+
+def _choice[E: StrEnum](enum: type[E], value: Any, what: str) -> E:
+    try:
+        return enum(value)
+    except ValueError:
+        choices = ", ".join(member.value for member in enum)
+        raise WorkoutError(f"Unknown {what} {value!r} (one of {choices}).") from None
+
+
+def _positive(value: Any) -> TypeGuard[float]:
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and value == value  # not NaN
+        and 0 < value < 1e7
+    )
