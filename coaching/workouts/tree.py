@@ -28,14 +28,45 @@ MAX_DEPTH = 3
 MAX_STEPS = 200  # flattened, per workout (FIT workouts allow more, watches less)
 
 
-class WorkoutError(ValueError):
-    """A workout structure (or its text) that cannot be accepted; `position` is the character
-    offset in the text when the error comes from the text syntax, else None."""
+def _(message: str) -> str:
+    """Marks a message for translation (makemessages finds it); the Django layer translates
+    `WorkoutError.template` with `gettext` and formats it with `params`."""
+    return message
 
-    def __init__(self, message: str, position: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+
+class WorkoutError(ValueError):
+    """A workout structure (or its text) that cannot be accepted.
+
+    `template` is an English message marked with `_()` and formatted with `params`
+    (`%(name)s` placeholders); `message` is it formatted. `position` is the character offset
+    in the text when the error comes from the text syntax, else None.
+    """
+
+    def __init__(self, template: str, position: int | None = None, **params: Any) -> None:
+        self.template = template
+        self.params = params
         self.position = position
+        self.message = template % params if params else template
+        super().__init__(self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class AthleteThresholds:
+    """What resolves zone and percent targets for one athlete on one day (SI; None: unknown).
+
+    `zones` maps "hr" | "power" | "pace" to the zone ranges Z1 first, each (low, high) in bpm,
+    W or m/s (pace zones as speeds, low = slower). `endurance_speed_mps` is the athlete's easy
+    speed, used to estimate distance when a step has no pace target.
+    """
+
+    sex: str = "M"
+    ftp_w: float | None = None
+    lthr_bpm: float | None = None
+    hr_rest_bpm: float | None = None
+    hr_max_bpm: float | None = None
+    threshold_speed_mps: float | None = None
+    endurance_speed_mps: float | None = None
+    zones: dict[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
 
 
 class Intent(StrEnum):
@@ -161,16 +192,18 @@ def from_data(data: Any) -> Workout:
     if data in (None, ""):
         return Workout()
     if not isinstance(data, list):
-        raise WorkoutError("Steps must be a list.")
+        raise WorkoutError(_("Steps must be a list."))
     workout = Workout(tuple(_node(item, depth=1) for item in data))
     if len(flatten(workout)) > MAX_STEPS:
-        raise WorkoutError(f"A workout has at most {MAX_STEPS} steps once repeats are unrolled.")
+        raise WorkoutError(
+            _("A workout has at most %(count)d steps once repeats are unrolled."), count=MAX_STEPS
+        )
     return workout
 
 
 def _node(item: Any, *, depth: int) -> Node:
     if not isinstance(item, dict):
-        raise WorkoutError("Each step must be an object.")
+        raise WorkoutError(_("Each step must be an object."))
     if "repeat" in item:
         return _repeat(item, depth=depth)
     return _step(item)
@@ -179,11 +212,13 @@ def _node(item: Any, *, depth: int) -> Node:
 def _repeat(item: dict[str, Any], *, depth: int) -> Repeat:
     count, children = item.get("repeat"), item.get("steps")
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_REPEAT:
-        raise WorkoutError(f"A repeat count must be a whole number from 1 to {MAX_REPEAT}.")
+        raise WorkoutError(
+            _("A repeat count must be a whole number from 1 to %(max)d."), max=MAX_REPEAT
+        )
     if depth >= MAX_DEPTH:
-        raise WorkoutError(f"Repeats nest at most {MAX_DEPTH - 1} deep.")
+        raise WorkoutError(_("Repeats nest at most %(depth)d deep."), depth=MAX_DEPTH - 1)
     if not isinstance(children, list) or not children:
-        raise WorkoutError("A repeat needs at least one step.")
+        raise WorkoutError(_("A repeat needs at least one step."))
     return Repeat(count, tuple(_node(child, depth=depth + 1) for child in children))
 
 
@@ -193,30 +228,30 @@ def _step(item: dict[str, Any]) -> Step:
     target = _target(item["target"]) if item.get("target") is not None else None
     note = item.get("note", "")
     if not isinstance(note, str) or len(note) > 500:
-        raise WorkoutError("A step note must be text of at most 500 characters.")
+        raise WorkoutError(_("A step note must be text of at most 500 characters."))
     return Step(intent, duration, target, note)
 
 
 def _duration(data: Any) -> Duration:
     if not isinstance(data, dict):
-        raise WorkoutError("A step needs a duration.")
+        raise WorkoutError(_("A step needs a duration."))
     kind = _choice(DurationKind, data.get("kind"), "duration kind")
     value = data.get("value")
     if kind is DurationKind.OPEN:
         return Duration(kind)
     if not _positive(value):
-        raise WorkoutError("A timed or distance step needs a positive duration.")
+        raise WorkoutError(_("A timed or distance step needs a positive duration."))
     return Duration(kind, float(value))
 
 
 def _target(data: Any) -> Target:
     if not isinstance(data, dict):
-        raise WorkoutError("A target must be an object.")
+        raise WorkoutError(_("A target must be an object."))
     kind = _choice(TargetKind, data.get("kind"), "target kind")
     mode = _choice(TargetMode, data.get("mode"), "target mode")
     low, high = data.get("low"), data.get("high")
     if not (_positive(low) and _positive(high)) or low > high:
-        raise WorkoutError("A target range needs positive values, low before high.")
+        raise WorkoutError(_("A target range needs positive values, low before high."))
     return Target(kind, mode, float(low), float(high))
 
 
@@ -225,7 +260,12 @@ def _choice[E: StrEnum](enum: type[E], value: Any, what: str) -> E:
         return enum(value)
     except ValueError:
         choices = ", ".join(member.value for member in enum)
-        raise WorkoutError(f"Unknown {what} {value!r} (one of {choices}).") from None
+        raise WorkoutError(
+            _("Unknown %(what)s %(value)r (one of %(choices)s)."),
+            what=what,
+            value=value,
+            choices=choices,
+        ) from None
 
 
 def _positive(value: Any) -> TypeGuard[float]:
