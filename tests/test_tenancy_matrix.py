@@ -8,8 +8,6 @@ Roles: anon, athlete, other_athlete, coach (edit), view_coach, other_coach, form
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -25,69 +23,22 @@ from athletes.services.groups import group_create, group_set_members
 from athletes.services.invitations import invitation_create
 from athletes.sports import Sport
 from tests.factories import GoalFactory, ThresholdsFactory
-
-ROLES = (
-    "anon",
-    "athlete",
-    "other_athlete",
-    "coach",
-    "view_coach",
-    "other_coach",
-    "former_coach",
-    "staff",
+from tests.tenancy import extra_rows, extra_worlds
+from tests.tenancy.base import (
+    ACTED,
+    API_READ,
+    COACH_ONLY,
+    LOGIN,
+    NOT_OURS_PREFIXES,
+    ONLY_COACH_ACTS,
+    PUBLIC,
+    READ,
+    ROLES,
+    WRITE,
+    Row,
+    _all,
+    _athlete,
 )
-LOGIN = "login"  # a redirect to the login page (pages) — APIs answer 401 instead
-
-# Route names that are not ours: third-party views with their own tests, or public by design.
-NOT_OURS_PREFIXES = ("account_", "mfa_", "admin:", "socialaccount_", "headless")
-PUBLIC = {"set_language", "api-schema", "api-docs"}
-
-
-@dataclass(frozen=True)
-class Row:
-    """One route: how to build its URL, how to call it, and the status each role gets."""
-
-    name: str
-    expect: dict[str, int | str]
-    kwargs: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda w: {})
-    method: str = "get"
-    data: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda w: {})
-
-
-def _statuses(**kw: int | str) -> dict[str, int | str]:
-    missing = set(ROLES) - set(kw)
-    assert not missing, f"row lacks roles {missing}"
-    return kw
-
-
-def _all(
-    status: int | str, anon: int | str = LOGIN, **overrides: int | str
-) -> dict[str, int | str]:
-    """Every logged-in role gets `status`, anonymous gets `anon`, except the overrides."""
-    return _statuses(**{role: status for role in ROLES[1:]}, anon=anon) | overrides
-
-
-# The athlete's own data: the athlete and their current coaches read; others get 404.
-READ = _statuses(
-    anon=LOGIN,
-    athlete=200,
-    other_athlete=404,
-    coach=200,
-    view_coach=200,
-    other_coach=404,
-    former_coach=404,
-    staff=404,
-)
-WRITE = READ | {"view_coach": 403}
-ACTED = {"athlete": 302, "coach": 302}
-API_READ = READ | {"anon": 401}
-COACH_ONLY = _all(200, athlete=403, other_athlete=403, staff=403)
-ONLY_COACH_ACTS = _all(404, coach=302)
-
-
-def _athlete(w: dict[str, Any]) -> dict[str, Any]:
-    return {"athlete_id": w["athlete"].id}
-
 
 MATRIX: list[Row] = [
     # pages of athletes.urls.pages
@@ -259,7 +210,7 @@ def world(
     )
     group = group_create(coach=coach, name="Marathon squad")
     group_set_members(group=group, athletes=[athlete])
-    return {
+    base = {
         "athlete": athlete,
         "sent_invitation": sent,
         "received_invitation": received,
@@ -280,8 +231,12 @@ def world(
             "staff": staff,
         },
     }
+    for extend in extra_worlds():
+        base |= extend(base)
+    return base
 
 
+MATRIX += extra_rows()
 CASES = [(row, role) for row in MATRIX for role in ROLES]
 
 
