@@ -105,6 +105,19 @@ class AthleteQuerySet(models.QuerySet["Athlete"]):
         )
         return self.filter(Q(user=user) | Q(id__in=coached))
 
+    def plannable_by(self, user: Any) -> AthleteQuerySet:
+        """Athletes whose training plan this user may change: coached with `edit` or `full`
+        rights — the self-coached athlete is their own such coach; an athlete with a coach
+        sees their plan read-only."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        coached = (
+            CoachAthlete.objects.active()
+            .filter(coach=user, permission__in=CoachAthlete.EDIT_PERMISSIONS)
+            .values("athlete_id")
+        )
+        return self.filter(id__in=coached)
+
     def fully_managed_by(self, user: Any) -> AthleteQuerySet:
         """Athletes whose connections and data this user may delete (self, or `full` coach)."""
         if not getattr(user, "is_authenticated", False):

@@ -83,8 +83,8 @@ class PlannedSessionQuerySet(AthleteOwnedQuerySet["PlannedSession"]):
         return self.filter(hidden=False)
 
     def shown_to(self, user: Any) -> PlannedSessionQuerySet:
-        """What `user` may see: drafts only for those who may edit the athlete's plan."""
-        editable = Athlete.objects.editable_by(user).values("id")
+        """What `user` may see: drafts only for those who may change the athlete's plan."""
+        editable = Athlete.objects.plannable_by(user).values("id")
         return self.filter(athlete__in=Athlete.objects.visible_to(user)).filter(
             Q(hidden=False) | Q(athlete_id__in=editable)
         )

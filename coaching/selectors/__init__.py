@@ -1,0 +1,1 @@
+"""Reads of coaching data, always scoped by the viewer (DESIGN §5)."""

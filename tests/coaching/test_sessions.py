@@ -1,0 +1,180 @@
+"""Planned-session services: validation, estimates, order within a day, re-estimation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from athletes.models import Athlete, User
+from coaching.models import PlannedSession
+from coaching.services.estimates import planned_estimates_refresh
+from coaching.services.sessions import (
+    planned_session_create,
+    planned_session_move,
+    planned_session_update,
+    week_copy,
+    week_publish,
+)
+from coaching.workouts.tree import WorkoutError
+from tests.factories import ThresholdsFactory
+
+MONDAY = dt.date(2026, 3, 9)
+pytestmark = pytest.mark.django_db
+
+# 10 min easy, 2 × 20 min at 100 % FTP with 5 min easy, 10 min easy.
+THRESHOLD_RIDE = [
+    {"intent": "warmup", "duration": {"kind": "time", "value": 600}},
+    {
+        "repeat": 2,
+        "steps": [
+            {
+                "intent": "active",
+                "duration": {"kind": "time", "value": 1200},
+                "target": {"kind": "power", "mode": "percent", "low": 100, "high": 100},
+            },
+            {"intent": "recovery", "duration": {"kind": "time", "value": 300}},
+        ],
+    },
+    {"intent": "cooldown", "duration": {"kind": "time", "value": 600}},
+]
+
+
+def _ride(athlete: Athlete, coach: User, day: dt.date = MONDAY, **fields: object) -> PlannedSession:
+    fields.setdefault("steps", THRESHOLD_RIDE)
+    return planned_session_create(
+        athlete=athlete,
+        by=coach,
+        day=day,
+        sport="ride",
+        title="Threshold",
+        **fields,
+    )
+
+
+def test_bad_steps_are_refused_and_nothing_is_stored(athlete: Athlete, coach: User) -> None:
+    with pytest.raises(WorkoutError):
+        planned_session_create(
+            athlete=athlete,
+            by=coach,
+            day=MONDAY,
+            sport="run",
+            title="x",
+            steps=[{"repeat": 0, "steps": []}],
+        )
+    assert not PlannedSession.objects.exists()
+
+
+def test_a_structured_session_is_estimated_from_its_steps(athlete: Athlete, coach: User) -> None:
+    ThresholdsFactory(athlete=athlete, sport="ride", valid_from=dt.date(2026, 1, 1), ftp_w=250)
+    session = _ride(athlete, coach)
+    assert session.est_duration_s == 600 + 2 * (1200 + 300) + 600
+    # 40 min at IF 1.0 = 66.7 TSS; the rest is at the default easy intensity, so more than that.
+    assert session.est_load is not None and session.est_load > 40 / 60 * 100
+
+
+def test_an_unstructured_session_is_estimated_from_its_duration(
+    athlete: Athlete, coach: User
+) -> None:
+    session = planned_session_create(
+        athlete=athlete,
+        by=coach,
+        day=MONDAY,
+        sport="run",
+        title="Easy",
+        duration_s=3600,
+        session_type="endurance",
+    )
+    assert session.est_duration_s == 3600
+    assert session.est_load is not None and 0 < session.est_load < 100
+
+
+def test_moving_a_session_renumbers_both_days(athlete: Athlete, coach: User) -> None:
+    first, second = _ride(athlete, coach), _ride(athlete, coach)
+    tuesday = MONDAY + dt.timedelta(days=1)
+    other = _ride(athlete, coach, day=tuesday)
+
+    planned_session_move(session=second, day=tuesday, by=coach, position=0)
+
+    assert list(
+        PlannedSession.objects.filter(day=tuesday).order_by("order").values_list("id", flat=True)
+    ) == [second.id, other.id]
+    assert PlannedSession.objects.get(id=first.id).day == MONDAY
+
+
+def test_a_new_ftp_re_estimates_the_sessions_from_its_day(athlete: Athlete, coach: User) -> None:
+    ThresholdsFactory(athlete=athlete, sport="ride", valid_from=dt.date(2026, 1, 1), ftp_w=250)
+    steps = [
+        {
+            "intent": "active",
+            "duration": {"kind": "time", "value": 3600},
+            "target": {"kind": "power", "mode": "absolute", "low": 250, "high": 250},
+        }
+    ]
+    before = _ride(athlete, coach, steps=steps)
+    after = _ride(athlete, coach, day=MONDAY + dt.timedelta(days=7), steps=steps)
+    assert before.est_load == after.est_load == pytest.approx(100)  # 1 h at IF 1.0
+    ThresholdsFactory(
+        athlete=athlete, sport="ride", valid_from=MONDAY + dt.timedelta(days=1), ftp_w=300
+    )
+
+    changed = planned_estimates_refresh(
+        athlete=athlete, sport="ride", since=MONDAY + dt.timedelta(days=1)
+    )
+
+    before.refresh_from_db()
+    after.refresh_from_db()
+    assert changed == 1
+    assert before.est_load == pytest.approx(100)
+    assert after.est_load == pytest.approx(100 * (250 / 300) ** 2)  # IF 0.833
+
+
+def test_copying_a_week_to_another_athlete_uses_their_thresholds(
+    athlete: Athlete, coach: User, other_athlete: Athlete
+) -> None:
+    ThresholdsFactory(
+        athlete=athlete, sport="run", valid_from=dt.date(2026, 1, 1), threshold_speed_mps=4.0
+    )
+    ThresholdsFactory(
+        athlete=other_athlete, sport="run", valid_from=dt.date(2026, 1, 1), threshold_speed_mps=3.0
+    )
+    planned_session_create(
+        athlete=athlete,
+        by=coach,
+        day=MONDAY,
+        sport="run",
+        title="Tempo",
+        steps=[
+            {
+                "intent": "active",
+                "duration": {"kind": "time", "value": 1800},
+                "target": {"kind": "pace", "mode": "percent", "low": 90, "high": 90},
+            }
+        ],
+    )
+    copies = week_copy(
+        athlete=athlete,
+        week_start=MONDAY,
+        to_week_start=MONDAY + dt.timedelta(days=7),
+        to_athletes=[athlete, other_athlete],
+        by=coach,
+    )
+    mine, theirs = sorted(copies, key=lambda s: s.athlete_id != athlete.id)
+    assert mine.day == theirs.day == MONDAY + dt.timedelta(days=7)
+    assert mine.est_distance_m == pytest.approx(1800 * 4.0 * 0.9)
+    assert theirs.est_distance_m == pytest.approx(1800 * 3.0 * 0.9)
+
+
+def test_publishing_a_week_shows_its_drafts(athlete: Athlete, coach: User) -> None:
+    _ride(athlete, coach, hidden=True)
+    _ride(athlete, coach, day=MONDAY + dt.timedelta(days=7), hidden=True)
+    assert week_publish(athlete=athlete, week_start=MONDAY, by=coach) == 1
+    assert list(PlannedSession.objects.shown_to(athlete.user).values_list("day", flat=True)) == [
+        MONDAY
+    ]
+
+
+def test_updating_refuses_fields_that_are_not_editable(athlete: Athlete, coach: User) -> None:
+    session = _ride(athlete, coach)
+    with pytest.raises(ValueError, match="not editable"):
+        planned_session_update(session=session, by=coach, athlete_id=1)
