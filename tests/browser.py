@@ -69,11 +69,13 @@ def log_in(page: Page, base_url: str, email: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.press("input[name=password]", "Enter")
     page.wait_for_load_state("domcontentloaded")
-    assert "/accounts/login/" not in page.url, f"login failed for {email}: {page_text(page)}"
+    assert "/accounts/login/" not in page.url, f"login failed for {email}: {page_text(page, 500)}"
 
 
-def page_text(page: Page) -> str:
-    return " ".join(page.inner_text("body").split())[:500]
+def page_text(page: Page, limit: int | None = None) -> str:
+    """The visible text of the page, whitespace collapsed (cut to `limit` characters)."""
+    text = " ".join(page.inner_text("body").split())
+    return text[:limit] if limit else text
 
 
 def screenshot(page: Page, name: str) -> Path:
