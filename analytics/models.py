@@ -86,3 +86,19 @@ class DailyLoad(models.Model):
 
     def __str__(self) -> str:
         return f"{self.athlete} {self.day}"
+
+
+class PendingLoad(models.Model):
+    """An athlete whose DailyLoad rows are stale from `since` on: a recompute is due.
+
+    One row per athlete; marking again keeps the earliest day. The load task reads and deletes
+    the row in the transaction that rewrites the rows, so a killed run leaves it in place.
+    """
+
+    athlete = models.OneToOneField(
+        Athlete, on_delete=models.CASCADE, primary_key=True, related_name="pending_load"
+    )
+    since = models.DateField(_("stale since"))
+
+    def __str__(self) -> str:
+        return f"{self.athlete_id} from {self.since}"

@@ -4,9 +4,15 @@
   with the thresholds and zones in force on the activity's day; idempotent.
 - `daily_load_recompute`: the DailyLoad rows of one athlete from a day to today, every row of
   the range written in one transaction (a killed worker leaves the old rows or the new ones).
-- `athlete_metrics_refresh`: both, for the activities on or after a day (threshold changes,
-  algorithm upgrades, the `recompute_metrics` command).
-- `athlete_load_lease`: at most one `daily_load_recompute` per athlete at a time (tasks).
+- `athlete_metrics_refresh`: both, for the activities on or after a day (algorithm upgrades,
+  the `recompute_metrics` command).
+
+Automatic recomputes (analytics/receivers.py, analytics/tasks.py) are coalesced per athlete:
+`activities_metrics_compute` / `sport_metrics_refresh` compute activity metrics, then
+`load_mark_dirty` records the earliest stale day in `PendingLoad`; one `pending_load_run` per
+athlete at a time (a row lock on the athlete, NOWAIT) takes that row and rewrites the DailyLoad
+rows in the same transaction. A worker killed mid-run loses its lock with its connection and its
+transaction rolls back, leaving the old rows and the PendingLoad row: the next run converges.
 
 Metrics computed by an older `ALGORITHM_VERSION` are stale (`stale_metrics`): they are
 recomputed lazily, by `recompute_metrics` or the next refresh.
@@ -15,15 +21,12 @@ recomputed lazily, by `recompute_metrics` or the next refresh.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 import numpy as np
-from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
@@ -38,16 +41,22 @@ from analytics.metrics.load import activity_load
 from analytics.metrics.pmc import fitness_fatigue
 from analytics.metrics.rpe import srpe
 from analytics.metrics.zones import SOURCE_LAPS, SOURCE_STREAMS, time_in_zones_from_laps
-from analytics.models import ActivityMetrics, DailyLoad
+from analytics.models import ActivityMetrics, DailyLoad, PendingLoad
+from analytics.selectors.planned import planned_loads
+from analytics.thresholds_history import ThresholdsHistory
 from athletes.models import Athlete
-from athletes.selectors.thresholds import ThresholdValues, thresholds_on, zones_on
+from athletes.selectors.thresholds import HR_FALLBACK_SPORTS, ThresholdValues, own_sport
 from athletes.sports import Sport
 
 ALGORITHM_VERSION = 1
-LOAD_LEASE_S = 10 * 60  # longer than athlete_load_task's time limit: a live lease is never lost
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a NOWAIT lock request that failed
 MANUAL_LOAD_SOURCE = "manual"
 ZONE_KINDS = ("hr", "power", "pace")
 LAP_ZONE_FIELDS = {"hr": "avg_hr_bpm", "power": "avg_power_w", "pace": "avg_speed_mps"}
+METRICS_CHUNK = 50  # activities per streams query and per upsert
+METRICS_FIELDS = [
+    f.name for f in ActivityMetrics._meta.concrete_fields if f.name not in ("id", "activity")
+]
 
 
 class Refreshed(NamedTuple):
@@ -66,9 +75,56 @@ def activity_metrics_compute(*, activity: Activity) -> ActivityMetrics:
     (an entered `manual_load` wins, source "manual"). Without streams: load, sRPE,
     distance-equivalent and lap-based time in zone only.
     """
-    values = thresholds_on(athlete=activity.athlete, sport=activity.sport, day=activity.day)
-    bounds = {kind: _bounds(activity, kind) for kind in ZONE_KINDS}
-    streams = _streams(activity)
+    [metrics] = _metrics_store([activity], ThresholdsHistory.of(activity.athlete))
+    return metrics
+
+
+def _metrics_compute_all(athlete: Athlete, activities: ActivityQuerySet) -> int:
+    """`activity_metrics_compute` for many activities of one athlete, in chunks: the
+    thresholds read once, one streams query and one upsert (one commit) per chunk."""
+    history = ThresholdsHistory.of(athlete)
+    ids = list(activities.filter(athlete=athlete).order_by("id").values_list("id", flat=True))
+    for first in range(0, len(ids), METRICS_CHUNK):
+        chunk = Activity.objects.filter(id__in=ids[first : first + METRICS_CHUNK])
+        _metrics_store_safely(chunk.select_related("athlete").prefetch_related("laps"), history)
+    return len(ids)
+
+
+def _metrics_store_safely(chunk: ActivityQuerySet, history: ThresholdsHistory) -> None:
+    """Store a chunk's metrics; an activity deleted meanwhile (a foreign-key violation at
+    commit) is left out and the others stored."""
+    activities = list(chunk.order_by("id"))
+    try:
+        with transaction.atomic():
+            _metrics_store(activities, history)
+    except IntegrityError:
+        _metrics_store(list(chunk.order_by("id")), history)
+
+
+def _metrics_store(activities: list[Activity], history: ThresholdsHistory) -> list[ActivityMetrics]:
+    data = dict(
+        StreamsRow.objects.filter(activity__in=activities).values_list("activity_id", "data")
+    )
+    computed_at = timezone.now()
+    rows = [
+        ActivityMetrics(
+            activity=activity,
+            algorithm_version=ALGORITHM_VERSION,
+            computed_at=computed_at,
+            **_metrics_fields(activity, _decoded(data.get(activity.id)), history),
+        )
+        for activity in activities
+    ]
+    return ActivityMetrics.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["activity"], update_fields=METRICS_FIELDS
+    )
+
+
+def _metrics_fields(
+    activity: Activity, streams: Streams | None, history: ThresholdsHistory
+) -> dict[str, Any]:
+    values = history.values_on(activity.sport, activity.day)
+    bounds = {kind: history.bounds_on(activity.sport, kind, activity.day) for kind in ZONE_KINDS}
     fields = (
         _stream_fields(activity, streams, values, bounds)
         if streams
@@ -81,25 +137,14 @@ def activity_metrics_compute(*, activity: Activity) -> ActivityMetrics:
         sport=activity.sport, distance_m=activity.distance_m, ascent_m=activity.ascent_m
     )
     fields["load"], fields["load_source"] = _load(activity, fields, duration_s)
-    metrics, _created = ActivityMetrics.objects.update_or_create(
-        activity=activity,
-        defaults={**fields, "algorithm_version": ALGORITHM_VERSION, "computed_at": timezone.now()},
-    )
-    return metrics
+    return fields
 
 
-def _streams(activity: Activity) -> Streams | None:
-    row = StreamsRow.objects.filter(activity=activity).only("data").first()
-    if row is None:
+def _decoded(data: bytes | memoryview | None) -> Streams | None:
+    if data is None:
         return None
-    streams = decode_streams(bytes(row.data))
+    streams = decode_streams(bytes(data))
     return streams if len(streams) else None
-
-
-def _bounds(activity: Activity, kind: str) -> tuple[float, ...]:
-    """Lower bounds of the zones above Z1 in force on the activity's day (empty: none)."""
-    zones = zones_on(athlete=activity.athlete, sport=activity.sport, kind=kind, day=activity.day)
-    return tuple(zone.low for zone in zones[1:])
 
 
 def _thresholds(
@@ -207,25 +252,26 @@ def _rounded(values: Any) -> list[float]:
 
 def daily_load_recompute(*, athlete: Athlete, since: dt.date, today: dt.date) -> int:
     """Rewrite the athlete's DailyLoad rows from `since` (or earlier, see `_range_start`) to
-    `today`; returns the number of days written.
+    `today`; returns the number of days written (0: no activity and no row, nothing to do).
 
     Load of a day = sum of the stored activity loads of that athlete-local day (rest days 0);
     Fitness/Fatigue continue from the row before the range. All rows of the range are replaced
-    in one transaction, under a lock on the athlete row; planned loads are kept.
+    in one transaction, under a lock on the athlete row. Planned load = the published planned
+    sessions' estimated loads (a plan change marks the day dirty like an activity does).
     """
     with transaction.atomic():
         Athlete.objects.select_for_update().filter(id=athlete.id).first()
-        start, ctl0, atl0 = _range_start(athlete, since)
+        found = _range_start(athlete, since)
+        if found is None:
+            return 0
+        start, ctl0, atl0 = found
         end = max(today, since)
         days = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
         by_day = _loads_by_day(athlete, start, end)
         loads = np.array([sum(by_day[day].values()) for day in days], dtype=np.float64)
         chart = fitness_fatigue(loads, ctl0=ctl0, atl0=atl0)
-        planned = dict(
-            DailyLoad.objects.filter(athlete=athlete, day__range=(start, end)).values_list(
-                "day", "planned_load"
-            )
-        )
+        stored = DailyLoad.objects.filter(athlete=athlete, day__range=(start, end))
+        planned = planned_loads(athlete=athlete, since=start, until=end)
         rows = [
             DailyLoad(
                 athlete=athlete,
@@ -239,33 +285,41 @@ def daily_load_recompute(*, athlete: Athlete, since: dt.date, today: dt.date) ->
             )
             for i, day in enumerate(days)
         ]
-        DailyLoad.objects.filter(athlete=athlete, day__range=(start, end)).delete()
+        stored.delete()
         DailyLoad.objects.bulk_create(rows)
     return len(rows)
 
 
-def _range_start(athlete: Athlete, since: dt.date) -> tuple[dt.date, float, float]:
-    """First day to write and the Fitness/Fatigue before it.
+def _range_start(athlete: Athlete, since: dt.date) -> tuple[dt.date, float, float] | None:
+    """First day to write and the Fitness/Fatigue before it; None when there is nothing.
 
     Rows are contiguous from the first computed day, so the newest row before `since` seeds
     the chart and the days after it (a gap since the last run) are filled too. Without any
     earlier row the chart starts from 0 on the athlete's first activity (the days before it
-    are all 0: no rows), so the result does not depend on `since`.
+    are all 0: no rows) or first stored row (its activities were deleted), so the result does
+    not depend on `since`.
     """
     before = DailyLoad.objects.filter(athlete=athlete, day__lt=since).order_by("-day").first()
     if before is not None:
         return before.day + dt.timedelta(days=1), before.fitness, before.fatigue
-    first = Activity.objects.filter(athlete=athlete).aggregate(first=Min("day"))["first"]
-    return (first or since), 0.0, 0.0
+    first_activity = Activity.objects.filter(athlete=athlete).aggregate(first=Min("day"))["first"]
+    first_row = DailyLoad.objects.filter(athlete=athlete).aggregate(first=Min("day"))["first"]
+    firsts = [day for day in (first_activity, first_row) if day is not None]
+    return (min(firsts), 0.0, 0.0) if firsts else None
 
 
 def _loads_by_day(
     athlete: Athlete, start: dt.date, end: dt.date
 ) -> defaultdict[dt.date, dict[str, float]]:
-    """{day: {load source: summed load}} of the athlete's computed activities."""
-    rows = ActivityMetrics.objects.filter(
-        activity__athlete=athlete, activity__day__range=(start, end), load__isnull=False
-    ).values_list("activity__day", "load_source", "load")
+    """{day: {load source: summed load}} of the athlete's computed activities, summed in a
+    fixed order (by activity id) so that recomputing gives bit-identical floats."""
+    rows = (
+        ActivityMetrics.objects.filter(
+            activity__athlete=athlete, activity__day__range=(start, end), load__isnull=False
+        )
+        .order_by("activity_id")
+        .values_list("activity__day", "load_source", "load")
+    )
     by_day: defaultdict[dt.date, dict[str, float]] = defaultdict(dict)
     for day, source, load in rows:
         by_day[day][source] = by_day[day].get(source, 0.0) + float(load or 0.0)
@@ -276,17 +330,12 @@ def athlete_metrics_refresh(
     *, athlete: Athlete, since: dt.date | None, today: dt.date | None = None
 ) -> Refreshed:
     """Recompute the metrics of every activity on or after `since` (None: all of them), then
-    the DailyLoad rows from `since` to today (e.g. after a thresholds change valid from
-    `since`). Wiring thresholds changes to this is the caller's business."""
+    the DailyLoad rows from `since` to today, synchronously (`recompute_metrics`)."""
     today = today or athlete.local_today()
     if since is None:
         first = Activity.objects.filter(athlete=athlete).aggregate(first=Min("day"))["first"]
         since = min(first, today) if first else today
-    activities = Activity.objects.filter(athlete=athlete, day__gte=since).select_related("athlete")
-    count = 0
-    for activity in activities.iterator():
-        activity_metrics_compute(activity=activity)
-        count += 1
+    count = _metrics_compute_all(athlete, Activity.objects.filter(day__gte=since))
     days = daily_load_recompute(athlete=athlete, since=since, today=today)
     return Refreshed(activities=count, days=days)
 
@@ -299,16 +348,75 @@ def stale_metrics(*, athlete: Athlete | None = None) -> ActivityQuerySet:
     return activities.filter(athlete=athlete) if athlete is not None else activities
 
 
-@contextmanager
-def athlete_load_lease(athlete_id: int) -> Iterator[bool]:
-    """Yield True when this caller holds the athlete's daily-load lease, False when another
-    holds it. Taken atomically (cache add), released on exit only by its holder; a holder
-    killed mid-run frees it after LOAD_LEASE_S."""
-    key = f"analytics:daily-load-lease:{athlete_id}"
-    token = uuid.uuid4().hex
-    taken = bool(cache.add(key, token, timeout=LOAD_LEASE_S))
-    try:
-        yield taken
-    finally:
-        if taken and cache.get(key) == token:
-            cache.delete(key)
+# --- automatic, coalesced per athlete (tasks) ----------------------------------------------
+
+
+class AthleteBusy(Exception):  # noqa: N818
+    """Another transaction holds the athlete row (PostgreSQL): run again later."""
+
+
+def activities_metrics_compute(*, athlete: Athlete, activity_ids: Iterable[int]) -> int:
+    """Compute the metrics of the athlete's listed activities that still exist; returns how
+    many (a deleted one, or another athlete's, is skipped)."""
+    return _metrics_compute_all(athlete, Activity.objects.filter(id__in=list(activity_ids)))
+
+
+def sports_using(sport: str) -> list[str] | None:
+    """The activity sports whose metrics use this threshold sport's rows and zone sets; None:
+    every sport (run and other rows lend their heart-rate values to sports that have none)."""
+    if sport in HR_FALLBACK_SPORTS:
+        return None
+    return [s.value for s in Sport if own_sport(s) == sport]
+
+
+def sport_metrics_refresh(*, athlete: Athlete, sport: str, since: dt.date) -> int:
+    """Recompute the metrics of the activities on or after `since` that use the thresholds
+    and zones of `sport` (after they changed from `since`); returns how many."""
+    activities = Activity.objects.filter(day__gte=since)
+    sports = sports_using(sport)
+    if sports is not None:
+        activities = activities.filter(sport__in=sports)
+    return _metrics_compute_all(athlete, activities)
+
+
+def load_mark_dirty(*, athlete_id: int, day: dt.date) -> None:
+    """Record that the athlete's DailyLoad rows are stale from `day` on, keeping the earliest
+    day of any mark not yet taken by `pending_load_run`.
+
+    Race-safe without locks of its own: a conditional UPDATE lowers an existing later day;
+    otherwise the row is created, and when another transaction created it first with a later
+    day, the UPDATE runs again.
+    """
+    while True:
+        if PendingLoad.objects.filter(athlete_id=athlete_id, since__gt=day).update(since=day):
+            return
+        row, created = PendingLoad.objects.get_or_create(
+            athlete_id=athlete_id, defaults={"since": day}
+        )
+        if created or row.since <= day:
+            return
+
+
+def pending_load_run(*, athlete_id: int) -> int | None:
+    """Take the athlete's PendingLoad row and rewrite DailyLoad from its day to today, in ONE
+    transaction; returns the days written, None when nothing was pending or the athlete is
+    gone.
+
+    Raises AthleteBusy when another transaction holds the athlete row (PostgreSQL, NOWAIT):
+    one run per athlete at a time. SQLite has no row locks but runs one write transaction at a
+    time. The row lock (unlike a lease in a cache) ends with the connection of a killed worker,
+    whose PendingLoad row then survives the rollback.
+    """
+    with transaction.atomic():
+        try:
+            athlete = Athlete.objects.select_for_update(nowait=True).filter(id=athlete_id).first()
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                raise
+            raise AthleteBusy(athlete_id) from error
+        pending = PendingLoad.objects.select_for_update().filter(athlete_id=athlete_id).first()
+        if athlete is None or pending is None:
+            return None
+        since = pending.since
+        pending.delete()
+        return daily_load_recompute(athlete=athlete, since=since, today=athlete.local_today())

@@ -1,8 +1,11 @@
-"""Pages of the analytics app: the metrics reference (formulas, variants, worked examples)."""
+"""Pages of the analytics app: the metrics reference (formulas, variants, worked examples), an
+athlete's fitness and records pages, and an activity's metrics section (polled while computed).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -10,7 +13,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET
 
+from analytics.display.activity import MAX_POLLS, activity_panel
+from analytics.display.fitness import fitness_page
+from analytics.display.records import records_page
 from analytics.metrics.registry import METRICS, Aggregation, Metric
+from analytics.reference import SECTION_KEYS
+from analytics.selectors import activity_with_metrics_get
+from athletes.models import User
+from athletes.selectors.athletes import athlete_get
 from athletes.sports import Sport
 
 # Every label and unit word of analytics/metrics/registry.py, marked so that makemessages
@@ -67,25 +77,6 @@ AGGREGATION_NAMES: dict[Aggregation, str] = {
 }
 SPORT_ORDER = tuple(sport.value for sport in Sport)
 
-# The registry keys each section of the page documents, in page order (the HTML anchors use
-# hyphens where these names use underscores).
-SECTION_KEYS: dict[str, tuple[str, ...]] = {
-    "preparation": ("elapsed_s", "moving_s"),
-    "power": ("np_w", "intensity_factor", "tss"),
-    "running": ("graded_speed_mps", "rtss", "intensity_factor"),
-    "heart_rate": ("trimp", "hr_tss"),
-    "rpe": ("srpe", "monotony", "strain"),
-    "load": ("load",),
-    "distance_equivalent": ("dist_eq_km",),
-    "fitness": ("fitness", "fatigue", "form"),
-    "acwr": ("acute_load", "chronic_load", "acwr"),
-    "decoupling": ("decoupling_pct",),
-    "efficiency": ("efficiency_factor", "metres_per_beat"),
-    "zones": ("time_in_zone_s",),
-    "mean_max": ("mean_max_power_w", "mean_max_speed_mps", "mean_max_hr_bpm"),
-    "best_efforts": ("best_efforts_s",),
-}
-
 
 @dataclass(frozen=True, slots=True)
 class MetricRow:
@@ -118,3 +109,59 @@ def metrics_reference(request: HttpRequest) -> HttpResponse:
     sections = {section: [rows[key] for key in keys] for section, keys in SECTION_KEYS.items()}
     context = {"rows": list(rows.values()), "sections": sections}
     return render(request, "analytics/metrics_reference.html", context)
+
+
+# --- athlete and activity pages ---------------------------------------------------------------
+
+
+def _poll(request: HttpRequest) -> int:
+    """How many times the empty metrics section has refreshed itself (`?poll=`), 0 if unsure."""
+    try:
+        return max(0, min(int(request.GET.get("poll", "0")), MAX_POLLS))
+    except ValueError:
+        return 0
+
+
+@login_required
+@require_GET
+def activity_metrics(request: HttpRequest, athlete_id: int, activity_id: int) -> HttpResponse:
+    """The metrics section of one activity alone: what its "being computed" state polls."""
+    user = cast(User, request.user)
+    athlete = athlete_get(viewer=user, athlete_id=athlete_id)
+    activity, metrics = activity_with_metrics_get(
+        viewer=user, athlete=athlete, activity_id=activity_id
+    )
+    panel = activity_panel(athlete=athlete, activity=activity, metrics=metrics, poll=_poll(request))
+    context = {"athlete": athlete, "activity": activity, "panel": panel}
+    return render(request, "analytics/partials/_activity_metrics.html", context)
+
+
+@login_required
+@require_GET
+def fitness(request: HttpRequest, athlete_id: int) -> HttpResponse:
+    """Fitness, Fatigue and Form over a chosen range, acute:chronic load and the forecast."""
+    user = cast(User, request.user)
+    athlete = athlete_get(viewer=user, athlete_id=athlete_id)
+    page = fitness_page(
+        viewer=user,
+        athlete=athlete,
+        range_key=request.GET.get("range", ""),
+        today=athlete.local_today(),
+    )
+    return render(request, "analytics/fitness.html", {"athlete": athlete, "page": page})
+
+
+@login_required
+@require_GET
+def records(request: HttpRequest, athlete_id: int) -> HttpResponse:
+    """Season mean-max curves of one sport and the personal records."""
+    user = cast(User, request.user)
+    athlete = athlete_get(viewer=user, athlete_id=athlete_id)
+    page = records_page(
+        viewer=user,
+        athlete=athlete,
+        season=request.GET.get("season", ""),
+        sport=request.GET.get("sport", ""),
+        today=athlete.local_today(),
+    )
+    return render(request, "analytics/records.html", {"athlete": athlete, "page": page})

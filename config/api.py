@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
+from analytics import api as analytics_api
 from athletes import api_views
+from coaching import api as coaching_api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", api_views.TokenView.as_view(), name="api-token"),
@@ -24,5 +26,25 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "athletes/<int:athlete_id>/thresholds/",
         api_views.ThresholdsListView.as_view(),
         name="api-athlete-thresholds",
+    ),
+    path(
+        "athletes/<int:athlete_id>/daily-load/",
+        analytics_api.DailyLoadListView.as_view(),
+        name="api-athlete-daily-load",
+    ),
+    path(
+        "athletes/<int:athlete_id>/activities/<int:activity_id>/metrics/",
+        analytics_api.ActivityMetricsView.as_view(),
+        name="api-activity-metrics",
+    ),
+    path(
+        "athletes/<int:athlete_id>/plan/",
+        coaching_api.PlanWeekView.as_view(),
+        name="api-athlete-plan",
+    ),
+    path(
+        "athletes/<int:athlete_id>/plan/sessions/<int:session_id>/",
+        coaching_api.PlanSessionView.as_view(),
+        name="api-athlete-plan-session",
     ),
 ]

@@ -15,5 +15,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("analytics.urls")),
     path("", include("activities.urls")),
+    path("", include("coaching.urls")),
     path("", include("athletes.urls")),
 ]

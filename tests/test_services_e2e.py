@@ -155,8 +155,8 @@ def worker(stack_env: dict[str, str], tmp_path: Path) -> Iterator[Path]:
 @pytest.fixture
 def not_eager(settings: Any) -> Iterator[None]:
     """Send tasks to the broker for real (tests otherwise run them in-process)."""
-    settings.CELERY_TASK_ALWAYS_EAGER = False
     previous = celery_app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     celery_app.conf.task_always_eager = False
     yield
     celery_app.conf.task_always_eager = previous

@@ -139,6 +139,13 @@ MATRIX: list[Row] = [
     ),
     # analytics
     Row("metrics_reference", _all(200)),
+    Row("fitness", READ, _athlete),
+    Row("records", READ, _athlete),
+    Row(
+        "activity_metrics",
+        READ,
+        lambda w: {"athlete_id": w["athlete"].id, "activity_id": w["activity"].id},
+    ),
     # REST API: 401 instead of a login redirect
     Row("api-token", _all(204, anon=401), method="delete"),
     Row("api-me", _all(200, anon=401)),
@@ -146,6 +153,12 @@ MATRIX: list[Row] = [
     Row("api-athlete-detail", API_READ, _athlete),
     Row("api-athlete-goals", API_READ, _athlete),
     Row("api-athlete-thresholds", API_READ, _athlete),
+    Row("api-athlete-daily-load", API_READ, _athlete),
+    Row(
+        "api-activity-metrics",
+        API_READ,
+        lambda w: {"athlete_id": w["athlete"].id, "activity_id": w["activity"].id},
+    ),
 ]
 
 

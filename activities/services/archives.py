@@ -42,6 +42,7 @@ from activities.services.archive_plan import (
     upload_kind,
 )
 from activities.services.archive_reader import ArchiveReader
+from activities.services.changes import changes_batched
 from activities.types import FileResult, ImportReport, Outcome
 from athletes.models import Athlete, User
 
@@ -71,7 +72,8 @@ def archive_import(
     """
     report = ImportReport()
     try:
-        _archive_import(athlete, path, job, until, report)
+        with changes_batched():  # one announcement for the archive (or this slice of a job)
+            _archive_import(athlete, path, job, until, report)
     except ArchiveRefused as refused:
         if job is not None:
             raise

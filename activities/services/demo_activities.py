@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from activities.models import ActivitySource
+from activities.services.changes import changes_batched
 from activities.services.ingest import activity_ingest
 from activities.synthetic import Home, Physiology, SessionSpec, demo_schedule, synthetic_activity
 from activities.types import Outcome, Provider, SourceRef
@@ -108,5 +109,6 @@ def demo_activities_seed(
     *, athletes: Sequence[DemoAthlete], weeks: int = DEMO_WEEKS, seed: int = 0, today: dt.date
 ) -> int:
     """Seed `weeks` weeks of activities before `today` for each athlete; returns how many were
-    created (0 on a second run)."""
-    return sum(_seed_one(demo, weeks=weeks, seed=seed, today=today) for demo in athletes)
+    created (0 on a second run). One announcement per athlete (`changes_batched`)."""
+    with changes_batched():
+        return sum(_seed_one(demo, weeks=weeks, seed=seed, today=today) for demo in athletes)

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from activities.models import ActivityFile, ActivitySource, ImportJob
 from activities.parsers import is_fit, parse_file
+from activities.services.changes import changes_batched
 from activities.services.ingest import activity_ingest
 from activities.types import (
     FileResult,
@@ -117,13 +118,16 @@ def files_import(*, athlete: Athlete, items: Iterable[tuple[str, bytes]]) -> Imp
     """Import plain activity files (FIT, TCX, GPX, gzipped or not), one result per file.
 
     Idempotent: a file whose content was already imported is SKIPPED ("already imported").
+    The whole batch is announced once (`changes_batched`): one metrics pass, one daily-load
+    recompute.
     """
     report = ImportReport()
-    for name, data in items:
-        if is_archive(name, data):
-            report.extend(_archive(athlete, name, data))
-        else:
-            report.add(_import_one(athlete, name, data))
+    with changes_batched():
+        for name, data in items:
+            if is_archive(name, data):
+                report.extend(_archive(athlete, name, data))
+            else:
+                report.add(_import_one(athlete, name, data))
     return report
 
 

@@ -12,6 +12,9 @@ Dedupe rules (DESIGN §3, issue 3), checked in this order inside one transaction
    non-manual activity that has none);
 3. otherwise → CREATED.
 
+CREATED and MERGED are announced once the transaction commits (`activities.services.changes`):
+analytics then computes the activity's metrics and the daily load from its day.
+
 Which values the stored activity shows: the **device's** session values where the device wrote
 them (that is what athletes see on their watch), falling back to our own computed summary
 (`normalized.summary`). Our computation stays visible beside them through `analyze_file`.
@@ -34,6 +37,7 @@ from django.db import IntegrityError, transaction
 from activities.models import Activity, ActivityFile, ActivitySource
 from activities.models import Lap as LapRow
 from activities.models import Streams as StreamsRow
+from activities.services.changes import activity_changed
 from activities.streams_codec import CODEC_VERSION, encode_streams
 from activities.types import AUTHORITY, NormalizedActivity, Outcome, Provider, SourceRef, Summary
 from athletes.models import Athlete
@@ -99,10 +103,6 @@ def activity_ingest(
         if known is None:
             raise
         return known.activity, Outcome.SKIPPED
-    # Not yet: enqueueing analytics.activity_metrics here (on commit, CREATED and MERGED only)
-    # must wait until daily-load recomputes are coalesced per athlete — one recompute of years
-    # of DailyLoad rows per ingested activity makes a history import 5x slower (bench/ingest).
-    # Until then `recompute_metrics` fills the metrics.
     return activity, outcome
 
 
@@ -123,10 +123,16 @@ def _known_source(
 def _create_or_merge(
     athlete: Athlete, normalized: NormalizedActivity, provider: Provider
 ) -> tuple[Activity, Outcome]:
+    """Created or merged, announced on commit (`changes`): its metrics and the daily load
+    from its day (from its former day too, when a merge moved it) are due."""
     duplicate = _find_duplicate(athlete, normalized)
     if duplicate is None:
-        return _create(athlete, normalized, provider), Outcome.CREATED
+        activity = _create(athlete, normalized, provider)
+        activity_changed(activity)
+        return activity, Outcome.CREATED
+    previous_day = duplicate.day
     _merge(athlete, duplicate, normalized, provider)
+    activity_changed(duplicate, previous_day=previous_day)
     return duplicate, Outcome.MERGED
 
 

@@ -23,8 +23,10 @@ from activities.selectors import (
     activity_list as activities_select,
 )
 from activities.services.files import UploadRow, uploads_receive
+from analytics.display.activity import activity_metrics_panel
 from athletes.models import Athlete, User
 from athletes.selectors.athletes import athlete_can_edit, athlete_get, athlete_get_for_edit
+from coaching.views.journal import activity_page_context
 
 PAGE_SIZE = 25
 
@@ -63,6 +65,8 @@ def activity_detail(request: HttpRequest, athlete_id: int, activity_id: int) -> 
         "athlete": athlete,
         "activity": activity,
         "streams": activity_streams_info(activity=activity),
+        "metrics_panel": activity_metrics_panel(viewer=user, athlete=athlete, activity=activity),
+        **activity_page_context(viewer=user, athlete=athlete, activity=activity),
     }
     return render(request, "activities/activity_detail.html", context)
 

@@ -250,7 +250,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # One line per task run is noise in eager mode (seed_demo, import_files).
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }
 
 # --- Paceline ------------------------------------------------------------------------------------

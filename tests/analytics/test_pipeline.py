@@ -1,5 +1,5 @@
-"""The metrics pipeline: the metrics task → ActivityMetrics → DailyLoad, idempotent,
-effective-dated. (Ingest does not enqueue the task yet: see activities/services/ingest.py.)"""
+"""The metrics pipeline: ingest → (on commit) ActivityMetrics → DailyLoad, idempotent,
+effective-dated."""
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from analytics.pipeline import (
     daily_load_recompute,
     stale_metrics,
 )
-from analytics.tasks import activity_metrics_task
 from athletes.models import Athlete
 from athletes.sports import Sport
 from tests.factories import ThresholdsFactory
@@ -84,14 +83,16 @@ def rider(athlete: Athlete) -> Athlete:
 
 
 @pytest.fixture
-def ingest_ride() -> Callable[..., Activity]:
+def ingest_ride(django_capture_on_commit_callbacks: Callable[..., Any]) -> Callable[..., Activity]:
+    """Ingest a ride and commit: the announcement runs the (eager) metrics and load tasks."""
+
     def ingest(athlete: Athlete, day: dt.date, power_w: float = 200.0, hour: int = 7) -> Activity:
-        activity, _outcome = activity_ingest(
-            athlete=athlete,
-            normalized=ride(day=day, power_w=power_w, hour=hour),
-            source=SourceRef(Provider.DEVICE_FILE, f"ride-{day}-{power_w}"),
-        )
-        activity_metrics_task.delay(activity.id)  # eager in tests; it queues the load task
+        with django_capture_on_commit_callbacks(execute=True):
+            activity, _outcome = activity_ingest(
+                athlete=athlete,
+                normalized=ride(day=day, power_w=power_w, hour=hour),
+                source=SourceRef(Provider.DEVICE_FILE, f"ride-{day}-{power_w}"),
+            )
         return activity
 
     return ingest
@@ -105,7 +106,7 @@ def chart(athlete: Athlete) -> list[tuple[Any, ...]]:
     )
 
 
-def test_the_metrics_task_stores_a_rides_metrics_with_the_thresholds_in_force(
+def test_an_ingested_ride_gets_its_metrics_with_the_thresholds_in_force(
     rider: Athlete, ingest_ride: Callable[..., Activity]
 ) -> None:
     activity = ingest_ride(rider, dt.date(2026, 3, 14))
@@ -211,15 +212,27 @@ def test_a_thresholds_change_recomputes_from_its_valid_from_day(
     assert after[TODAY][4] > before[TODAY][4]
 
 
-def test_the_planned_load_of_a_day_survives_a_recompute(
+def test_the_planned_load_of_a_day_is_the_published_plan_of_that_day(
     rider: Athlete, ingest_ride: Callable[..., Activity]
 ) -> None:
+    from coaching.models import PlannedSession
+
     ingest_ride(rider, dt.date(2026, 3, 14))
-    DailyLoad.objects.filter(athlete=rider, day=dt.date(2026, 3, 16)).update(planned_load=55.0)
+    day = dt.date(2026, 3, 16)
+    for load, hidden in ((40.0, False), (15.0, False), (99.0, True)):
+        PlannedSession.objects.create(
+            athlete=rider,
+            day=day,
+            sport="ride",
+            title="x",
+            source="coach",
+            est_load=load,
+            hidden=hidden,
+        )
 
     daily_load_recompute(athlete=rider, since=dt.date(2026, 3, 14), today=TODAY)
 
-    assert DailyLoad.objects.get(athlete=rider, day=dt.date(2026, 3, 16)).planned_load == 55.0
+    assert DailyLoad.objects.get(athlete=rider, day=day).planned_load == 55.0
 
 
 def test_a_recompute_from_a_later_day_continues_the_stored_chart(

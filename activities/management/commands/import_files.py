@@ -16,6 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from activities.services.archives import archive_import
+from activities.services.changes import changes_batched
 from activities.services.files import files_import, is_archive
 from activities.types import FileResult, ImportReport, Outcome
 from athletes.models import Athlete
@@ -38,10 +39,11 @@ class Command(BaseCommand):
             raise CommandError(f"no athlete with the email {email}")
         report = ImportReport()
         files = list(_files(options["paths"], report))
-        for path in (p for p in files if is_archive(p.name)):
-            report.extend(_archive(athlete, path))
-        plain = ((str(p), p.read_bytes()) for p in files if not is_archive(p.name))
-        report.extend(files_import(athlete=athlete, items=plain))
+        with changes_batched():  # one metrics run for the whole import
+            for path in (p for p in files if is_archive(p.name)):
+                report.extend(_archive(athlete, path))
+            plain = ((str(p), p.read_bytes()) for p in files if not is_archive(p.name))
+            report.extend(files_import(athlete=athlete, items=plain))
         self.stdout.write(_json(report) if options["json"] else _text(report))
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from activities.models import Activity, ActivitySource
+from activities.services.changes import changes_batched
 from activities.services.manual.csv_parse import CsvRow, csv_rows
 from activities.services.manual.log import (
     DEFAULT_START,
@@ -34,10 +35,11 @@ def csv_import(*, athlete: Athlete, data: bytes) -> ImportReport:
     rows = csv_rows(data)
     known = CsvKnown.load(athlete, [row.entry for row in rows if row.entry is not None])
     report = ImportReport()
-    for first in range(0, len(rows), CSV_CHUNK):
-        with transaction.atomic():
-            for row in rows[first : first + CSV_CHUNK]:
-                report.add(_import_row(athlete, row, known))
+    with changes_batched():  # one announcement for the whole log
+        for first in range(0, len(rows), CSV_CHUNK):
+            with transaction.atomic():
+                for row in rows[first : first + CSV_CHUNK]:
+                    report.add(_import_row(athlete, row, known))
     return report
 
 

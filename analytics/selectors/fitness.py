@@ -1,0 +1,203 @@
+"""The fitness chart: stored Fitness / Fatigue / Form day by day, acute:chronic load, the
+forecast over planned loads (``analytics.metrics.pmc``), and weekly totals aggregated as the
+metrics registry says."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from analytics.metrics import pmc
+from analytics.metrics.registry import METRICS, Aggregation
+from analytics.models import DailyLoad
+from analytics.selectors.activity import daily_load_list
+from analytics.selectors.planned import planned_loads
+from athletes.models import Athlete, User
+
+DAY = dt.timedelta(days=1)
+FORECAST_DAYS = 28
+WARM_UP_DAYS = pmc.CHRONIC_DAYS - 1  # days before the range that the 28-day mean needs
+NAN = float("nan")
+
+
+@dataclass(frozen=True, slots=True)
+class DayState:
+    """Fitness, Fatigue, Form (load points) of a day, its 7/28-day mean loads (points/day),
+    ACWR and the ACWR band of ``pmc.acwr_band`` (NaN / "unknown" without 28 days)."""
+
+    day: dt.date
+    fitness: float
+    fatigue: float
+    form: float
+    acute: float
+    chronic: float
+    acwr: float
+    band: str
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    """Fitness, Fatigue, Form projected over the planned loads of the coming days."""
+
+    days: list[dt.date]
+    planned: list[float]
+    fitness: list[float]
+    fatigue: list[float]
+    form: list[float]
+
+
+@dataclass(frozen=True, slots=True)
+class WeekTotals:
+    """One week (Monday first) aggregated as the registry says: load and planned load summed,
+    Fitness, Fatigue and Form of its last day."""
+
+    start: dt.date
+    load: float
+    planned: float
+    fitness: float
+    fatigue: float
+    form: float
+
+
+@dataclass(frozen=True, slots=True)
+class Fitness:
+    """Everything the fitness page draws, day by day from ``first`` (contiguous ``days``)."""
+
+    first: dt.date
+    today: dt.date
+    days: list[dt.date]
+    load: list[float]
+    planned: list[float]
+    fitness: list[float]
+    fatigue: list[float]
+    form: list[float]
+    acute: list[float]
+    chronic: list[float]
+    acwr: list[float]
+    latest: DayState
+    forecast: Forecast | None
+    weeks: list[WeekTotals]
+
+
+def fitness_get(
+    *, viewer: User, athlete: Athlete, today: dt.date, span_days: int | None
+) -> Fitness | None:
+    """The fitness chart of the last `span_days` days up to `today` (None: since the first
+    row), today's state and the forecast over the next 28 days' planned loads; None when the
+    athlete has no DailyLoad row up to today. Two queries."""
+    first = today - (span_days - 1) * DAY if span_days else None
+    since = first - WARM_UP_DAYS * DAY if first else None
+    until = today + FORECAST_DAYS * DAY
+    rows = list(daily_load_list(viewer=viewer, athlete=athlete, since=since, until=until))
+    past = [row for row in rows if row.day <= today]
+    if not past:
+        return None
+    series = _contiguous(past)
+    shown = max(first or past[0].day, past[0].day)
+    start = (shown - past[0].day).days
+    latest = _state(series, len(series["days"]) - 1)
+    future = planned_loads(athlete=athlete, since=today + DAY, until=until)
+    visible = {name: values[start:] for name, values in series.items()}
+    return Fitness(
+        first=shown,
+        today=today,
+        latest=latest,
+        forecast=_forecast(latest, future, today),
+        weeks=_weeks(visible),
+        **visible,
+    )
+
+
+def _contiguous(rows: Sequence[DailyLoad]) -> dict[str, list[Any]]:
+    """Day-by-day lists from the first row to the last one; a day without a row is a rest day
+    (load 0) whose Fitness/Fatigue/Form are unknown (NaN). Adds the 7/28-day mean loads."""
+    first, count = rows[0].day, (rows[-1].day - rows[0].day).days + 1
+    series: dict[str, list[Any]] = {name: [NAN] * count for name in ("fitness", "fatigue", "form")}
+    series["load"], series["planned"] = [0.0] * count, [0.0] * count
+    for row in rows:
+        index = (row.day - first).days
+        series["load"][index], series["planned"][index] = row.load, row.planned_load
+        series["fitness"][index], series["fatigue"][index] = row.fitness, row.fatigue
+        series["form"][index] = row.form
+    ratios = pmc.acute_chronic(np.asarray(series["load"], dtype=np.float64))
+    series["acute"], series["chronic"] = ratios.acute.tolist(), ratios.chronic.tolist()
+    series["acwr"] = ratios.acwr.tolist()
+    series["days"] = [first + n * DAY for n in range(count)]
+    return series
+
+
+def _state(series: dict[str, list[Any]], index: int) -> DayState:
+    acwr = float(series["acwr"][index])
+    return DayState(
+        day=series["days"][index],
+        fitness=float(series["fitness"][index]),
+        fatigue=float(series["fatigue"][index]),
+        form=float(series["form"][index]),
+        acute=float(series["acute"][index]),
+        chronic=float(series["chronic"][index]),
+        acwr=acwr,
+        band=str(pmc.acwr_band(acwr)),
+    )
+
+
+def _forecast(latest: DayState, future: dict[dt.date, float], today: dt.date) -> Forecast | None:
+    """Fitness/Fatigue/Form projected with `pmc.forecast` from the latest stored day over the
+    planned loads up to 28 days ahead (0 on days without a plan); None without any plan."""
+    horizon = today + FORECAST_DAYS * DAY
+    planned_by_day = {day: load for day, load in future.items() if day <= horizon}
+    if not any(load > 0 for load in planned_by_day.values()):
+        return None
+    days = [latest.day + n * DAY for n in range(1, (horizon - latest.day).days + 1)]
+    planned = [planned_by_day.get(day, 0.0) for day in days]
+    chart = pmc.forecast(np.zeros(0), planned, ctl0=latest.fitness, atl0=latest.fatigue)
+    return Forecast(
+        days=days,
+        planned=planned,
+        fitness=chart.fitness.tolist(),
+        fatigue=chart.fatigue.tolist(),
+        form=chart.form.tolist(),
+    )
+
+
+WEEK_COLUMNS: dict[str, str] = {  # WeekTotals field → registry key that says how it adds up
+    "load": "load",
+    "planned": "load",
+    "fitness": "fitness",
+    "fatigue": "fatigue",
+    "form": "form",
+}
+AGGREGATE: dict[Aggregation, Callable[[list[float]], float]] = {
+    Aggregation.SUM: math.fsum,
+    Aggregation.MAX: max,
+    Aggregation.MIN: min,
+    Aggregation.MEAN: lambda values: math.fsum(values) / len(values),
+    Aggregation.LAST: lambda values: values[-1],
+}
+
+
+def aggregate(values: Sequence[float], aggregation: Aggregation) -> float:
+    """Values of several days combined by a registry aggregation (NaN ignored; NaN if none)."""
+    known = [v for v in values if math.isfinite(v)]
+    return AGGREGATE[aggregation](known) if known else NAN
+
+
+def _weeks(series: dict[str, list[Any]]) -> list[WeekTotals]:
+    """Weekly totals of the shown days, newest week first."""
+    weeks: dict[dt.date, list[int]] = {}
+    for index, day in enumerate(series["days"]):
+        weeks.setdefault(day - day.weekday() * DAY, []).append(index)
+    return [
+        WeekTotals(
+            start=start,
+            **{
+                column: aggregate([series[column][i] for i in indexes], METRICS[key].aggregation)
+                for column, key in WEEK_COLUMNS.items()
+            },
+        )
+        for start, indexes in sorted(weeks.items(), reverse=True)
+    ]
