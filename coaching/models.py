@@ -16,10 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from athletes.fields import EncryptedTextField
-from athletes.models import Athlete, AthleteOwnedQuerySet, Group
-from athletes.sports import Sport
-
-SPORT_CHOICES = [(sport.value, sport.value) for sport in Sport]
+from athletes.models import SPORT_CHOICES, Athlete, AthleteOwnedQuerySet, Group
 
 
 class SessionType(models.TextChoices):

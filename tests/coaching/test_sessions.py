@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -178,3 +179,27 @@ def test_updating_refuses_fields_that_are_not_editable(athlete: Athlete, coach: 
     session = _ride(athlete, coach)
     with pytest.raises(ValueError, match="not editable"):
         planned_session_update(session=session, by=coach, athlete_id=1)
+
+
+def test_the_daily_load_carries_the_published_plan_of_past_days(
+    athlete: Athlete, coach: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from activities.models import Activity
+    from analytics.models import DailyLoad
+    from analytics.pipeline import daily_load_recompute
+
+    ThresholdsFactory(athlete=athlete, sport="ride", valid_from=dt.date(2026, 1, 1), ftp_w=250)
+    Activity.objects.create(
+        athlete=athlete,
+        sport="run",
+        started_at=dt.datetime(2026, 3, 1, 8, tzinfo=dt.UTC),
+        day=dt.date(2026, 3, 1),
+        moving_s=3600,
+    )
+    daily_load_recompute(athlete=athlete, since=dt.date(2026, 3, 1), today=MONDAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        planned = _ride(athlete, coach)
+        _ride(athlete, coach, hidden=True)  # a draft is not the plan yet
+
+    row = DailyLoad.objects.get(athlete=athlete, day=MONDAY)
+    assert row.planned_load == pytest.approx(planned.est_load)

@@ -1,8 +1,9 @@
-"""`manage.py seed_demo`: demo coaches and athletes, months of their activities, and their
-logins (DESIGN §7).
+"""`manage.py seed_demo`: demo coaches and athletes, months of their activities, their plans
+(workout library, sessions linked to the activities, RPE, comments), and their logins
+(DESIGN §7).
 
-The command lives in `activities` because it seeds activities as well as accounts: `athletes`
-imports no other app (an import-linter contract), while `activities` may use `athletes`.
+The command lives in `coaching`, the app that may use all the others it seeds: accounts
+(`athletes`), activities and plans.
 """
 
 from __future__ import annotations
@@ -14,13 +15,17 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from activities.services.changes import changes_batched
 from activities.services.demo_activities import DEMO_WEEKS, DemoAthlete, demo_activities_seed
 from athletes.models import Athlete, User
 from athletes.services.demo import CoachLogins, PlannedCoach, demo_logins, demo_plan, demo_seed
+from coaching.services.demo_plans import DemoPlanAthlete, demo_plans_seed
 
 
 class Command(BaseCommand):
-    help = "Create demo coaches, athletes and activities (idempotent) and print their logins."
+    help = (
+        "Create demo coaches, athletes, activities and plans (idempotent) and print their logins."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--athletes", type=int, default=4, help="athletes per coach")
@@ -52,7 +57,8 @@ class Command(BaseCommand):
 
 
 def _seed(plan: list[PlannedCoach], options: dict[str, Any]) -> list[CoachLogins]:
-    """Accounts, thresholds and goals first, then weeks of activities shaped by them."""
+    """Accounts, thresholds and goals first, then weeks of activities shaped by them, then the
+    plans they followed; metrics are computed once per athlete at the end (one batch)."""
     today = timezone.localdate()
     logins = demo_seed(
         athletes_per_coach=options["athletes"],
@@ -60,9 +66,17 @@ def _seed(plan: list[PlannedCoach], options: dict[str, Any]) -> list[CoachLogins
         seed=options["seed"],
         today=today,
     )
-    demo_activities_seed(
-        athletes=_demo_athletes(plan), weeks=options["weeks"], seed=options["seed"], today=today
-    )
+    athletes = _demo_athletes(plan)
+    with changes_batched():
+        demo_activities_seed(
+            athletes=athletes, weeks=options["weeks"], seed=options["seed"], today=today
+        )
+        demo_plans_seed(
+            athletes=[DemoPlanAthlete(a.athlete, a.person.profile) for a in athletes],
+            weeks=options["weeks"],
+            seed=options["seed"],
+            today=today,
+        )
     return logins
 
 

@@ -1,0 +1,50 @@
+"""The athlete's own account of a session: RPE (Foster's CR-10), feel (1–5) and notes.
+
+Written by the athlete after the session, or by a coach with edit rights. A changed RPE changes
+the session-RPE load (DESIGN §6 "RPE"), so the change is announced to the metrics pipeline
+once the transaction commits (`activities.services.changes.activity_changed`).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from activities.models import Activity
+from activities.services.changes import activity_changed
+from athletes.models import Athlete, User
+
+RPE_RANGE = (0, 10)  # Foster's modified CR-10: 0 rest … 10 maximal
+FEEL_RANGE = (1, 5)  # 1 very weak … 5 very strong
+NOTES_MAX_CHARS = 10000
+
+
+def _check_range(value: int | None, bounds: tuple[int, int], what: str) -> None:
+    if value is not None and not bounds[0] <= value <= bounds[1]:
+        raise ValueError(f"{what} must be from {bounds[0]} to {bounds[1]}")
+
+
+def activity_journal_update(
+    *, activity: Activity, by: User, rpe: int | None, feel: int | None, notes: str
+) -> bool:
+    """Set the RPE (CR-10, None = not rated), feel (1–5, None) and notes of `activity`.
+
+    `by` must be the athlete or a coach with edit rights (PermissionDenied otherwise); values
+    out of range raise ValueError. Returns whether anything changed; a changed RPE is announced
+    (`activity_changed`) after commit so the session's load is recomputed.
+    """
+    _check_range(rpe, RPE_RANGE, "RPE")
+    _check_range(feel, FEEL_RANGE, "feel")
+    if len(notes) > NOTES_MAX_CHARS:
+        raise ValueError(f"notes are at most {NOTES_MAX_CHARS} characters")
+    if not Athlete.objects.editable_by(by).filter(id=activity.athlete_id).exists():
+        raise PermissionDenied
+    before = (activity.rpe, activity.feel, activity.notes)
+    if before == (rpe, feel, notes):
+        return False
+    with transaction.atomic():
+        activity.rpe, activity.feel, activity.notes = rpe, feel, notes
+        activity.save(update_fields=["rpe", "feel", "notes", "updated_at"])
+        if before[0] != rpe:
+            activity_changed(activity)
+    return True

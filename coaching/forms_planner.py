@@ -1,0 +1,62 @@
+"""Small forms of the weekly planner: move, paste, plan from a template, copy a week."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from athletes.models import Athlete
+from coaching.models import WorkoutTemplate
+from coaching.selectors.planner import week_start_of
+
+MAX_POSITION = 50
+
+
+class SessionMoveForm(forms.Form):
+    """Where a dragged session lands: the day and its place among that day's sessions."""
+
+    day = forms.DateField()
+    position = forms.IntegerField(min_value=0, max_value=MAX_POSITION, required=False)
+
+
+class SessionPasteForm(forms.Form):
+    """The copied session (from the page's clipboard) and the day to paste it on."""
+
+    session = forms.IntegerField(min_value=1)
+    day = forms.DateField()
+
+
+class TemplateApplyForm(forms.Form):
+    """A template of the viewer's library (or shared with them) planned on a day."""
+
+    template = forms.ModelChoiceField(queryset=WorkoutTemplate.objects.none())
+    day = forms.DateField()
+    hidden = forms.BooleanField(label=_("Draft (hidden from the athlete)"), required=False)
+
+    def __init__(self, *args: Any, templates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = templates  # type: ignore[attr-defined]
+
+
+class WeekCopyForm(forms.Form):
+    """Copy the week to the week holding `to_week`, for each chosen athlete."""
+
+    to_week = forms.DateField(
+        label=_("To the week of"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    athletes = forms.ModelMultipleChoiceField(
+        label=_("For"),
+        queryset=Athlete.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Each copy is estimated with that athlete's thresholds."),
+    )
+
+    def __init__(self, *args: Any, athletes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["athletes"].queryset = athletes  # type: ignore[attr-defined]
+
+    def clean_to_week(self) -> dt.date:
+        return week_start_of(self.cleaned_data["to_week"])

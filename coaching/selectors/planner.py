@@ -1,0 +1,443 @@
+"""Reads of the planner: a week or a month of an athlete's plan beside what was done, totals
+planned vs actual, and compliance (DESIGN §6).
+
+A fixed number of queries whatever the number of sessions and activities: one for the
+sessions (with their link, the linked activity and its metrics), one for the activities of the
+days (with their metrics and link), one for the goals — plus one to know whether the viewer
+plans for this athlete.
+
+Who plans: a coach with `edit` or `full` rights, and a self-coached athlete (their own coach,
+`CoachAthlete.is_self_coached`). The athlete of a coach sees their plan read-only and never
+sees drafts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import QuerySet
+
+from activities.models import Activity
+from analytics.metrics.disteq import distance_equivalent_km
+from athletes.models import Athlete, CoachAthlete, Goal, Group
+from athletes.selectors.athletes import athlete_get
+from coaching.models import Link, PlannedSession
+from coaching.workouts.compliance import Colour, SessionRatio, session_compliance, session_ratio
+
+WEEK_DAYS = 7
+# Metric columns the planner never shows: big JSON documents left in the database.
+HEAVY_METRICS = ("metrics__time_in_zone_s", "metrics__mean_max", "metrics__best_efforts_s")
+
+
+# --- who plans --------------------------------------------------------------------------------
+
+
+def _planning_relationships(viewer: Any) -> QuerySet[CoachAthlete]:
+    return CoachAthlete.objects.active().filter(
+        coach=viewer, permission__in=CoachAthlete.EDIT_PERMISSIONS
+    )
+
+
+def plan_can_edit(*, viewer: Any, athlete: Athlete) -> bool:
+    """Whether the viewer plans for this athlete: a coach with edit rights, or the athlete
+    themself when self-coached."""
+    if not getattr(viewer, "is_authenticated", False):
+        return False
+    return _planning_relationships(viewer).filter(athlete=athlete).exists()
+
+
+def athlete_get_for_plan(*, viewer: Any, athlete_id: int) -> Athlete:
+    """An athlete whose plan the viewer may change: 404 when not visible, 403 when read-only."""
+    athlete = athlete_get(viewer=viewer, athlete_id=athlete_id)
+    if not plan_can_edit(viewer=viewer, athlete=athlete):
+        raise PermissionDenied
+    return athlete
+
+
+def planner_athletes(*, viewer: Any) -> QuerySet[Athlete]:
+    """Every athlete the viewer plans for (targets of a week copy), by name."""
+    planned = _planning_relationships(viewer).values("athlete_id")
+    return Athlete.objects.editable_by(viewer).filter(id__in=planned).select_related("user")
+
+
+def planned_session_get(*, athlete: Athlete, session_id: int, drafts: bool) -> PlannedSession:
+    """One session of this athlete (drafts only when `drafts`); DoesNotExist otherwise."""
+    sessions = PlannedSession.objects.filter(athlete=athlete)
+    if not drafts:
+        sessions = sessions.published()
+    return sessions.select_related("athlete").get(id=session_id)
+
+
+def planner_groups(*, viewer: Any) -> list[tuple[str, list[int]]]:
+    """The viewer's groups, each with the ids of its athletes (to tick them all at once in
+    the week copy). Two queries."""
+    groups = Group.objects.for_viewer(viewer).prefetch_related("athletes")
+    return [(group.name, [athlete.id for athlete in group.athletes.all()]) for group in groups]
+
+
+def planned_session_for_copy(*, viewer: Any, session_id: int) -> PlannedSession | None:
+    """A session the viewer may copy: one of any athlete they plan for (drafts included)."""
+    athletes = planner_athletes(viewer=viewer).values("id")
+    return PlannedSession.objects.filter(athlete__in=athletes, id=session_id).first()
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+def week_start_of(day: dt.date) -> dt.date:
+    """The Monday of `day`'s week (ISO weeks: Monday to Sunday)."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def parse_week(text: str | None, *, today: dt.date) -> dt.date:
+    """The Monday of the week holding the date `text` (YYYY-MM-DD); today's when unreadable."""
+    try:
+        return week_start_of(dt.date.fromisoformat(text or ""))
+    except ValueError:
+        return week_start_of(today)
+
+
+def parse_month(text: str | None, *, today: dt.date) -> dt.date:
+    """The first day of the month `text` (YYYY-MM); today's month when unreadable."""
+    try:
+        return dt.date.fromisoformat(f"{text}-01") if text else today.replace(day=1)
+    except ValueError:
+        return today.replace(day=1)
+
+
+# --- rows ---------------------------------------------------------------------------------------
+
+
+def _related(obj: Any, name: str) -> Any:
+    """A reverse one-to-one loaded by select_related, or None when there is none."""
+    try:
+        return getattr(obj, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """An activity with the values the planner compares: `duration_s` (moving, else elapsed),
+    `distance_m`, `dist_eq_km` (the metrics', else from distance and ascent) and `load` (the
+    metrics' activity load, else the load entered by hand; None when unknown)."""
+
+    activity: Activity
+    duration_s: float | None
+    distance_m: float | None
+    dist_eq_km: float | None
+    load: float | None
+
+    @property
+    def session_id(self) -> int | None:
+        """The id of the session this activity is linked to (loaded: no query)."""
+        link = _related(self.activity, "link")
+        return None if link is None else int(link.session_id)
+
+
+def done_of(activity: Activity) -> Done:
+    metrics = _related(activity, "metrics")
+    load = metrics.load if metrics is not None and metrics.load is not None else None
+    dist_eq = metrics.dist_eq_km if metrics is not None else None
+    if dist_eq is None:
+        dist_eq = distance_equivalent_km(
+            sport=activity.sport, distance_m=activity.distance_m, ascent_m=activity.ascent_m
+        )
+    return Done(
+        activity=activity,
+        duration_s=activity.moving_s or activity.elapsed_s,
+        distance_m=activity.distance_m,
+        dist_eq_km=dist_eq,
+        load=load if load is not None else activity.manual_load,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPlan:
+    """A planned session, the activity done for it (linked) and, when judged, its compliance:
+    linked sessions are compared with their activity; an unlinked published session of a past
+    day is missed (red); today's and future ones are not judged yet, nor are drafts."""
+
+    session: PlannedSession
+    done: Done | None
+    ratio: SessionRatio | None
+
+    @property
+    def colour(self) -> Colour | None:
+        return None if self.ratio is None else self.ratio.colour
+
+    @property
+    def missed(self) -> bool:
+        return self.done is None and self.ratio is not None
+
+    @property
+    def link(self) -> Link | None:
+        """The session's link (loaded with it: no query)."""
+        link: Link | None = _related(self.session, "link")
+        return link
+
+
+def session_plan(session: PlannedSession, *, today: dt.date) -> SessionPlan:
+    link = _related(session, "link")
+    done = done_of(link.activity) if link is not None else None
+    if done is None and (session.day >= today or session.hidden):
+        return SessionPlan(session, None, None)
+    ratio = session_ratio(
+        planned_load=session.est_load,
+        actual_load=done.load if done else None,
+        planned_duration_s=session.est_duration_s,
+        actual_duration_s=done.duration_s if done else None,
+        planned_distance_m=session.est_distance_m,
+        actual_distance_m=done.distance_m if done else None,
+    )
+    return SessionPlan(session, done, ratio)
+
+
+@dataclass(frozen=True, slots=True)
+class DayPlan:
+    """One athlete-local day: its sessions in order, the activities not linked to any of
+    them, and the goals (races) on that day."""
+
+    day: dt.date
+    today: dt.date
+    sessions: list[SessionPlan] = field(default_factory=list)
+    unlinked: list[Done] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    activities: list[Done] = field(default_factory=list)
+
+    @property
+    def is_today(self) -> bool:
+        return self.day == self.today
+
+    @property
+    def is_past(self) -> bool:
+        return self.day < self.today
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """Sums over a period: time (s), distance (m), distance-equivalent (km) and load. Each
+    is 0 when nothing was planned (or done), None when there was but none of it is known."""
+
+    duration_s: float | None = 0.0
+    distance_m: float | None = 0.0
+    dist_eq_km: float | None = 0.0
+    load: float | None = 0.0
+
+
+def _sum(values: list[float | None]) -> float | None:
+    known = [value for value in values if value is not None]
+    if values and not known:
+        return None
+    return float(sum(known))
+
+
+def planned_totals(days: list[DayPlan]) -> Totals:
+    """Estimates summed over the sessions shown (drafts included for those who plan)."""
+    sessions = [plan.session for day in days for plan in day.sessions]
+    return Totals(
+        duration_s=_sum([s.est_duration_s for s in sessions]),
+        distance_m=_sum([s.est_distance_m for s in sessions]),
+        dist_eq_km=_sum([s.est_dist_eq_km for s in sessions]),
+        load=_sum([s.est_load for s in sessions]),
+    )
+
+
+def actual_totals(days: list[DayPlan]) -> Totals:
+    """What every activity of the days did (linked or not)."""
+    done = [item for day in days for item in day.activities]
+    return Totals(
+        duration_s=_sum([d.duration_s for d in done]),
+        distance_m=_sum([d.distance_m for d in done]),
+        dist_eq_km=_sum([d.dist_eq_km for d in done]),
+        load=_sum([d.load for d in done]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodCompliance:
+    """`pct`: the mean over judged sessions of actual / planned capped at 1 (a missed session
+    counts 0, overdoing counts as done), × 100; None when no session was judged. `colour`:
+    the session colour of that share (green from 80 %, yellow from 50 %, else red)."""
+
+    pct: float | None
+    judged: int
+
+    @property
+    def colour(self) -> Colour | None:
+        return None if self.pct is None else session_compliance(self.pct, 100.0)
+
+
+def period_compliance(days: list[DayPlan]) -> PeriodCompliance:
+    ratios = [
+        min(plan.ratio.ratio or 0.0, 1.0)
+        for day in days
+        for plan in day.sessions
+        if plan.ratio is not None
+    ]
+    if not ratios:
+        return PeriodCompliance(None, 0)
+    return PeriodCompliance(100.0 * sum(ratios) / len(ratios), len(ratios))
+
+
+# --- the queries ------------------------------------------------------------------------------
+
+
+def plan_days(
+    *, athlete: Athlete, first: dt.date, last: dt.date, drafts: bool, today: dt.date
+) -> list[DayPlan]:
+    """Every day from `first` to `last` with its sessions (drafts only when `drafts`),
+    activities and goals. Three queries."""
+    sessions = PlannedSession.objects.filter(athlete=athlete, day__range=(first, last))
+    if not drafts:
+        sessions = sessions.published()
+    sessions = sessions.select_related("link__activity__metrics").defer(
+        *(f"link__activity__{name}" for name in HEAVY_METRICS)
+    )
+    activities = (
+        Activity.objects.filter(athlete=athlete, day__range=(first, last))
+        .select_related("metrics", "link")
+        .defer(*HEAVY_METRICS)
+        .order_by("started_at", "id")
+    )
+    goals = Goal.objects.filter(athlete=athlete, race_on__range=(first, last))
+    days = {
+        first + dt.timedelta(days=n): DayPlan(first + dt.timedelta(days=n), today)
+        for n in range((last - first).days + 1)
+    }
+    for session in sessions.order_by("day", "order", "id"):
+        session.athlete = athlete  # already loaded: no query per session
+        days[session.day].sessions.append(session_plan(session, today=today))
+    shown = {plan.session.id for day in days.values() for plan in day.sessions}
+    for activity in activities:
+        _place_activity(days[activity.day], activity, shown)
+    for goal in goals.order_by("race_on", "priority", "id"):
+        days[goal.race_on].goals.append(goal)
+    return list(days.values())
+
+
+def _place_activity(day: DayPlan, activity: Activity, shown: set[int]) -> None:
+    """Every activity counts in the day's actual; it is listed on its own unless it shows
+    with a session of the period (the one it is linked to)."""
+    done = done_of(activity)
+    day.activities.append(done)
+    link = _related(activity, "link")
+    if link is None or link.session_id not in shown:
+        day.unlinked.append(done)
+
+
+@dataclass(frozen=True, slots=True)
+class WeekPlan:
+    """The planner's week (Monday `week_start` to Sunday) for `viewer`."""
+
+    athlete: Athlete
+    week_start: dt.date
+    today: dt.date
+    can_edit: bool
+    days: list[DayPlan]
+    planned: Totals
+    actual: Totals
+    compliance: PeriodCompliance
+
+    @property
+    def week_end(self) -> dt.date:
+        return self.week_start + dt.timedelta(days=WEEK_DAYS - 1)
+
+    @property
+    def previous_week(self) -> dt.date:
+        return self.week_start - dt.timedelta(days=WEEK_DAYS)
+
+    @property
+    def next_week(self) -> dt.date:
+        return self.week_start + dt.timedelta(days=WEEK_DAYS)
+
+    @property
+    def this_week(self) -> dt.date:
+        return week_start_of(self.today)
+
+    @property
+    def drafts(self) -> int:
+        return sum(p.session.hidden for day in self.days for p in day.sessions)
+
+
+def plan_week(*, viewer: Any, athlete: Athlete, week_start: dt.date, today: dt.date) -> WeekPlan:
+    """The week starting on the Monday of `week_start`, as `viewer` may see it. Four queries."""
+    start = week_start_of(week_start)
+    can_edit = plan_can_edit(viewer=viewer, athlete=athlete)
+    days = plan_days(
+        athlete=athlete,
+        first=start,
+        last=start + dt.timedelta(days=WEEK_DAYS - 1),
+        drafts=can_edit,
+        today=today,
+    )
+    return WeekPlan(
+        athlete=athlete,
+        week_start=start,
+        today=today,
+        can_edit=can_edit,
+        days=days,
+        planned=planned_totals(days),
+        actual=actual_totals(days),
+        compliance=period_compliance(days),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MonthWeek:
+    """One calendar row of the month view."""
+
+    week_start: dt.date
+    days: list[DayPlan]
+    planned: Totals
+    actual: Totals
+    compliance: PeriodCompliance
+
+
+@dataclass(frozen=True, slots=True)
+class MonthPlan:
+    """The calendar weeks (Monday to Sunday) that hold any day of `month` (its first day)."""
+
+    athlete: Athlete
+    month: dt.date
+    today: dt.date
+    can_edit: bool
+    weeks: list[MonthWeek]
+
+    @property
+    def previous_month(self) -> dt.date:
+        return (self.month - dt.timedelta(days=1)).replace(day=1)
+
+    @property
+    def next_month(self) -> dt.date:
+        return (self.month + dt.timedelta(days=31)).replace(day=1)
+
+
+def plan_month(*, viewer: Any, athlete: Athlete, month: dt.date, today: dt.date) -> MonthPlan:
+    """The month holding `month` in calendar weeks, with weekly totals. Four queries."""
+    first_day = month.replace(day=1)
+    last_day = (first_day + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+    first = week_start_of(first_day)
+    last = week_start_of(last_day) + dt.timedelta(days=WEEK_DAYS - 1)
+    can_edit = plan_can_edit(viewer=viewer, athlete=athlete)
+    days = plan_days(athlete=athlete, first=first, last=last, drafts=can_edit, today=today)
+    weeks = [days[index : index + WEEK_DAYS] for index in range(0, len(days), WEEK_DAYS)]
+    return MonthPlan(
+        athlete=athlete,
+        month=first_day,
+        today=today,
+        can_edit=can_edit,
+        weeks=[
+            MonthWeek(
+                week[0].day,
+                week,
+                planned_totals(week),
+                actual_totals(week),
+                period_compliance(week),
+            )
+            for week in weeks
+        ],
+    )

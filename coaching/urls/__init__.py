@@ -1,0 +1,7 @@
+"""Pages of the coaching app, one module per area."""
+
+from __future__ import annotations
+
+from coaching.urls import journal, library, planner
+
+urlpatterns = [*planner.urlpatterns, *library.urlpatterns, *journal.urlpatterns]
