@@ -115,3 +115,7 @@ def other_athlete(other_coach: User) -> Athlete:
 @pytest.fixture
 def staff(db: None) -> User:
     return UserFactory(email="staff@example.test", is_staff=True, is_superuser=True)
+
+
+# Browser fixtures for every browser test module (imported last: they use `need` above).
+from tests.browser_fixtures import browser, console_errors, page  # noqa: E402, F401

@@ -6,50 +6,19 @@ Screenshots land in var/screenshots/. Needs Debian's Chromium (see tests/browser
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
-from tests.browser import ConsoleErrors, chromium, log_in, page_text, screenshot
+from tests.browser import log_in, page_text, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "paceline-demo"
 COACH = "coach.alice@demo.paceline.test"
 ENGLISH_ATHLETE = "daniel.okafor@demo.paceline.test"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _sync_playwright_with_django() -> Iterator[None]:
-    """Playwright's sync API runs an event loop in this thread; Django's ORM is still safe."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def console_errors() -> ConsoleErrors:
-    return ConsoleErrors()
-
-
-@pytest.fixture
-def page(browser: Browser, console_errors: ConsoleErrors) -> Iterator[Page]:
-    """A fresh browser context (no cookies) on a laptop-sized screen; no console errors allowed."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    console_errors.watch(page)
-    yield page
-    context.close()
-    assert list(console_errors) == [], f"console errors: {list(console_errors)}"
 
 
 @pytest.fixture

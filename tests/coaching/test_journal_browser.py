@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Browser, Page, expect
 
 from activities.models import Activity
@@ -22,7 +19,7 @@ from athletes.services.thresholds import thresholds_set
 from coaching.services.comments import comment_add
 from coaching.services.linking import link_manual
 from coaching.workouts.tree import to_data
-from tests.browser import ConsoleErrors, chromium
+from tests.browser import ConsoleErrors, logged_in_page
 from tests.coaching.journal_world import planned, recorded
 from tests.coaching.test_journal_steps import FTP_W, PLAN, ride
 
@@ -30,42 +27,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(tempfile.gettempdir()) / "shots"  # /tmp/shots
 PHONE, LAPTOP = 390, 1280
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _sync_playwright_with_django() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def console_errors() -> Iterator[ConsoleErrors]:
-    errors = ConsoleErrors()
-    yield errors
-    assert list(errors) == [], f"console errors: {list(errors)}"
-
-
-def _open(
-    browser: Browser, errors: ConsoleErrors, live_server: Any, user: User, width: int
-) -> Page:
-    """A page logged in as `user` (the session cookie of a test client)."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
-    page = context.new_page()
-    errors.watch(page)
-    return page
 
 
 def _shot(page: Page, name: str) -> None:
@@ -102,7 +63,7 @@ def test_the_athlete_logs_rpe_from_the_home_prompt_until_all_are_logged(
     intervals: Activity,
 ) -> None:
     recorded(athlete, athlete.local_today(), minutes=45, distance_m=8000.0)
-    page = _open(browser, console_errors, live_server, athlete.user, PHONE)
+    page = logged_in_page(browser, console_errors, live_server, athlete.user, PHONE)
     page.goto(f"{live_server.url}/athletes/{athlete.id}/")
     items = page.locator(".rpe-item")
     expect(items).to_have_count(2)
@@ -118,7 +79,7 @@ def test_the_athlete_logs_rpe_from_the_home_prompt_until_all_are_logged(
     _shot(page, "home-prompt-done")
     assert set(Activity.objects.values_list("rpe", flat=True)) == {6}
 
-    desktop = _open(browser, console_errors, live_server, athlete.user, LAPTOP)
+    desktop = logged_in_page(browser, console_errors, live_server, athlete.user, LAPTOP)
     recorded(athlete, athlete.local_today() - dt.timedelta(days=4), sport="swim", minutes=40)
     desktop.goto(f"{live_server.url}/athletes/{athlete.id}/")
     expect(desktop.locator(".rpe-item")).to_have_count(1)
@@ -133,7 +94,7 @@ def test_the_activity_page_shows_the_plan_steps_journal_and_thread(
     coach: User,
     intervals: Activity,
 ) -> None:
-    page = _open(browser, console_errors, live_server, athlete.user, LAPTOP)
+    page = logged_in_page(browser, console_errors, live_server, athlete.user, LAPTOP)
     page.goto(f"{live_server.url}/athletes/{athlete.id}/activities/{intervals.id}/")
     expect(page.locator(".step-table tbody tr")).to_have_count(5)
     expect(page.locator(".step-table tr.step-miss")).to_have_count(1)
@@ -150,7 +111,7 @@ def test_the_activity_page_shows_the_plan_steps_journal_and_thread(
     intervals.refresh_from_db()
     assert (intervals.rpe, intervals.notes) == (8, "Rep 4 fell apart: headwind.")
 
-    phone = _open(browser, console_errors, live_server, athlete.user, PHONE)
+    phone = logged_in_page(browser, console_errors, live_server, athlete.user, PHONE)
     phone.goto(page.url)
     expect(phone.locator(".step-table")).to_be_visible()
     _shot(phone, "activity-phone")
@@ -168,7 +129,7 @@ def test_the_coach_sees_the_unread_badge_reads_the_thread_and_the_badge_goes(
     intervals: Activity,
 ) -> None:
     comment_add(author=athlete.user, body="Rep 4 was a struggle.", activity=intervals)
-    page = _open(browser, console_errors, live_server, coach, LAPTOP)
+    page = logged_in_page(browser, console_errors, live_server, coach, LAPTOP)
     page.goto(f"{live_server.url}/roster/")
     badge = page.locator("a.comment-badge")
     expect(badge).to_contain_text("1")
@@ -193,7 +154,7 @@ def test_the_unlinked_and_calendar_pages(
     today = athlete.local_today()
     planned(athlete, coach, today - dt.timedelta(days=3), "Tempo 3 × 10 min")
     recorded(athlete, today - dt.timedelta(days=2), minutes=50, sport="run")
-    page = _open(browser, console_errors, live_server, coach, LAPTOP)
+    page = logged_in_page(browser, console_errors, live_server, coach, LAPTOP)
     page.goto(f"{live_server.url}/athletes/{athlete.id}/unlinked/")
     expect(page.locator("#missed-sessions .unlinked-item")).to_have_count(1)
     expect(page.locator("#unlinked-activities .unlinked-item")).to_have_count(1)
@@ -203,7 +164,7 @@ def test_the_unlinked_and_calendar_pages(
     page.wait_for_load_state("domcontentloaded")
     expect(page.locator("#missed-sessions .unlinked-item")).to_have_count(0)
 
-    mine = _open(browser, console_errors, live_server, athlete.user, PHONE)
+    mine = logged_in_page(browser, console_errors, live_server, athlete.user, PHONE)
     mine.goto(f"{live_server.url}/athletes/{athlete.id}/calendar/")
     mine.get_by_role("button", name="Create my calendar URL").click()
     url = mine.locator("#feed-url").input_value()

@@ -5,13 +5,10 @@ Screenshots in /tmp/shots/library-*.png. Needs Debian's Chromium (see tests/brow
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Browser, Page, expect
 
 from athletes.models import Athlete, User
@@ -19,7 +16,7 @@ from coaching.models import WorkoutTemplate
 from coaching.services.templates import template_create
 from coaching.workouts.text import parse
 from coaching.workouts.tree import to_data
-from tests.browser import ConsoleErrors, chromium
+from tests.browser import ConsoleErrors, logged_in_page
 from tests.factories import ThresholdsFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,40 +25,6 @@ WIDER_THAN_PHONE = """[...document.querySelectorAll("body *")]
     .filter((e) => e.getBoundingClientRect().right > 391)
     .map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)"""
 SHOTS = Path("/tmp/shots")  # noqa: S108 - where the project collects screenshots to review
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _sync_playwright_with_django() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def console_errors() -> ConsoleErrors:
-    return ConsoleErrors()
-
-
-def _open(
-    browser: Browser, errors: ConsoleErrors, live_server: Any, user: User, width: int
-) -> Page:
-    """A page logged in as `user` (the session cookie of a test client)."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
-    page = context.new_page()
-    errors.watch(page)
-    return page
 
 
 def _shot(page: Page, name: str) -> None:
@@ -93,7 +56,7 @@ def _drag(page: Page, handle: Any, onto: Any) -> None:
 def test_a_coach_builds_a_template_with_the_text_and_the_step_list(
     browser: Browser, console_errors: ConsoleErrors, live_server: Any, coach: User
 ) -> None:
-    page = _open(browser, console_errors, live_server, coach, 1280)
+    page = logged_in_page(browser, console_errors, live_server, coach, 1280)
     page.goto(f"{live_server.url}/library/")
     _shot(page, "empty")
     page.get_by_role("link", name="New template").first.click()
@@ -162,7 +125,7 @@ def test_the_library_list_and_detail_on_a_phone(
         template_create(
             owner=coach, name=name, sport="run", steps=to_data(parse(text, sport="run")), tags=tags
         )
-    page = _open(browser, console_errors, live_server, coach, 390)
+    page = logged_in_page(browser, console_errors, live_server, coach, 390)
 
     page.goto(f"{live_server.url}/library/")
     expect(page.locator(".library-card")).to_have_count(3)

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page
 from athletes.models import Athlete, CoachAthlete, User
 from athletes.services.groups import group_create, group_set_members
 from coaching.models import PlannedSession, WorkoutTemplate
-from tests.browser import SCREENSHOTS, ConsoleErrors, chromium, log_in
+from tests.browser import SCREENSHOTS, ConsoleErrors, log_in
 from tests.coaching.planner_world import done, linked, planned, power_steps
 from tests.factories import (
     PASSWORD,
@@ -30,24 +30,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _sync_playwright_with_django() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def console_errors() -> ConsoleErrors:
-    return ConsoleErrors()
 
 
 @pytest.fixture
