@@ -141,3 +141,27 @@ def test_if_empty_reprints_the_logins_of_an_existing_demo() -> None:
     again = seed_json("--if-empty")
 
     assert again == first
+
+
+def test_demo_plans_link_each_activity_to_the_session_it_was_recorded_for() -> None:
+    from activities.models import Activity, ActivitySource
+    from coaching.models import Link, PlannedSession
+
+    seed("--athletes", "1", "--weeks", "3")
+    links = list(Link.objects.select_related("session"))
+    sources = dict(
+        ActivitySource.objects.filter(external_id__startswith="demo-").values_list(
+            "activity_id", "external_id"
+        )
+    )
+
+    assert Activity.objects.count() == len(links) > 10  # every demo activity found its session
+    for link in links:
+        day_and_index = link.session.external_uid.removeprefix("demo-")
+        assert sources[link.activity_id].endswith(day_and_index)  # the very session it followed
+    assert PlannedSession.objects.filter(hidden=True).exists()  # next weeks partly drafts
+    assert Activity.objects.filter(rpe__isnull=False).count() > len(links) // 2
+
+    counts = (PlannedSession.objects.count(), Link.objects.count())
+    seed("--athletes", "1", "--weeks", "3")
+    assert (PlannedSession.objects.count(), Link.objects.count()) == counts
