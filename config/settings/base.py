@@ -254,6 +254,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # One line per task run is noise in eager mode (seed_demo, import_files).
         "celery.app.trace": {"level": "WARNING"},
+        # "No hostname was supplied" for the in-process memory:// broker of the embedded mode.
+        "kombu.connection": {"level": "ERROR"},
     },
 }
 
