@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser, Page
 
 from tests.browser import ConsoleErrors, chromium
+
+
+class SerialWSGIServer(WSGIServer):
+    """The live server, one request at a time. Tests on SQLite share one in-memory connection
+    with the server thread; pages that load parts of themselves in parallel (badges, prompts)
+    must not run two queries on it at once."""
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # the server thread itself applies the override
+
+
+LiveServerThread.server_class = SerialWSGIServer
 
 
 @pytest.fixture(scope="module")

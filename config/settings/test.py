@@ -10,16 +10,7 @@ from config.settings.base import VAR_DIR
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 if not os.environ.get("DATABASE_URL"):
-    # A file, not ":memory:": the live server of browser tests then gives each request thread
-    # its own connection (an in-memory database shares one, and pages that load parts of
-    # themselves in parallel broke it). One file per test process.
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": ":memory:",
-            "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
-        }
-    }
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 MEDIA_ROOT = VAR_DIR / "test-media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
