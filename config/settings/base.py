@@ -252,8 +252,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        # One line per task run is noise in eager mode (seed_demo, import_files).
-        "celery.app.trace": {"level": "WARNING"},
+        # One line per task run is noise in eager mode (seed_demo, import_files); workers
+        # keep them.
+        "celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"},
         # "No hostname was supplied" for the in-process memory:// broker of the embedded mode.
         "kombu.connection": {"level": "ERROR"},
     },
