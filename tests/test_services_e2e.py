@@ -260,3 +260,26 @@ def test_invitation_email_is_sent_by_the_worker_only_after_commit(
     assert "newcomer@example.test" in bodies[0]
     assert f"/invitations/{token}/" in bodies[0]
     assert "ghost@example.test" not in bodies[0]
+
+
+@contextmanager
+def celery_worker(
+    queue: str, env: dict[str, str], log: Path, *, startup_s: float
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A real `celery -A config worker -Q <queue> --pool=solo` logging to `log`, once ready;
+    killed with its process group afterwards."""
+    argv = [str(BIN / "celery"), "-A", "config", "worker", "-Q", queue, "--pool=solo"]
+    argv += ["--without-gossip", "--without-mingle", "-l", "INFO"]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            wait_for(
+                lambda: b" ready." in log.read_bytes(), timeout_s=startup_s, what="worker", log=log
+            )
+            yield proc
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)

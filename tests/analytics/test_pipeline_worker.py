@@ -33,7 +33,7 @@ from analytics.tasks import activities_changed_task, athlete_load_task
 from athletes.models import Athlete
 from athletes.sports import Sport
 from config.celery import app as celery_app
-from tests.test_services_e2e import BIN, ROOT, this_runs_database_url, wait_for
+from tests.test_services_e2e import celery_worker, this_runs_database_url, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -69,22 +69,9 @@ def metrics_queue(broker_tasks: None) -> None:
 
 @contextmanager
 def worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """A real `celery -A config worker -Q metrics --pool=solo`; killed with its group after."""
-    argv = [str(BIN / "celery"), "-A", "config", "worker", "-Q", "metrics", "--pool=solo"]
-    argv += ["--without-gossip", "--without-mingle", "-l", "INFO"]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        try:
-            wait_for(
-                lambda: b" ready." in log.read_bytes(), timeout_s=START_S, what="worker", log=log
-            )
-            yield proc
-        finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+    """A real worker on the "metrics" queue (tests.test_services_e2e.celery_worker)."""
+    with celery_worker("metrics", env, log, startup_s=START_S) as proc:
+        yield proc
 
 
 def history(athlete: Athlete, first_day: dt.date) -> None:

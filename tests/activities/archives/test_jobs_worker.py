@@ -28,9 +28,8 @@ from activities.tasks import import_job_run_task
 from athletes.models import Athlete
 from tests.activities.archives import builders
 from tests.test_services_e2e import (
-    BIN,
-    ROOT,
     STARTUP_S,
+    celery_worker,
     this_runs_database_url,
     wait_for,
 )
@@ -59,22 +58,9 @@ def worker_env(services: None, tmp_path: Path, settings: Any) -> dict[str, str]:
 
 @contextmanager
 def worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """A real `celery -A config worker -Q imports --pool=solo`; killed with its group after."""
-    argv = [str(BIN / "celery"), "-A", "config", "worker", "-Q", "imports", "--pool=solo"]
-    argv += ["--without-gossip", "--without-mingle", "-l", "INFO"]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        try:
-            wait_for(
-                lambda: b" ready." in log.read_bytes(), timeout_s=STARTUP_S, what="worker", log=log
-            )
-            yield proc
-        finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+    """A real worker on the "imports" queue (tests.test_services_e2e.celery_worker)."""
+    with celery_worker("imports", env, log, startup_s=STARTUP_S) as proc:
+        yield proc
 
 
 def job_state(job_id: int) -> ImportJob:
