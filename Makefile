@@ -14,7 +14,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 # The typed core checked by mypy: whatever of it exists in this checkout.
-MYPY_TARGETS := config athletes $(wildcard analytics coaching activities integrations)
+MYPY_TARGETS := config core athletes $(wildcard analytics coaching activities integrations)
 
 .PHONY: help install run test lint bench demo-reset messages clean
 
