@@ -10,8 +10,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import PROVIDER_CHOICES
-from activities.services.files import max_upload_bytes
 from athletes.models import SPORT_CHOICES
+from core.uploads import max_archive_bytes, max_file_bytes
 
 UPLOAD_ACCEPT = ".fit,.tcx,.gpx,.gz,.zip"
 
@@ -64,5 +64,9 @@ class UploadForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["uploads"].help_text = _(
-            "FIT, TCX or GPX files (gzipped too), or a .zip export. Up to %(limit)s per file."
-        ) % {"limit": filesizeformat(max_upload_bytes())}
+            "FIT, TCX or GPX files (gzipped too) up to %(limit)s each, or a .zip export up to "
+            "%(archive_limit)s."
+        ) % {
+            "limit": filesizeformat(max_file_bytes()),
+            "archive_limit": filesizeformat(max_archive_bytes()),
+        }

@@ -212,7 +212,9 @@ class ImportJob(models.Model):
     """A background import of an archive (Garmin or Strava export, a zip of files, a CSV).
 
     Resumable and idempotent: `cursor` is the number of entries already handled; a rerun
-    skips what exists. `results` holds one {name, outcome, reason} per entry.
+    skips what exists. `results` holds one {name, outcome, reason} per entry. The job row is
+    the durable intent: the sweep sends again a job never started or whose worker died
+    (`sent_at`, `lease_until`). The uploaded file is deleted once the job ends.
     """
 
     class Kind(models.TextChoices):
@@ -228,6 +230,7 @@ class ImportJob(models.Model):
         FAILED = "failed", _("Failed")
 
     FINISHED: ClassVar[tuple[str, ...]] = (State.DONE, State.FAILED)
+    ACTIVE: ClassVar[tuple[str, ...]] = (State.QUEUED, State.RUNNING)
 
     athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="import_jobs")
     created_by = models.ForeignKey(
@@ -235,8 +238,9 @@ class ImportJob(models.Model):
     )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
-    archive = models.FileField(upload_to="imports/%Y/%m/")
+    archive = models.FileField(upload_to="imports/%Y/%m/", blank=True)
     original_name = models.CharField(max_length=255)
+    size_bytes = models.PositiveBigIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     cursor = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
@@ -246,6 +250,7 @@ class ImportJob(models.Model):
     results = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -1,10 +1,12 @@
 """Background tasks of the metrics pipeline: thin, named, retry policy only ("metrics" queue).
 
-Announcements (analytics/receivers.py) queue `activities_changed` or `athlete_refresh`; each
-computes activity metrics, marks the athlete's daily load stale from a day (`PendingLoad`) and
-schedules one `athlete_load` a little later (PACELINE_LOAD_DELAY_S, default 2 s) unless one is
-already scheduled, so a burst of changes leads to one recompute of the athlete's chart. Without
-a broker (eager mode) every task runs at once, in-process; the countdown is then ignored.
+Outbox subscribers (config/wiring.py): `activities_changed` and `athlete_refresh` compute
+activity metrics, `plan_changed` only the planned column; each then marks the athlete's daily
+load stale from a day (`PendingLoad`) and schedules one `athlete_load` a little later
+(PACELINE_LOAD_DELAY_S, default 2 s) unless one is already scheduled, so a burst of changes
+leads to one recompute of the athlete's chart. The `PendingLoad` row is the durable intent:
+`pending_loads_sweep` schedules again what a broker outage or a lost task left behind.
+Without a broker (eager mode) every task runs at once, in-process; the countdown is ignored.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from analytics.models import PendingLoad
 from analytics.pipeline import (
     AthleteBusy,
     activities_metrics_compute,
@@ -26,9 +29,11 @@ from analytics.pipeline import (
     sport_metrics_refresh,
 )
 from athletes.models import Athlete
+from core.events import ActivitiesChanged, PlanChanged, ThresholdsChanged
+from core.outbox import send, subscriber
 
 DEFAULT_LOAD_DELAY_S = 2.0
-# A schedule mark whose task was lost expires; the next change then schedules again.
+# A schedule mark whose task was lost expires; the sweep (or the next change) schedules again.
 LOAD_SCHEDULED_S = 5 * 60
 LOAD_RETRY_S = 5
 LOAD_MAX_RETRIES = 120  # ten minutes of a busy athlete; the PendingLoad row outlives them anyway
@@ -41,56 +46,62 @@ def _scheduled_key(athlete_id: int) -> str:
 def athlete_load_schedule(athlete_id: int) -> None:
     """Queue `athlete_load` for the athlete once this transaction commits, unless a run is
     already queued and not yet started (a cache mark the task clears when it starts)."""
-    transaction.on_commit(partial(_schedule, athlete_id))
+    transaction.on_commit(partial(_schedule, athlete_id), robust=True)
 
 
-def _schedule(athlete_id: int) -> None:
+def _schedule(athlete_id: int) -> bool:
     key = _scheduled_key(athlete_id)
     if not cache.add(key, True, timeout=LOAD_SCHEDULED_S):
-        return
+        return False
     delay_s = float(getattr(settings, "PACELINE_LOAD_DELAY_S", DEFAULT_LOAD_DELAY_S))
-    try:
-        athlete_load_task.apply_async((athlete_id,), countdown=delay_s)
-    except Exception:
-        cache.delete(key)  # not queued: let the next change try again
-        raise
+    if not send(athlete_load_task, athlete_id, countdown=delay_s):
+        cache.delete(key)  # not queued: the sweep or the next change tries again
+        return False
+    return True
 
 
-def _load_due(athlete_id: int, since_iso: str) -> None:
-    load_mark_dirty(athlete_id=athlete_id, day=dt.date.fromisoformat(since_iso))
+def pending_loads_sweep(*, now: dt.datetime) -> int:
+    """Schedule the recompute of every athlete whose daily load is still stale (its task lost
+    or never queued); returns how many were scheduled."""
+    athlete_ids = PendingLoad.objects.values_list("athlete_id", flat=True)
+    return sum(_schedule(athlete_id) for athlete_id in athlete_ids)
+
+
+def _load_due(athlete_id: int, since: dt.date) -> None:
+    load_mark_dirty(athlete_id=athlete_id, day=since)
     athlete_load_schedule(athlete_id)
 
 
-@shared_task(
-    name="analytics.activities_changed",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
-)
-def activities_changed_task(athlete_id: int, activity_ids: list[int], since_iso: str) -> None:
+@subscriber("analytics.activities_changed")
+def activities_changed_task(event: ActivitiesChanged) -> None:
     """Compute the metrics of the listed activities that still exist, then mark the athlete's
-    daily load stale from `since_iso` and schedule its recompute. A deleted athlete is done."""
-    athlete = Athlete.objects.filter(id=athlete_id).first()
+    daily load stale from `since` and schedule its recompute. A deleted athlete is done."""
+    athlete = Athlete.objects.filter(id=event.athlete_id).first()
     if athlete is None:
         return
-    activities_metrics_compute(athlete=athlete, activity_ids=activity_ids)
-    _load_due(athlete.id, since_iso)
+    activities_metrics_compute(athlete=athlete, activity_ids=event.activity_ids)
+    _load_due(athlete.id, event.since)
 
 
-@shared_task(
-    name="analytics.athlete_refresh",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
-)
-def athlete_refresh_task(athlete_id: int, sport: str, since_iso: str) -> None:
-    """After a thresholds or zones change of `sport` from `since_iso`: recompute the metrics of
-    the activities using them from that day, then the daily load. A deleted athlete is done."""
-    athlete = Athlete.objects.filter(id=athlete_id).first()
+@subscriber("analytics.athlete_refresh")
+def athlete_refresh_task(event: ThresholdsChanged) -> None:
+    """After a thresholds or zones change of a sport from a day: recompute the metrics of the
+    activities using them from that day, then the daily load. A deleted athlete is done."""
+    athlete = Athlete.objects.filter(id=event.athlete_id).first()
     if athlete is None:
         return
-    sport_metrics_refresh(athlete=athlete, sport=sport, since=dt.date.fromisoformat(since_iso))
-    _load_due(athlete.id, since_iso)
+    sport_metrics_refresh(athlete=athlete, sport=event.sport, since=event.since)
+    _load_due(athlete.id, event.since)
+
+
+@subscriber("analytics.plan_changed")
+def plan_changed_task(event: PlanChanged) -> None:
+    """The plan of these days changed: the daily load's planned column is stale from the
+    earliest of them that is not in the future (future days: the forecast reads the plan)."""
+    athlete = Athlete.objects.filter(id=event.athlete_id).first()
+    past = [day for day in event.days if athlete is not None and day <= athlete.local_today()]
+    if past:
+        _load_due(event.athlete_id, min(past))
 
 
 @shared_task(

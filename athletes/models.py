@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from athletes.fields import EncryptedTextField
 from athletes.sports import THRESHOLD_SPORTS, Sport
 
 SPORT_CHOICES = [
@@ -294,7 +295,8 @@ class Invitation(models.Model):
     """A single-use, expiring invitation to start a coach–athlete relationship.
 
     Either side may invite: a coach invites an athlete by email, or an athlete invites a coach.
-    Only a hash of the token is stored; the token itself travels in the email only.
+    The token is looked up by its hash; until the email is sent it is also kept encrypted
+    (`email_token`, wiped once sent) so the email survives a broker outage.
     """
 
     class Direction(models.TextChoices):
@@ -320,6 +322,7 @@ class Invitation(models.Model):
     )
     message = models.TextField(_("message"), blank=True, max_length=2000)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    email_token = EncryptedTextField(blank=True, default="", editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()

@@ -1,19 +1,13 @@
-"""Background tasks of the athletes app: thin, named, retry policy only."""
+"""Background tasks of the athletes app: thin, named; outbox subscribers (config/wiring.py)."""
 
 from __future__ import annotations
 
-from celery import shared_task
-
 from athletes.services.invitations import invitation_email_send
+from core.events import InvitationCreated
+from core.outbox import subscriber
 
 
-@shared_task(
-    name="athletes.invitation_email_send",
-    acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-)
-def invitation_email_send_task(invitation_id: int, token: str) -> None:
-    """Email an invitation link; does nothing once the invitation is no longer pending."""
-    invitation_email_send(invitation_id=invitation_id, token=token)
+@subscriber("athletes.invitation_email_send")
+def invitation_email_send_task(event: InvitationCreated) -> None:
+    """Email an invitation link once; nothing once the invitation is no longer pending."""
+    invitation_email_send(invitation_id=event.invitation_id)

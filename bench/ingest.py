@@ -115,15 +115,15 @@ def bench_athlete() -> Any:
 
 
 def pipeline(runs: list[FileRun], items: list[tuple[Path, bytes]], flush: Flush) -> Any:
-    """files_import one file at a time into the fresh database, all in one `changes_batched`
+    """files_import one file at a time into the fresh database, all in one `batched`
     block like a history import; fills in each run's time and the final flush's (metrics of
     every activity and the athlete's one DailyLoad recompute)."""
-    from activities.services.changes import changes_batched
     from activities.services.files import files_import
     from analytics.models import ActivityMetrics, DailyLoad
+    from core.outbox import batched
 
     athlete = bench_athlete()
-    with changes_batched():
+    with batched():
         for run, (path, data) in zip(runs, items, strict=True):
             started = time.perf_counter()
             report = files_import(athlete=athlete, items=[(path.name, data)])

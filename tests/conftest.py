@@ -20,6 +20,7 @@ from tests.factories import (
     CoachFactory,
     UserFactory,
 )
+from tests.outbox import Delivered
 
 
 def _required(name: str) -> bool:
@@ -41,6 +42,12 @@ def _clear_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def announced(db: None) -> Delivered:
+    """Every `ActivitiesChanged` the metrics pipeline received (outbox rows done), in order."""
+    return Delivered()
 
 
 @pytest.fixture

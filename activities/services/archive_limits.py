@@ -16,6 +16,8 @@ from typing import IO
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.uploads import DEFAULT_MAX_ARCHIVE_BYTES, max_archive_bytes
+
 MIB = 1024 * 1024
 GIB = 1024 * MIB
 CHUNK_BYTES = MIB
@@ -39,7 +41,7 @@ class MemberRefused(Exception):  # noqa: N818
 
 @dataclass(frozen=True, slots=True)
 class ArchiveLimits:
-    archive_bytes: int = 2 * GIB
+    archive_bytes: int = DEFAULT_MAX_ARCHIVE_BYTES
     entries: int = 50_000
     uncompressed_bytes: int = 8 * GIB
     ratio: float = 100.0
@@ -52,7 +54,7 @@ class ArchiveLimits:
         """The limits in force: PACELINE_ARCHIVE_* settings, else the defaults above."""
         d = cls()
         return cls(
-            archive_bytes=getattr(settings, "PACELINE_ARCHIVE_MAX_BYTES", d.archive_bytes),
+            archive_bytes=max_archive_bytes(),
             entries=getattr(settings, "PACELINE_ARCHIVE_MAX_ENTRIES", d.entries),
             uncompressed_bytes=getattr(
                 settings, "PACELINE_ARCHIVE_MAX_UNCOMPRESSED_BYTES", d.uncompressed_bytes

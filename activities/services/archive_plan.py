@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from activities.models import ImportJob
 from activities.services.archive_limits import MemberRefused, gunzip_limited
 from activities.services.archive_reader import ArchiveReader, Member
-from activities.services.files import files_import
+from activities.services.files import SNIFF_BYTES, files_import, is_delimited_text
 from activities.services.garmin_summary import is_activity_fit
 from activities.types import FileResult, Outcome
 from athletes.models import Athlete
@@ -52,9 +52,10 @@ def is_activity_name(name: str) -> bool:
     return name.lower().endswith(ACTIVITY_SUFFIXES)
 
 
-def archive_kind(names: list[str], *, is_zip: bool, filename: str) -> ImportJob.Kind:
+def archive_kind(names: list[str], *, is_zip: bool, head: bytes) -> ImportJob.Kind:
     """Garmin export if a DI_CONNECT/ folder exists, Strava export if activities.csv is at the
-    root, a CSV log for a lone .csv, else a batch of files."""
+    root, a CSV log for a lone file of delimited text (`head`: its first bytes; whatever its
+    name), else a batch of files."""
     from activities.services.garmin_export import garmin_root
     from activities.services.strava_export import strava_root
 
@@ -62,25 +63,28 @@ def archive_kind(names: list[str], *, is_zip: bool, filename: str) -> ImportJob.
         return ImportJob.Kind.GARMIN_EXPORT
     if is_zip and strava_root(names) is not None:
         return ImportJob.Kind.STRAVA_EXPORT
-    if not is_zip and filename.lower().endswith(".csv"):
+    if not is_zip and is_delimited_text(head):
         return ImportJob.Kind.CSV
     return ImportJob.Kind.FILES
 
 
-def upload_kind(upload: IO[bytes], filename: str) -> ImportJob.Kind:
-    """The kind of an uploaded file from its outer names only (cheap: no nested zip opened)."""
+def upload_kind(upload: IO[bytes]) -> ImportJob.Kind:
+    """The kind of an uploaded file from its content: the names of a zip's members (no nested
+    zip opened), else its first bytes."""
+    head = upload.read(SNIFF_BYTES)
+    upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
             names = [n.replace("\\", "/") for n in archive.namelist()]
     except (zipfile.BadZipFile, OSError, ValueError):
-        return archive_kind([], is_zip=False, filename=filename)
+        return archive_kind([], is_zip=False, head=head)
     finally:
         upload.seek(0)
-    return archive_kind(names, is_zip=True, filename=filename)
+    return archive_kind(names, is_zip=True, head=head)
 
 
 def reader_kind(reader: ArchiveReader) -> ImportJob.Kind:
-    return archive_kind(reader.names(), is_zip=reader.is_zip, filename=reader.path.name)
+    return archive_kind(reader.names(), is_zip=reader.is_zip, head=reader.head())
 
 
 def archive_plan(reader: ArchiveReader, kind: str) -> list[Entry]:
@@ -94,6 +98,8 @@ def archive_plan(reader: ArchiveReader, kind: str) -> list[Entry]:
         return strava_plan(reader)
     if kind == ImportJob.Kind.CSV:
         return [Entry(m.basename, EntryKind.CSV, m) for m in reader.members]
+    if not reader.is_zip:  # a lone file: its content says what it is, never its name
+        return [Entry(m.name, EntryKind.FILE, m) for m in reader.members]
     return [
         Entry(m.name, EntryKind.FILE if is_activity_name(m.inner) else EntryKind.OTHER, m)
         for m in reader.members

@@ -181,6 +181,11 @@ class ArchiveReader:
         with self.path.open("rb") as src:
             return read_counted(src, limit=self.limits.member_bytes, name=member.basename)
 
+    def head(self, size: int = 4096) -> bytes:
+        """The first bytes of the archive file itself."""
+        with self.path.open("rb") as src:
+            return src.read(size)
+
     def names(self) -> list[str]:
         """Every member's name inside the outer archive (to detect the archive's kind)."""
         return [m.path[0].replace("\\", "/") for m in self.members]

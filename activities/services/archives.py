@@ -20,6 +20,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,16 +36,17 @@ from activities.services.archive_limits import ArchiveLimits, ArchiveRefused
 from activities.services.archive_plan import (
     Entry,
     EntryKind,
-    archive_kind,
     archive_plan,
     file_entry_import,
     other_entry_result,
+    reader_kind,
     upload_kind,
 )
 from activities.services.archive_reader import ArchiveReader
-from activities.services.changes import changes_batched
 from activities.types import FileResult, ImportReport, Outcome
 from athletes.models import Athlete, User
+from core.leases import LeaseHeld
+from core.outbox import batched, send
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +74,7 @@ def archive_import(
     """
     report = ImportReport()
     try:
-        with changes_batched():  # one announcement for the archive (or this slice of a job)
+        with batched():  # one announcement for the archive (or this slice of a job)
             _archive_import(athlete, path, job, until, report)
     except ArchiveRefused as refused:
         if job is not None:
@@ -84,9 +86,8 @@ def archive_import(
 def _archive_import(
     athlete: Athlete, path: Path, job: ImportJob | None, until: float | None, report: ImportReport
 ) -> None:
-    filename = job.original_name if job is not None else path.name
     with ArchiveReader(path, limits=ArchiveLimits.from_settings()) as reader:
-        kind = archive_kind(reader.names(), is_zip=reader.is_zip, filename=filename)
+        kind = job.kind if job is not None and job.kind else reader_kind(reader)
         entries = archive_plan(reader, kind)
         if job is not None:
             _job_planned(job, kind=kind, total=len(entries))
@@ -159,27 +160,57 @@ def _csv_entry_import(athlete: Athlete, reader: ArchiveReader, entry: Entry) -> 
 
 
 def import_job_create(
-    *, athlete: Athlete, by: User | None, uploaded_file: UploadedFile[bytes]
+    *, athlete: Athlete, by: User | None, uploaded_file: UploadedFile[bytes], kind: str = ""
 ) -> ImportJob:
-    """Store an uploaded archive and queue its import once this transaction commits."""
-    from activities.tasks import import_job_run_task
+    """Store an uploaded file and queue its import once this transaction commits.
 
-    name = Path(uploaded_file.name or "archive.zip").name[:200]
+    `kind` forces the job's kind (the CSV page: a log whatever its name); otherwise it comes
+    from the content (`upload_kind`). If the broker is away the job stays queued and the
+    sweep sends it when it is back.
+    """
+    name = Path(uploaded_file.name or "upload").name[:200]
     job = ImportJob(
         athlete=athlete,
         created_by=by,
-        kind=upload_kind(uploaded_file, name),
+        kind=kind or upload_kind(uploaded_file),
         original_name=name,
+        size_bytes=uploaded_file.size or 0,
     )
     job.archive.save(f"{uuid.uuid4().hex[:12]}-{name}", uploaded_file, save=False)
     job.save()
-    transaction.on_commit(lambda: import_job_run_task.delay(job.id))
+    transaction.on_commit(partial(import_job_send, job.id), robust=True)
     return job
 
 
-def import_job_run(*, job_id: int) -> ImportJob | None:
-    """Run (or resume) a queued job under a lease; None when another worker holds it.
+def import_job_send(job_id: int) -> bool:
+    """Queue (a slice of) the job; False when the broker is away (the sweep sends it later)."""
+    from activities.tasks import import_job_run_task  # the task module imports this one
 
+    ImportJob.objects.filter(id=job_id).update(sent_at=timezone.now())
+    return send(import_job_run_task, job_id)
+
+
+def import_jobs_sweep(*, now: dt.datetime) -> int:
+    """Send again the jobs nobody works on: queued ones never sent or whose message was lost,
+    running ones whose worker died (lease expired) or whose next slice was never queued.
+    Returns how many were sent."""
+    grace = dt.timedelta(seconds=float(setting("PACELINE_IMPORT_RESEND_S", 120)))
+    not_sent = Q(sent_at__isnull=True) | Q(sent_at__lt=now - grace)
+    queued = Q(state=ImportJob.State.QUEUED, created_at__lt=now - grace) & not_sent
+    orphaned = (
+        Q(state=ImportJob.State.RUNNING)
+        & (Q(lease_until__lt=now) | Q(lease_until__isnull=True))
+        & not_sent
+    )
+    ids = list(ImportJob.objects.filter(queued | orphaned).values_list("id", flat=True))
+    return sum(import_job_send(job_id) for job_id in ids)
+
+
+def import_job_run(*, job_id: int) -> ImportJob | None:
+    """Run (or resume) a job under a lease; None when it is finished or gone.
+
+    Raises LeaseHeld when a live lease holds it (a redelivered message while its first run
+    goes on, or a worker that died moments ago): the caller retries once the lease expires.
     Returns the job; its state is still RUNNING (lease released) when the time slice
     (PACELINE_IMPORT_SLICE_S) ended first — the caller queues it again.
     """
@@ -205,11 +236,12 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
 
 
 def _lease_until() -> Any:
-    return timezone.now() + dt.timedelta(seconds=float(setting("PACELINE_IMPORT_LEASE_S", 300)))
+    return timezone.now() + dt.timedelta(seconds=float(setting("PACELINE_IMPORT_LEASE_S", 120)))
 
 
 def _lease_take(job_id: int) -> ImportJob | None:
-    """Compare-and-set: queued, or running with no live lease → running under our lease."""
+    """Compare-and-set: queued, or running with no live lease → running under our lease.
+    None when the job is finished or gone; LeaseHeld when someone holds it."""
     now = timezone.now()
     free = Q(state=ImportJob.State.QUEUED) | Q(
         Q(lease_until__isnull=True) | Q(lease_until__lt=now), state=ImportJob.State.RUNNING
@@ -218,6 +250,9 @@ def _lease_take(job_id: int) -> ImportJob | None:
         state=ImportJob.State.RUNNING, lease_until=_lease_until()
     )
     if not taken:
+        held = ImportJob.objects.filter(id=job_id, state=ImportJob.State.RUNNING).first()
+        if held is not None and held.lease_until is not None:
+            raise LeaseHeld(max(0.0, (held.lease_until - now).total_seconds()))
         return None
     ImportJob.objects.filter(id=job_id, started_at__isnull=True).update(started_at=now)
     return ImportJob.objects.select_related("athlete").get(id=job_id)
@@ -225,7 +260,7 @@ def _lease_take(job_id: int) -> ImportJob | None:
 
 @contextmanager
 def _local_archive(job: ImportJob) -> Iterator[Path]:
-    """A local path to the stored archive (a temporary copy when storage is remote)."""
+    """A local path to the stored upload (a temporary copy when storage is remote)."""
     try:
         local = Path(job.archive.path)
     except NotImplementedError:
@@ -271,6 +306,8 @@ def _as_json(result: FileResult) -> dict[str, Any]:
         row["reason"] = result.reason
     if result.activity_ids:
         row["activity_ids"] = result.activity_ids
+    if result.warnings:
+        row["warnings"] = result.warnings
     return row
 
 
@@ -288,8 +325,12 @@ def _results_kept(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _job_finish(job: ImportJob, state: str, error: str) -> ImportJob:
+    """Record the end, then delete the uploaded file: a finished job needs it no more."""
     ImportJob.objects.filter(id=job.id).update(
         state=state, error=error, lease_until=None, finished_at=timezone.now()
     )
     job.refresh_from_db()
+    if job.archive:
+        job.archive.delete(save=False)
+        ImportJob.objects.filter(id=job.id).update(archive="")
     return job

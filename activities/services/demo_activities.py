@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from activities.models import ActivitySource
-from activities.services.changes import changes_batched
 from activities.services.ingest import activity_ingest
 from activities.synthetic import Home, Physiology, SessionSpec, demo_schedule, synthetic_activity
 from activities.types import Outcome, Provider, SourceRef
 from athletes.models import Athlete, Thresholds
 from athletes.selectors.thresholds import ThresholdValues, values_from_rows
 from athletes.services.demo import Person
+from core.outbox import batched
 
 DEMO_WEEKS = 17  # about four months
 # Where each demo athlete lives: a park or a quiet road, its altitude and steepest grade.
@@ -109,6 +109,6 @@ def demo_activities_seed(
     *, athletes: Sequence[DemoAthlete], weeks: int = DEMO_WEEKS, seed: int = 0, today: dt.date
 ) -> int:
     """Seed `weeks` weeks of activities before `today` for each athlete; returns how many were
-    created (0 on a second run). One announcement per athlete (`changes_batched`)."""
-    with changes_batched():
+    created (0 on a second run). One announcement per athlete (`batched`)."""
+    with batched():
         return sum(_seed_one(demo, weeks=weeks, seed=seed, today=today) for demo in athletes)

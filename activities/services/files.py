@@ -16,20 +16,15 @@ import logging
 import tempfile
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from activities.models import ActivityFile, ActivitySource, ImportJob
+from activities.models import ActivityFile, ActivitySource
 from activities.parsers import is_fit, parse_file
-from activities.services.changes import changes_batched
 from activities.services.ingest import activity_ingest
 from activities.types import (
     FileResult,
@@ -40,25 +35,38 @@ from activities.types import (
     RejectedFile,
     SourceRef,
 )
-from athletes.models import Athlete, User
+from athletes.models import Athlete
+from core.outbox import batched
+from core.uploads import max_file_bytes
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 FORMAT_PROVIDERS = {"fit": Provider.DEVICE_FILE, "tcx": Provider.TCX, "gpx": Provider.GPX}
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
 SNIFF_BYTES = 4096
 
 
-def max_upload_bytes() -> int:
-    """The largest single file accepted (settings.PACELINE_MAX_UPLOAD_BYTES, 50 MB default)."""
-    return int(getattr(settings, "PACELINE_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
+max_upload_bytes = max_file_bytes  # the largest single activity file (not an archive)
 
 
-def is_archive(name: str, data: bytes = b"") -> bool:
-    """A zip archive, by its name or its magic bytes."""
-    return name.lower().endswith(".zip") or data.startswith(ZIP_MAGIC)
+def is_archive(head: bytes) -> bool:
+    """A zip archive, by its first bytes (never by its name)."""
+    return head.startswith(ZIP_MAGIC)
+
+
+def is_delimited_text(head: bytes) -> bool:
+    """Text whose first line has a comma or a semicolon (a CSV log), by content: not a zip,
+    gzip or FIT file, not XML, and valid UTF-8 without NUL bytes."""
+    if not head or b"\x00" in head or head.startswith((ZIP_MAGIC, GZIP_MAGIC)) or is_fit(head):
+        return False
+    try:
+        text = head[: head.rfind(b"\n") + 1 or len(head)].decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    lines = text.strip().splitlines()
+    first = lines[0] if lines else ""
+    return not first.startswith("<") and ("," in first or ";" in first)
 
 
 def file_format(data: bytes, filename: str = "") -> str:
@@ -118,13 +126,13 @@ def files_import(*, athlete: Athlete, items: Iterable[tuple[str, bytes]]) -> Imp
     """Import plain activity files (FIT, TCX, GPX, gzipped or not), one result per file.
 
     Idempotent: a file whose content was already imported is SKIPPED ("already imported").
-    The whole batch is announced once (`changes_batched`): one metrics pass, one daily-load
+    The whole batch is announced once (`batched`): one metrics pass, one daily-load
     recompute.
     """
     report = ImportReport()
-    with changes_batched():
+    with batched():
         for name, data in items:
-            if is_archive(name, data):
+            if is_archive(data):
                 report.extend(_archive(athlete, name, data))
             else:
                 report.add(_import_one(athlete, name, data))
@@ -207,42 +215,6 @@ def _file_outcome(outcomes: list[Outcome]) -> Outcome:
     return Outcome.SKIPPED
 
 
-@dataclass(slots=True)
-class UploadRow:
-    """One uploaded file's result on the upload page; `job` when an archive was queued."""
-
-    result: FileResult
-    job: ImportJob | None = None
-    too_large: bool = False
-
-
-def uploads_receive(
-    *, athlete: Athlete, by: User, uploaded: Iterable[UploadedFile[Any]]
-) -> list[UploadRow]:
-    """Import plain files now and hand archives to a background job, one row per file.
-
-    Plain files over the size limit are refused without being read.
-    """
-    rows: list[UploadRow] = []
-    for upload in uploaded:
-        name = Path(upload.name or "upload").name
-        if is_archive(name):
-            rows.append(_queue_archive(athlete, by, name, upload))
-        elif (upload.size or 0) > max_upload_bytes():
-            rows.append(UploadRow(_too_large(name), too_large=True))
-        else:
-            report = files_import(athlete=athlete, items=[(name, upload.read())])
-            rows.extend(UploadRow(result) for result in report.results)
-    return rows
-
-
 def _too_large(name: str) -> FileResult:
     limit = filesizeformat(max_upload_bytes())
     return FileResult(name, Outcome.FAILED, _("file too large (max %s)") % limit)
-
-
-def _queue_archive(athlete: Athlete, by: User, name: str, upload: UploadedFile[Any]) -> UploadRow:
-    from activities.services.archives import import_job_create  # archives imports this module
-
-    job = import_job_create(athlete=athlete, by=by, uploaded_file=upload)
-    return UploadRow(FileResult(name, Outcome.SKIPPED, _("queued for background import")), job)

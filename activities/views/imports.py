@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from activities.models import ImportJob
+from activities.services.uploads import UploadRow
 from athletes.models import Athlete
 
 RECENT_JOBS = 50
@@ -51,6 +52,10 @@ def import_job_detail(request: HttpRequest, athlete_id: int, job_id: int) -> Htt
 
 @login_required
 def import_job_progress(request: HttpRequest, athlete_id: int, job_id: int) -> HttpResponse:
-    """The progress block, polled every second until the job is finished (then no trigger)."""
+    """The progress block, polled every second until the job is finished (then no trigger);
+    with `?row=1`, the job's row of the upload page instead."""
     job = _job(request, athlete_id, job_id)
+    if request.GET.get("row"):
+        context = {"row": UploadRow(job.original_name, job=job), "athlete": job.athlete}
+        return render(request, "activities/partials/_upload_row.html", context)
     return render(request, "activities/partials/_import_progress.html", _job_context(request, job))

@@ -22,11 +22,12 @@ from activities.selectors import (
 from activities.selectors import (
     activity_list as activities_select,
 )
-from activities.services.files import UploadRow, uploads_receive
+from activities.services.uploads import UploadRow, uploads_receive
 from analytics.display.activity import activity_metrics_panel
 from athletes.models import Athlete, User
 from athletes.selectors.athletes import athlete_can_edit, athlete_get, athlete_get_for_edit
 from coaching.views.journal import activity_page_context
+from core.uploads import upload_limits
 
 PAGE_SIZE = 25
 
@@ -73,7 +74,8 @@ def activity_detail(request: HttpRequest, athlete_id: int, activity_id: int) -> 
 
 @login_required
 def activity_upload(request: HttpRequest, athlete_id: int) -> HttpResponse:
-    """Upload FIT/TCX/GPX (and .gz) files, imported now; a .zip becomes a background import."""
+    """Upload activity files and archives: each becomes a background import job, listed with
+    its progress (finished at once in the embedded mode)."""
     user = cast(User, request.user)
     athlete = athlete_get_for_edit(viewer=user, athlete_id=athlete_id)
     if request.method != "POST":
@@ -86,8 +88,10 @@ def activity_upload(request: HttpRequest, athlete_id: int) -> HttpResponse:
 
 
 def _upload_status(rows: list[UploadRow]) -> int:
-    """413 when every file was refused for its size, else 200 (results are listed per file)."""
-    return 413 if rows and all(row.too_large for row in rows) else 200
+    """The refusal's status (429 too many jobs, 507 no storage left) when every file was
+    refused for the same reason, else 200: results are listed per file."""
+    statuses = {row.refused.status if row.refused else 200 for row in rows}
+    return statuses.pop() if len(statuses) == 1 else 200
 
 
 def _upload_page(
@@ -95,7 +99,7 @@ def _upload_page(
     status: int,
 ) -> HttpResponse:  # fmt: skip
     """The whole page, or only the results list when the upload script asks for it."""
-    context = {"athlete": athlete, "form": form, "rows": rows}
+    context = {"athlete": athlete, "form": form, "rows": rows, "limits": upload_limits()}
     partial = request.headers.get("X-Requested-With") == "XMLHttpRequest"
     template = "activities/partials/_upload_results.html" if partial else "activities/upload.html"
     return render(request, template, context, status=status)

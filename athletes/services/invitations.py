@@ -1,6 +1,9 @@
 """Writes for invitations: either side invites by email; the invitee accepts once, in time.
 
-Only the sha256 of a token is stored; the plain token travels in the email link only.
+A token is looked up by its sha256; the plain token travels in the email link, and is kept
+encrypted on the invitation only until that email is sent (an outbox message, so a broker
+outage delays the email but never loses it). Sending is limited per sender per hour and per
+day, and per recipient per day: invitations carry free text to any address.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from django.utils.translation import gettext as _
 
 from athletes.models import Athlete, CoachAthlete, Invitation, User
 from athletes.services.profiles import athlete_profile_ensure
+from core.events import InvitationCreated
+from core.outbox import publish
 
 PENDING = Invitation.Status.PENDING
 TO_ATHLETE = Invitation.Direction.COACH_INVITES_ATHLETE
@@ -96,6 +101,41 @@ def _check_invitee(*, invited_by: User, email: str, direction: str) -> None:
         )
 
 
+DEFAULT_LIMITS = {
+    "PACELINE_INVITATIONS_PER_HOUR": 10,
+    "PACELINE_INVITATIONS_PER_DAY": 30,
+    "PACELINE_INVITATIONS_PER_RECIPIENT_DAY": 3,
+}
+
+
+def _limit(name: str) -> int:
+    return int(getattr(settings, name, DEFAULT_LIMITS[name]))
+
+
+def _check_sending_limits(*, invited_by: User, email: str, now: dt.datetime) -> None:
+    """Refuse (code `rate_limited`) past the per-sender hourly and daily limits or the
+    per-recipient daily limit; every invitation created counts, revoked ones too."""
+    sent = Invitation.objects.filter(invited_by=invited_by)
+    hour, day = now - dt.timedelta(hours=1), now - dt.timedelta(days=1)
+    if sent.filter(created_at__gt=hour).count() >= _limit("PACELINE_INVITATIONS_PER_HOUR"):
+        raise InvitationError(
+            _("You have sent too many invitations in the last hour. Try again later."),
+            code="rate_limited",
+        )
+    if sent.filter(created_at__gt=day).count() >= _limit("PACELINE_INVITATIONS_PER_DAY"):
+        raise InvitationError(
+            _("You have sent too many invitations today. Try again tomorrow."),
+            code="rate_limited",
+        )
+    received = Invitation.objects.filter(email__iexact=email, created_at__gt=day).count()
+    if received >= _limit("PACELINE_INVITATIONS_PER_RECIPIENT_DAY"):
+        raise InvitationError(
+            _("This address has received too many invitations today. Try again tomorrow."),
+            code="rate_limited",
+            field="email",
+        )
+
+
 def invitation_create(
     *,
     invited_by: User,
@@ -108,7 +148,8 @@ def invitation_create(
     """Invite someone by email; returns the invitation and its plain token.
 
     A new invitation to the same email and direction by the same person revokes the older
-    pending one. The email is sent by a task enqueued once the transaction commits.
+    pending one. The email is an outbox message (`InvitationCreated`) of the same
+    transaction. Raises InvitationError (code `rate_limited`) past the sending limits.
     """
     email = email.strip().lower()
     now = now or timezone.now()
@@ -118,6 +159,8 @@ def invitation_create(
     _check_invitee(invited_by=invited_by, email=email, direction=direction)
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
+        User.objects.select_for_update().filter(id=invited_by.id).first()  # one at a time
+        _check_sending_limits(invited_by=invited_by, email=email, now=now)
         Invitation.objects.filter(
             invited_by=invited_by, email=email, direction=direction, status=PENDING
         ).update(status=Invitation.Status.REVOKED, responded_at=now)
@@ -128,16 +171,11 @@ def invitation_create(
             permission=permission,
             message=message.strip(),
             token_hash=token_hash(token),
+            email_token=token,
             expires_at=now + dt.timedelta(days=settings.PACELINE_INVITATION_DAYS),
         )
-        _enqueue_email(invitation_id=invitation.id, token=token)
+        publish(InvitationCreated(invitation_id=invitation.id))
     return invitation, token
-
-
-def _enqueue_email(*, invitation_id: int, token: str) -> None:
-    from athletes.tasks import invitation_email_send_task  # the task module imports this one
-
-    transaction.on_commit(lambda: invitation_email_send_task.delay(invitation_id, token))
 
 
 def invitation_accept_url(*, token: str) -> str:
@@ -153,18 +191,25 @@ def _email_language(invitation: Invitation) -> str:
     return profile.language if profile else settings.LANGUAGE_CODE
 
 
-def invitation_email_send(*, invitation_id: int, token: str) -> None:
-    """Send the invitation email, in the invitee's language (else the inviter's).
-
-    Idempotent enough for retries: does nothing once the invitation is no longer pending.
-    """
+def invitation_email_send(*, invitation_id: int) -> bool:
+    """Send the invitation email once, in the invitee's language (else the inviter's); the
+    kept token is wiped afterwards. Returns whether an email was sent: nothing once the
+    invitation is no longer pending or its email already went."""
     invitation = (
         Invitation.objects.select_related("invited_by")
         .filter(id=invitation_id, status=PENDING)
+        .exclude(email_token="")
         .first()
     )
     if invitation is None:
-        return
+        Invitation.objects.filter(id=invitation_id).update(email_token="")
+        return False
+    _email_send(invitation, token=invitation.email_token)
+    Invitation.objects.filter(id=invitation.id).update(email_token="")
+    return True
+
+
+def _email_send(invitation: Invitation, *, token: str) -> None:
     context = {
         "invitation": invitation,
         "inviter": invitation.invited_by,

@@ -2,8 +2,8 @@
 
 A thresholds row holds the values that change on `valid_from`; values it leaves empty are
 carried forward from the previous row in force (see athletes/selectors/thresholds.py).
-Every write is announced on commit (`athletes.signals.thresholds_changed`, from its
-`valid_from`): analytics recomputes what was computed with the old values.
+Every write publishes `ThresholdsChanged` from its `valid_from` in its transaction
+(`core.outbox`): what was computed with the old values is recomputed (config/wiring.py).
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from athletes.models import Athlete, Thresholds, User, ZoneSet
 from athletes.selectors.thresholds import THRESHOLD_FIELDS, values_from_rows
-from athletes.signals import thresholds_changed_announce
 from athletes.sports import THRESHOLD_SPORTS
 from athletes.zones import zones_from_bounds
+from core.events import ThresholdsChanged
+from core.outbox import publish
 
 # Plausible ranges (inclusive), SI units.
 RANGES: dict[str, tuple[float, float]] = {
@@ -107,17 +108,16 @@ def thresholds_set(
     thresholds, _created = Thresholds.objects.update_or_create(
         athlete=athlete, sport=sport, valid_from=valid_from, defaults={**row, "created_by": by}
     )
-    thresholds_changed_announce(
-        sender=Thresholds, athlete_id=athlete.id, sport=sport, since=valid_from
-    )
+    publish(ThresholdsChanged(athlete_id=athlete.id, sport=sport, since=valid_from))
     return thresholds
 
 
+@transaction.atomic
 def thresholds_delete(*, row: Thresholds, by: User | None) -> None:
     """Delete one thresholds row; the previous row is in force again from its date."""
     athlete_id, sport, since = row.athlete_id, row.sport, row.valid_from
     row.delete()
-    thresholds_changed_announce(sender=Thresholds, athlete_id=athlete_id, sport=sport, since=since)
+    publish(ThresholdsChanged(athlete_id=athlete_id, sport=sport, since=since))
 
 
 def _zone_errors(kind: str, bounds: Sequence[float], names: Sequence[str]) -> dict[str, str]:
@@ -162,14 +162,13 @@ def zone_set_save(
         valid_from=valid_from,
         defaults={"bounds": [float(b) for b in bounds], "names": [n.strip() for n in names]},
     )
-    thresholds_changed_announce(
-        sender=ZoneSet, athlete_id=athlete.id, sport=sport, since=valid_from
-    )
+    publish(ThresholdsChanged(athlete_id=athlete.id, sport=sport, since=valid_from))
     return zone_set
 
 
+@transaction.atomic
 def zone_set_delete(*, zone_set: ZoneSet, by: User | None) -> None:
     """Delete a custom zone set: the zones revert to derived ones (or an older custom set)."""
     athlete_id, sport, since = zone_set.athlete_id, zone_set.sport, zone_set.valid_from
     zone_set.delete()
-    thresholds_changed_announce(sender=ZoneSet, athlete_id=athlete_id, sport=sport, since=since)
+    publish(ThresholdsChanged(athlete_id=athlete_id, sport=sport, since=since))

@@ -99,13 +99,15 @@ def planned_estimates_apply(*, session: PlannedSession) -> None:
         setattr(session, name, value)
 
 
-def planned_estimates_refresh(*, athlete: Athlete, sport: str | None, since: dt.date) -> int:
+def planned_estimates_refresh(
+    *, athlete: Athlete, sport: str | None, since: dt.date
+) -> set[dt.date]:
     """Re-estimate the athlete's sessions on or after `since` whose thresholds are `sport`'s
-    (None: all); returns how many changed."""
+    (None: all); returns the days of the sessions whose estimates changed."""
     sessions = PlannedSession.objects.filter(athlete=athlete, day__gte=since).select_related(
         "athlete"
     )
-    changed = 0
+    changed: set[dt.date] = set()
     for session in sessions:
         if sport is not None and own_sport(session.sport) != own_sport(sport):
             continue
@@ -113,5 +115,5 @@ def planned_estimates_refresh(*, athlete: Athlete, sport: str | None, since: dt.
         planned_estimates_apply(session=session)
         if [getattr(session, name) for name in ESTIMATE_FIELDS] != before:
             session.save(update_fields=[*ESTIMATE_FIELDS, "updated_at"])
-            changed += 1
+            changed.add(session.day)
     return changed

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.uploads.UploadLimitMiddleware",  # before CSRF: it reads the form, bounded
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "athletes.middleware.ProfileLanguageMiddleware",
@@ -179,6 +180,12 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Static and media files ----------------------------------------------------------------------
+# Uploads are counted while received and stopped past their limit (core/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -214,15 +221,34 @@ CELERY_TASK_ROUTES = {
     "activities.import_*": {"queue": "imports"},
     "analytics.*": {"queue": "metrics"},
 }
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# Publishing gives up fast when the broker is away: the outbox and job rows keep the work and
+# the sweep sends it again (core/outbox.py). Workers, though, reconnect forever.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 60 * 60,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+    "socket_connect_timeout": 2,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
-CACHES = (
-    {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    if REDIS_URL
-    else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-)
+# The beat schedule: one sweep sends again whatever durable work is due (config/wiring.py).
+PACELINE_SWEEP_S = float(os.environ.get("PACELINE_SWEEP_S", "60"))
+CELERY_BEAT_SCHEDULE = {"sweep": {"task": "core.sweep", "schedule": PACELINE_SWEEP_S}}
+PACELINE_WIRING = "config.wiring"
+
+# The cache (rate-limit counters, schedule marks) lives in the database: shared by every
+# process in both modes, and logins keep working while Redis is away.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "paceline_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 10},
+    }
+}
 
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

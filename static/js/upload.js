@@ -28,7 +28,30 @@
     item.replaceChildren(title, document.createTextNode(" "), badge, document.createTextNode(` ${reason}`));
   };
 
-  const uploadOne = (file) => new Promise((resolve) => {
+  // Refuse at once what the server would refuse (same limits, zip told by its first bytes).
+  const tooLarge = async (file) => {
+    const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
+    const zip = head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+    const limit = Number(zip ? form.dataset.maxArchiveBytes : form.dataset.maxFileBytes);
+    if (!limit || file.size <= limit) return "";
+    return zip ? form.dataset.archiveLimit : form.dataset.fileLimit;
+  };
+
+  const uploadOne = async (file) => {
+    const refusal = await tooLarge(file);
+    if (refusal) {
+      const item = document.createElement("li");
+      item.className = "upload-result";
+      const title = document.createElement("strong");
+      title.textContent = file.name;
+      resultList().appendChild(item);
+      failed(item, title, refusal);
+      return;
+    }
+    await send(file);
+  };
+
+  const send = (file) => new Promise((resolve) => {
     const item = document.createElement("li");
     item.className = "upload-result";
     const title = document.createElement("strong");
@@ -62,8 +85,11 @@
         const holder = document.createElement("div");
         holder.innerHTML = html;
         const rows = holder.querySelectorAll("li.upload-result");
-        if (rows.length) item.replaceWith(...rows);
-        else failed(item, title, holder.textContent.trim());
+        if (rows.length) {
+          item.replaceWith(...rows);
+          // Rows of imports still running poll their progress (htmx attributes).
+          if (window.htmx) rows.forEach((row) => window.htmx.process(row));
+        } else failed(item, title, holder.textContent.trim());
       } else {
         failed(item, title, request.status === 413 ? form.dataset.tooLarge : form.dataset.failed);
       }

@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from activities.models import Activity, ActivityFile
+from activities.models import Activity, ActivityFile, ImportJob
 from activities.services.files import activity_file_store
 from activities.services.ingest import activity_ingest
 from activities.types import Provider, SourceRef
@@ -224,6 +224,7 @@ def test_only_editors_may_upload(
     assert not Activity.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)  # committed at once: the jobs run in-process
 def test_a_coach_uploads_files_and_sees_a_result_for_each(
     client: Client, coach: User, athlete: Athlete
 ) -> None:
@@ -245,6 +246,7 @@ def test_a_coach_uploads_files_and_sees_a_result_for_each(
     assert reverse("activity_detail", args=[athlete.id, activity.id]) in page
 
 
+@pytest.mark.django_db(transaction=True)  # committed at once: the job runs in-process
 def test_the_upload_script_gets_only_the_results(client: Client, athlete: Athlete) -> None:
     login(client, athlete.user)
 
@@ -281,8 +283,9 @@ def test_a_file_over_the_limit_is_a_clear_413(
     )
 
     assert response.status_code == 413
-    assert "file too large (max 1.0\xa0KB)" in response.content.decode()
+    assert "big.gpx is too large: the limit is 1.0\xa0KB." in response.content.decode()
     assert not ActivityFile.objects.exists()
+    assert not ImportJob.objects.exists()
 
 
 def test_a_zip_upload_never_fails_the_page(client: Client, athlete: Athlete) -> None:

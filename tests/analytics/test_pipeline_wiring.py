@@ -19,15 +19,11 @@ from django.core.management import call_command
 from django.db import transaction
 
 from activities.models import Activity
-from activities.services.changes import (
-    activities_changed,
-    activity_changed,
-    activity_removed,
-    changes_batched,
-)
-from activities.services.files import files_import, uploads_receive
+from activities.services.changes import activity_changed, activity_removed
+from activities.services.files import files_import
 from activities.services.ingest import activity_ingest
 from activities.services.manual import csv_import, manual_activity_log
+from activities.services.uploads import uploads_receive
 from activities.types import Outcome, Provider, SourceRef
 from analytics.models import ActivityMetrics, DailyLoad, PendingLoad
 from analytics.pipeline import ALGORITHM_VERSION
@@ -41,6 +37,7 @@ from athletes.services.thresholds import (
     zone_set_save,
 )
 from athletes.sports import Sport
+from core.outbox import batched
 from tests.analytics.test_pipeline import NOW, TODAY, TSS, TSS_AT_FTP, ride
 from tests.factories import ThresholdsFactory
 
@@ -59,19 +56,6 @@ def _frozen_now() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _media(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def announced() -> Iterator[list[dict[str, Any]]]:
-    """Every `activities_changed` announcement, as its keyword arguments."""
-    seen: list[dict[str, Any]] = []
-
-    def record(sender: Any, **kwargs: Any) -> None:
-        seen.append({k: v for k, v in kwargs.items() if k != "signal"})
-
-    activities_changed.connect(record, weak=False, dispatch_uid="test-announced")
-    yield seen
-    activities_changed.disconnect(dispatch_uid="test-announced")
 
 
 @pytest.fixture
@@ -151,7 +135,11 @@ def test_a_batch_of_files_is_announced_once_and_recomputes_the_chart_once(
             "since": first_day,
         }
     ]
-    assert task_runs == {"analytics.activities_changed": 1, "analytics.athlete_load": 1}
+    assert task_runs == {
+        "analytics.activities_changed": 1,
+        "analytics.athlete_load": 1,
+        "coaching.activities_relink": 1,
+    }
     metrics = ActivityMetrics.objects.filter(
         activity__in=activities, algorithm_version=ALGORITHM_VERSION, load__gt=0
     )
@@ -202,7 +190,7 @@ class BoomError(Exception):
 def test_rolled_back_work_is_never_announced(
     rider: Athlete, announced: list[dict[str, Any]], django_capture_on_commit_callbacks: Commit
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True), changes_batched():
+    with django_capture_on_commit_callbacks(execute=True), batched():
         kept, _ = ingest(rider, dt.date(2026, 3, 14))
         with pytest.raises(BoomError), transaction.atomic():
             ingest(rider, dt.date(2026, 3, 10))
@@ -218,8 +206,8 @@ def test_rolled_back_work_is_never_announced(
 def test_nested_batches_announce_once_when_the_outer_one_ends(
     rider: Athlete, announced: list[dict[str, Any]], other_athlete: Athlete
 ) -> None:
-    with changes_batched():
-        with changes_batched():
+    with batched():
+        with batched():
             late, _ = ingest(rider, dt.date(2026, 3, 14))
         early, _ = ingest(rider, dt.date(2026, 3, 10))
         theirs, _ = ingest(other_athlete, dt.date(2026, 3, 12))

@@ -19,7 +19,9 @@ from analytics.pipeline import load_mark_dirty, pending_load_run, sports_using
 from analytics.tasks import activities_changed_task, athlete_load_task, athlete_refresh_task
 from athletes.models import Athlete
 from athletes.sports import Sport
+from core.events import ActivitiesChanged, ThresholdsChanged
 from tests.conftest import need
+from tests.outbox import run_subscriber
 
 NOW = dt.datetime(2026, 3, 20, 12, 0, tzinfo=dt.UTC)
 DAY = dt.date(2026, 3, 18)
@@ -56,7 +58,9 @@ def test_the_activities_task_computes_their_metrics_then_the_athletes_daily_load
     activity: Activity, django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):  # a worker runs it in autocommit
-        activities_changed_task.delay(activity.athlete_id, [activity.id], DAY.isoformat())
+        run_subscriber(
+            activities_changed_task, ActivitiesChanged(activity.athlete_id, (activity.id,), DAY)
+        )
 
     assert ActivityMetrics.objects.get(activity=activity).load_source == "rpe"
     assert days(activity.athlete) == [DAY, dt.date(2026, 3, 19), dt.date(2026, 3, 20)]
@@ -70,9 +74,11 @@ def test_a_deleted_activity_or_athlete_is_done(
     activity.delete()
 
     with django_capture_on_commit_callbacks(execute=True):
-        activities_changed_task.delay(athlete_id, [activity_id], DAY.isoformat())
-        activities_changed_task.delay(athlete_id + 1000, [activity_id], DAY.isoformat())
-        athlete_refresh_task.delay(athlete_id + 1000, "run", DAY.isoformat())
+        run_subscriber(activities_changed_task, ActivitiesChanged(athlete_id, (activity_id,), DAY))
+        run_subscriber(
+            activities_changed_task, ActivitiesChanged(athlete_id + 1000, (activity_id,), DAY)
+        )
+        run_subscriber(athlete_refresh_task, ThresholdsChanged(athlete_id + 1000, "run", DAY))
         athlete_load_task.delay(athlete_id + 1000)
 
     assert not ActivityMetrics.objects.exists()
@@ -82,7 +88,9 @@ def test_a_deleted_activity_or_athlete_is_done(
 def test_another_athletes_activity_is_never_computed(
     activity: Activity, other_athlete: Athlete
 ) -> None:
-    activities_changed_task.delay(other_athlete.id, [activity.id], DAY.isoformat())
+    run_subscriber(
+        activities_changed_task, ActivitiesChanged(other_athlete.id, (activity.id,), DAY)
+    )
 
     assert not ActivityMetrics.objects.exists()
 
@@ -105,11 +113,21 @@ def test_a_thresholds_refresh_recomputes_only_the_sports_using_those_thresholds(
     athlete: Athlete,
 ) -> None:
     ride, swim = session(athlete, Sport.RIDE), session(athlete, Sport.SWIM)
-    activities_changed_task.delay(athlete.id, [ride.id, swim.id], DAY.isoformat())
+    run_subscriber(
+        activities_changed_task,
+        ActivitiesChanged(
+            athlete.id,
+            (
+                ride.id,
+                swim.id,
+            ),
+            DAY,
+        ),
+    )
     before = dict(ActivityMetrics.objects.values_list("activity_id", "computed_at"))
 
     with time_machine.travel(NOW + dt.timedelta(hours=1), tick=False):
-        athlete_refresh_task.delay(athlete.id, "swim", DAY.isoformat())
+        run_subscriber(athlete_refresh_task, ThresholdsChanged(athlete.id, "swim", DAY))
 
     after = dict(ActivityMetrics.objects.values_list("activity_id", "computed_at"))
     assert after[ride.id] == before[ride.id]

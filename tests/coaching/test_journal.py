@@ -4,7 +4,6 @@ athlete or a coach with edit rights, announced to the metrics pipeline after com
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from activities.models import Activity
-from activities.services.changes import activities_changed
 from activities.services.journal import activity_journal_update
 from analytics.models import ActivityMetrics
 from athletes.models import Athlete, User
@@ -25,19 +23,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def activity(athlete: Athlete) -> Activity:
     return recorded(athlete, DAY)
-
-
-@pytest.fixture
-def announced() -> Iterator[list[dict[str, Any]]]:
-    """Every `activities_changed` announcement sent while the test runs."""
-    calls: list[dict[str, Any]] = []
-
-    def listen(sender: Any, signal: Any, **kwargs: Any) -> None:
-        calls.append(kwargs)
-
-    activities_changed.connect(listen, weak=False)
-    yield calls
-    activities_changed.disconnect(listen)
 
 
 def _journal_url(activity: Activity) -> str:

@@ -125,7 +125,7 @@ def test_a_new_ftp_re_estimates_the_sessions_from_its_day(athlete: Athlete, coac
 
     before.refresh_from_db()
     after.refresh_from_db()
-    assert changed == 1
+    assert changed == {MONDAY + dt.timedelta(days=7)}
     assert before.est_load == pytest.approx(100)
     assert after.est_load == pytest.approx(100 * (250 / 300) ** 2)  # IF 0.833
 

@@ -16,10 +16,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from activities.services.archives import archive_import
-from activities.services.changes import changes_batched
 from activities.services.files import files_import, is_archive
 from activities.types import FileResult, ImportReport, Outcome
 from athletes.models import Athlete
+from core.outbox import batched
 
 SUFFIXES = (".fit", ".tcx", ".gpx", ".gz", ".zip")
 
@@ -39,10 +39,11 @@ class Command(BaseCommand):
             raise CommandError(f"no athlete with the email {email}")
         report = ImportReport()
         files = list(_files(options["paths"], report))
-        with changes_batched():  # one metrics run for the whole import
-            for path in (p for p in files if is_archive(p.name)):
+        with batched():  # one metrics run for the whole import
+            archives = [p for p in files if is_archive(_head(p))]
+            for path in archives:
                 report.extend(_archive(athlete, path))
-            plain = ((str(p), p.read_bytes()) for p in files if not is_archive(p.name))
+            plain = ((str(p), p.read_bytes()) for p in files if p not in archives)
             report.extend(files_import(athlete=athlete, items=plain))
         self.stdout.write(_json(report) if options["json"] else _text(report))
 
@@ -57,6 +58,11 @@ def _files(paths: list[Path], report: ImportReport) -> Iterator[Path]:
             yield path
         else:
             report.add(FileResult(str(path), Outcome.FAILED, "no such file or folder"))
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(4)
 
 
 def _archive(athlete: Athlete, path: Path) -> ImportReport:

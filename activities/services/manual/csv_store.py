@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from activities.models import Activity, ActivitySource
-from activities.services.changes import changes_batched
 from activities.services.manual.csv_parse import CsvRow, csv_rows
 from activities.services.manual.log import (
     DEFAULT_START,
@@ -21,6 +20,7 @@ from activities.services.manual.log import (
 )
 from activities.types import FileResult, ImportReport, Outcome, Provider
 from athletes.models import Athlete
+from core.outbox import batched
 
 
 def csv_import(*, athlete: Athlete, data: bytes) -> ImportReport:
@@ -35,7 +35,7 @@ def csv_import(*, athlete: Athlete, data: bytes) -> ImportReport:
     rows = csv_rows(data)
     known = CsvKnown.load(athlete, [row.entry for row in rows if row.entry is not None])
     report = ImportReport()
-    with changes_batched():  # one announcement for the whole log
+    with batched():  # one announcement for the whole log
         for first in range(0, len(rows), CSV_CHUNK):
             with transaction.atomic():
                 for row in rows[first : first + CSV_CHUNK]:

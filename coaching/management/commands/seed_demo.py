@@ -15,11 +15,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from activities.services.changes import changes_batched
 from activities.services.demo_activities import DEMO_WEEKS, DemoAthlete, demo_activities_seed
 from athletes.models import Athlete, User
 from athletes.services.demo import CoachLogins, PlannedCoach, demo_logins, demo_plan, demo_seed
 from coaching.services.demo_plans import DemoPlanAthlete, demo_plans_seed
+from core.outbox import batched
 
 
 class Command(BaseCommand):
@@ -67,7 +67,7 @@ def _seed(plan: list[PlannedCoach], options: dict[str, Any]) -> list[CoachLogins
         today=today,
     )
     athletes = _demo_athletes(plan)
-    with changes_batched():
+    with batched():
         demo_activities_seed(
             athletes=athletes, weeks=options["weeks"], seed=options["seed"], today=today
         )

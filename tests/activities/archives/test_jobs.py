@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -18,6 +19,7 @@ from activities.models import Activity, ImportJob
 from activities.services.archives import archive_import, import_job_create, import_job_run
 from activities.tasks import import_job_run_task
 from athletes.models import Athlete, User
+from core.leases import LeaseHeld
 from tests.activities.archives import builders
 from tests.activities.archives.conftest import CrashingStorage, WorkerCrash
 
@@ -46,19 +48,23 @@ def test_a_new_job_stores_the_archive_and_runs_once_committed(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         job = import_job_create(athlete=athlete, by=athlete.user, uploaded_file=upload(fits_zip))
-        assert ImportJob.objects.get(id=job.id).state == ImportJob.State.QUEUED
+        queued = ImportJob.objects.get(id=job.id)
+        assert queued.state == ImportJob.State.QUEUED
+        assert queued.archive.read() == fits_zip.read_bytes()
+        assert queued.size_bytes == fits_zip.stat().st_size
 
     job.refresh_from_db()
     assert callbacks  # the job itself runs from the first; its imports announce on their own
     assert job.kind == ImportJob.Kind.FILES
-    assert job.archive.read() == fits_zip.read_bytes()
+    assert not job.archive, "the upload is deleted once its job ended"
+    assert not default_storage.exists(queued.archive.name)
     assert (job.state, job.total, job.cursor, job.created) == ("done", 9, 9, 9)
     assert job.started_at is not None and job.finished_at is not None
     assert job.lease_until is None
     assert [r["outcome"] for r in job.results] == ["created"] * 9
 
 
-def test_the_kind_of_an_upload_is_detected_from_its_names(
+def test_the_kind_of_an_upload_is_detected_from_its_content_not_its_name(
     athlete: Athlete, corpus: Path, tmp_path: Path
 ) -> None:
     garmin = builders.garmin_export(corpus, tmp_path).path
@@ -71,18 +77,24 @@ def test_the_kind_of_an_upload_is_detected_from_its_names(
             upload(strava),
             SimpleUploadedFile("log.csv", b"date,sport\n"),
             SimpleUploadedFile("run.fit", (corpus / "fit" / FEW_FITS[0]).read_bytes()),
+            SimpleUploadedFile("notes.txt", b"activity_date;activity_type\n2026-03-02;run\n"),
+            SimpleUploadedFile("export.fit", garmin.read_bytes()),
         )
     ]
 
-    assert kinds == ["garmin_export", "strava_export", "csv", "files"]
+    assert kinds == ["garmin_export", "strava_export", "csv", "files", "csv", "garmin_export"]
 
 
-def test_a_job_leased_by_a_live_worker_is_left_alone(job: ImportJob) -> None:
+def test_a_job_leased_by_a_live_worker_is_left_alone_until_its_lease_expires(
+    job: ImportJob,
+) -> None:
     lease = timezone.now() + dt.timedelta(minutes=5)
     ImportJob.objects.filter(id=job.id).update(state=ImportJob.State.RUNNING, lease_until=lease)
 
-    assert import_job_run(job_id=job.id) is None
+    with pytest.raises(LeaseHeld) as held:
+        import_job_run(job_id=job.id)
 
+    assert 290 < held.value.retry_in_s <= 300  # the caller retries once the lease expired
     job.refresh_from_db()
     assert (job.state, job.cursor, job.lease_until) == ("running", 0, lease)
     assert not Activity.objects.exists()
@@ -115,7 +127,8 @@ def test_an_interrupted_job_resumes_from_its_cursor_and_ends_with_the_same_rows(
     assert (job.state, job.cursor, job.created, len(job.results)) == ("running", 6, 6, 6)
     assert Activity.objects.filter(athlete=athlete).count() == 6  # the third batch rolled back
     crashing_storage.saves_left = None
-    assert import_job_run(job_id=job.id) is None  # its lease still looks alive
+    with pytest.raises(LeaseHeld):  # its lease still looks alive
+        import_job_run(job_id=job.id)
 
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=6)):
         resumed = import_job_run(job_id=job.id)

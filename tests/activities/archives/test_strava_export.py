@@ -98,12 +98,13 @@ def test_a_file_already_imported_from_garmin_gets_the_strava_row_merged(
 def test_strava_export_is_recognised_by_activities_csv_at_the_root() -> None:
     names = ["activities.csv", "activities/1.fit.gz"]
 
-    assert archive_kind(names, is_zip=True, filename="export.zip") == ImportJob.Kind.STRAVA_EXPORT
-    assert archive_kind(["x/DI_CONNECT/a.json"], is_zip=True, filename="e.zip") == (
+    assert archive_kind(names, is_zip=True, head=b"PK") == ImportJob.Kind.STRAVA_EXPORT
+    assert archive_kind(["x/DI_CONNECT/a.json"], is_zip=True, head=b"PK") == (
         ImportJob.Kind.GARMIN_EXPORT
     )
-    assert archive_kind([], is_zip=False, filename="log.csv") == ImportJob.Kind.CSV
-    assert archive_kind(["a.fit"], is_zip=True, filename="e.zip") == ImportJob.Kind.FILES
+    assert archive_kind([], is_zip=False, head=b"date,sport\n") == ImportJob.Kind.CSV
+    assert archive_kind([], is_zip=False, head=b"<?xml><gpx>") == ImportJob.Kind.FILES
+    assert archive_kind(["a.fit"], is_zip=True, head=b"PK") == ImportJob.Kind.FILES
 
 
 def test_repeated_csv_columns_keep_their_first_value() -> None:

@@ -1,0 +1,47 @@
+"""Who reacts to what: the ONE list of event subscribers and periodic sweepers.
+
+A reader follows a change from here: the service that makes it publishes an event of
+`core/events.py` in its transaction (`core.outbox.publish`); after commit each subscriber
+below runs as its own Celery task (in this order when tasks run in-process), once, even when
+Redis was away at the time (the outbox sweep sends again what was not delivered).
+
+Sweepers run every PACELINE_SWEEP_S seconds (`core.sweep`, scheduled by Celery beat; `manage.py
+sweep` runs them once): each finds durable work that is due and sends it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from activities import tasks as activities
+from analytics import tasks as analytics
+from athletes import tasks as athletes
+from coaching import tasks as coaching
+from core.events import ActivitiesChanged, Event, InvitationCreated, PlanChanged, ThresholdsChanged
+from core.outbox import outbox_sweep
+
+SUBSCRIBERS: dict[type[Event], tuple[Any, ...]] = {
+    # A file, a sync or a manual log created or changed activities (or one was deleted):
+    ActivitiesChanged: (
+        analytics.activities_changed_task,  # their metrics, then the daily load from `since`
+        coaching.activities_relink_task,  # links of their days to planned sessions
+    ),
+    # Thresholds or zones of a sport changed from a day on:
+    ThresholdsChanged: (
+        analytics.athlete_refresh_task,  # metrics of the activities using them, daily load
+        coaching.plan_reestimate_task,  # planned estimates → PlanChanged for changed days
+    ),
+    # Planned sessions of some days changed:
+    PlanChanged: (
+        coaching.plan_relink_task,  # links of those days
+        analytics.plan_changed_task,  # the daily load's planned column (past days)
+    ),
+    InvitationCreated: (athletes.invitation_email_send_task,),
+}
+
+SWEEPERS: tuple[Callable[..., int], ...] = (
+    outbox_sweep,  # events not delivered (broker away, worker killed, subscriber failed)
+    activities.import_jobs_sweep,  # import jobs never started or whose worker died
+    analytics.pending_loads_sweep,  # daily loads still stale (their task lost)
+)
