@@ -6,25 +6,29 @@
 
 from __future__ import annotations
 
-import gzip
-import io
 import zlib
 
 from activities.parsers.xml import root_name
 from activities.types import NormalizedActivity, RejectedFile
 
 GZIP_MAGIC = b"\x1f\x8b"
-MAX_DECOMPRESSED_BYTES = 512 * 1024 * 1024  # a gzip bomb guard: real activity files are far smaller
+# Gzip bomb guards: real activity files are far smaller and compress less than 100:1.
+MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024
+MAX_RATIO = 100
+RATIO_FLOOR_BYTES = 1024 * 1024
 NOT_AN_ACTIVITY = "not an activity file (FIT, TCX or GPX)"
 
 
-def parse_file(data: bytes, filename: str) -> list[NormalizedActivity]:
+def parse_file(
+    data: bytes, filename: str, *, max_bytes: int = MAX_DECOMPRESSED_BYTES
+) -> list[NormalizedActivity]:
     """Every session of an activity file (FIT, TCX or GPX, optionally gzipped).
 
-    Raises RejectedFile with a sentence for the athlete when nothing is usable.
+    Raises RejectedFile with a sentence for the athlete when nothing is usable, also for a
+    gzip that decompresses to more than `max_bytes`.
     """
     if data.startswith(GZIP_MAGIC):
-        data = gunzip(data)
+        data = gunzip(data, max_bytes=max_bytes)
     if is_fit(data):
         from activities.parsers.fit import parse_fit  # loads the FIT decoders
 
@@ -48,12 +52,32 @@ def is_fit(data: bytes) -> bool:
 
 
 def gunzip(data: bytes, *, max_bytes: int = MAX_DECOMPRESSED_BYTES) -> bytes:
-    """The decompressed content of gzip data (all members); RejectedFile beyond `max_bytes`."""
+    """The decompressed content of gzip data (all members); RejectedFile beyond `max_bytes`
+    or beyond MAX_RATIO times its compressed size (a bomb): never more than that in memory."""
+    limit = min(max_bytes, max(int(MAX_RATIO * len(data)), RATIO_FLOOR_BYTES))
     try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
-            content = stream.read(max_bytes + 1)
-    except (OSError, EOFError, zlib.error) as error:
+        content = inflate(data, limit=limit)
+    except (zlib.error, EOFError) as error:
         raise RejectedFile(f"damaged gzip file: {error}") from error
-    if len(content) > max_bytes:
-        raise RejectedFile(f"decompresses to more than {max_bytes // (1024 * 1024)} MB")
+    if content is None:
+        raise RejectedFile(f"decompresses to more than {limit // (1024 * 1024)} MB")
     return content
+
+
+def inflate(data: bytes, *, limit: int) -> bytes | None:
+    """Gzip data decompressed in steps, all members; None as soon as it passes `limit` bytes
+    (so a bomb costs `limit` bytes of memory at most). Raises zlib.error when damaged."""
+    out = bytearray()
+    pending = data
+    while pending:
+        inflater = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
+        while pending and not inflater.eof:
+            out += inflater.decompress(pending, limit + 1 - len(out))
+            if len(out) > limit:
+                return None
+            pending = inflater.unconsumed_tail
+        if not inflater.eof:
+            raise EOFError("the gzip data ends early")
+        out += inflater.flush()
+        pending = inflater.unused_data  # the next member, if any
+    return bytes(out) if len(out) <= limit else None

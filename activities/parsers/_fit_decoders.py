@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import struct
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,11 @@ import pyfitparsernative
 
 from activities.types import FloatArray
 
+# The fallback decoders (damaged or CRC-less files) keep Python objects per message: bounded so
+# a hostile file cannot take the memory or the time of a web worker (a 24 h race at 1 Hz is
+# about 3 MB; fitfast reads valid files of any size).
+FALLBACK_MAX_BYTES = 8 * 1024 * 1024
+FITDECODE_BUDGET_S = 20.0
 FIT_EPOCH_UNIX_S = 631065600  # 1989-12-31T00:00:00Z, the FIT epoch, in Unix seconds
 SEMICIRCLE_DEG = 180.0 / 2**31
 
@@ -107,10 +113,21 @@ def decode_fitfast(data: bytes) -> DecodedFit:
     return DecodedFit(decoder="fitfast", records=records, messages=messages)
 
 
+def _check_fallback_size(data: bytes, decoder: str) -> None:
+    """The fallback decoders hold one Python object per message: refuse files whose size
+    would cost far more memory and time than any real activity (fitfast reads those)."""
+    if len(data) > FALLBACK_MAX_BYTES:
+        raise DecoderError(
+            f"{decoder}: damaged and too large to recover "
+            f"(over {FALLBACK_MAX_BYTES // (1024 * 1024)} MB)"
+        )
+
+
 def decode_pyfitparsernative(data: bytes) -> DecodedFit:
     """Rust decoder, one dict per message in file order; strict like fitfast."""
     if not data:
         raise DecoderError("pyfitparsernative: empty input")  # it returns [] for b""
+    _check_fallback_size(data, "pyfitparsernative")
     try:
         parsed = pyfitparsernative.parse_fit_bytes(data)
     except BaseException as error:  # a Rust panic is a BaseException (PanicException)
@@ -135,20 +152,65 @@ def decode_fitdecode(data: bytes) -> DecodedFit:
     CRCs are computed but not enforced; a mismatch, a broken header or an early end is
     reported in `damage` and decoding keeps what it had (salvage of truncated files).
     """
-    rows: list[Message] = []
+    _check_fallback_size(data, "fitdecode")
+    records = _RecordChunks()
     messages: dict[str, list[Message]] = {}
     problems: list[str] = []
+    deadline = time.monotonic() + FITDECODE_BUDGET_S
     try:
-        for frame in _fitdecode_frames(data):
-            _collect_frame(frame, rows, messages, problems)
+        for count, frame in enumerate(_fitdecode_frames(data)):
+            _collect_frame(frame, records.rows, messages, problems)
+            records.flush_when_full()
+            if count % 1000 == 0 and time.monotonic() > deadline:
+                raise DecoderError(
+                    f"fitdecode: damaged and too slow to recover (over {FITDECODE_BUDGET_S:.0f} s)"
+                )
+    except DecoderError:
+        raise
     except Exception as error:
         problems.append(_describe(error))
-    if not rows and not messages:
+    if not records.count() and not messages:
         raise DecoderError("fitdecode: " + ("; ".join(problems) or "no FIT messages"))
-    records = _columns(rows, time_parser=_fit_to_unix_s, positions_in_semicircles=True)
     return DecodedFit(
-        decoder="fitdecode", records=records, messages=messages, damage="; ".join(problems)
+        decoder="fitdecode",
+        records=records.columns(),
+        messages=messages,
+        damage="; ".join(problems),
     )
+
+
+class _RecordChunks:
+    """Record dicts turned into float columns every CHUNK_ROWS rows: memory holds columns,
+    not one dict per record."""
+
+    CHUNK_ROWS = 20_000
+
+    def __init__(self) -> None:
+        self.rows: list[Message] = []
+        self.chunks: list[tuple[int, dict[str, FloatArray]]] = []
+
+    def flush_when_full(self) -> None:
+        if len(self.rows) >= self.CHUNK_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.rows:
+            columns = _columns(self.rows, time_parser=_fit_to_unix_s, positions_in_semicircles=True)
+            self.chunks.append((len(self.rows), columns))
+            self.rows = []
+
+    def count(self) -> int:
+        return len(self.rows) + sum(size for size, _columns in self.chunks)
+
+    def columns(self) -> dict[str, FloatArray]:
+        self._flush()
+        names = {name for _size, columns in self.chunks for name in columns}
+        return {
+            name: np.concatenate(
+                [columns.get(name, np.full(size, np.nan)) for size, columns in self.chunks]
+            )
+            for name in names
+        }
 
 
 DECODERS: dict[str, Callable[[bytes], DecodedFit]] = {

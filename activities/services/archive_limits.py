@@ -16,7 +16,8 @@ from typing import IO
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from core.uploads import DEFAULT_MAX_ARCHIVE_BYTES, max_archive_bytes
+from activities.parsers import inflate
+from core.uploads import DEFAULT_MAX_ARCHIVE_BYTES, max_archive_bytes, max_file_bytes
 
 MIB = 1024 * 1024
 GIB = 1024 * MIB
@@ -177,30 +178,20 @@ def read_counted(
 
 
 def gunzip_limited(data: bytes, *, name: str, limits: ArchiveLimits) -> bytes:
-    """Decompress a gzip member; refuse it past the member limit or the expansion ratio."""
+    """Decompress a gzip member; refuse it past the single-file limit, the member limit or the
+    expansion ratio (decompression stops there: a bomb never fills memory)."""
     ratio_limit = max(int(limits.ratio * len(data)), limits.ratio_floor_bytes)
-    limit = min(limits.member_bytes, ratio_limit)
-    inflater = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
-    out = bytearray()
-    pending = data
+    limit = min(limits.member_bytes, ratio_limit, max_file_bytes())
     try:
-        while pending and not inflater.eof:
-            out += inflater.decompress(pending, limit + 1 - len(out))
-            if len(out) > limit:
-                raise MemberRefused(
-                    _("%(name)s expands to more than %(limit)s.")
-                    % {"name": name, "limit": human_bytes(limit)}
-                )
-            pending = inflater.unconsumed_tail
-        out += inflater.flush()
-    except zlib.error as exc:
+        content = inflate(data, limit=limit)
+    except (zlib.error, EOFError) as exc:
         raise MemberRefused(_("%(name)s is not a valid gzip file.") % {"name": name}) from exc
-    if len(out) > limit:
+    if content is None:
         raise MemberRefused(
             _("%(name)s expands to more than %(limit)s.")
             % {"name": name, "limit": human_bytes(limit)}
         )
-    return bytes(out)
+    return content
 
 
 def regular_members(infos: list[zipfile.ZipInfo]) -> list[zipfile.ZipInfo]:

@@ -62,8 +62,9 @@ def is_zip_name(name: str) -> bool:
 class ArchiveReader:
     """Context manager over one archive; raises ArchiveRefused on entry if a limit is broken."""
 
-    def __init__(self, path: Path, *, limits: ArchiveLimits | None = None) -> None:
+    def __init__(self, path: Path, *, limits: ArchiveLimits | None = None, name: str = "") -> None:
         self.path = path
+        self.name = name or path.name  # what the uploader called it (a lone file's member)
         self.limits = limits or ArchiveLimits.from_settings()
         self.members: list[Member] = []
         self.damaged: set[tuple[str, ...]] = set()  # nested zips that could not be opened
@@ -101,7 +102,7 @@ class ArchiveReader:
 
     def _open(self) -> None:
         if not zipfile.is_zipfile(self.path):
-            self.members.append(Member(path=(self.path.name,), size=self.path.stat().st_size))
+            self.members.append(Member(path=(self.name,), size=self.path.stat().st_size))
             return
         self._check_declared_count()
         try:

@@ -43,7 +43,7 @@ from activities.services.archive_plan import (
     upload_kind,
 )
 from activities.services.archive_reader import ArchiveReader
-from activities.types import FileResult, ImportReport, Outcome
+from activities.types import FileResult, ImportReport, Outcome, RejectedFile
 from athletes.models import Athlete, User
 from core.leases import LeaseHeld
 from core.outbox import batched, send
@@ -86,7 +86,8 @@ def archive_import(
 def _archive_import(
     athlete: Athlete, path: Path, job: ImportJob | None, until: float | None, report: ImportReport
 ) -> None:
-    with ArchiveReader(path, limits=ArchiveLimits.from_settings()) as reader:
+    name = job.original_name if job is not None else path.name
+    with ArchiveReader(path, limits=ArchiveLimits.from_settings(), name=name) as reader:
         kind = job.kind if job is not None and job.kind else reader_kind(reader)
         entries = archive_plan(reader, kind)
         if job is not None:
@@ -153,7 +154,10 @@ def _csv_entry_import(athlete: Athlete, reader: ArchiveReader, entry: Entry) -> 
     from activities.services.manual import csv_import
 
     assert entry.member is not None
-    return csv_import(athlete=athlete, data=reader.read(entry.member)).results
+    try:
+        return csv_import(athlete=athlete, data=reader.read(entry.member)).results
+    except RejectedFile as rejected:
+        return [FileResult(entry.name, Outcome.FAILED, rejected.reason)]
 
 
 # --- Jobs ----------------------------------------------------------------------------------------

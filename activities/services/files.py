@@ -169,7 +169,7 @@ def _import_one(athlete: Athlete, name: str, data: bytes) -> FileResult:
 
 
 def _parse(data: bytes, name: str) -> list[NormalizedActivity]:
-    sessions = parse_file(data, name)
+    sessions = parse_file(data, name, max_bytes=max_upload_bytes())
     if not sessions:
         raise RejectedFile(_("no activity in this file"))
     return sessions

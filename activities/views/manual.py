@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from activities.forms_manual import CsvImportForm, ManualLogForm
+from activities.models import ImportJob
 from activities.services.archives import import_job_create
 from activities.services.manual import CSV_COLUMNS, csv_import, manual_activity_log
 from activities.types import ImportReport, RejectedFile
@@ -37,8 +38,9 @@ def activity_log_manual(request: HttpRequest, athlete_id: int) -> HttpResponse:
     return redirect("activity_detail", athlete.id, activity.id)
 
 
-# Larger logs (about 1,500 lines and more) go to a background import job with a progress page.
-CSV_INLINE_MAX_BYTES = 64 * 1024
+# Larger logs (about 350 lines and more, a second of work and more) go to a background import
+# job with a progress page — by size, whatever the file's name.
+CSV_INLINE_MAX_BYTES = 8 * 1024
 
 
 @login_required
@@ -50,8 +52,10 @@ def activity_csv_import(request: HttpRequest, athlete_id: int) -> HttpResponse:
     report: ImportReport | None = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > CSV_INLINE_MAX_BYTES and upload.name.lower().endswith(".csv"):
-            job = import_job_create(athlete=athlete, by=user, uploaded_file=upload)
+        if upload.size > CSV_INLINE_MAX_BYTES:
+            job = import_job_create(
+                athlete=athlete, by=user, uploaded_file=upload, kind=ImportJob.Kind.CSV
+            )
             messages.info(request, _("A long log: it is imported in the background."))
             return redirect("import_job_detail", athlete.id, job.id)
         try:

@@ -259,3 +259,24 @@ def test_a_long_log_is_imported_by_a_background_job_with_a_progress_page(
     job.refresh_from_db()  # the task ran (eagerly) once the upload committed
     assert (job.kind, job.state) == (ImportJob.Kind.CSV, ImportJob.State.DONE)
     assert Activity.objects.filter(athlete=athlete).count() == 300
+
+
+def test_a_log_over_a_second_of_work_is_a_job_whatever_its_name(
+    athlete: Athlete, django_capture_on_commit_callbacks: Any
+) -> None:
+    first = dt.date(2024, 1, 1)
+    rows = [f"{first + dt.timedelta(days=i)},run,10,{40 + i % 7},,easy" for i in range(400)]
+    data = csv_bytes(*rows)
+    assert len(data) > 8 * 1024
+    url_ = url(athlete)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(athlete.user).post(
+            url_, {"file": SimpleUploadedFile("training-log.txt", data, "text/plain")}
+        )
+
+    job = ImportJob.objects.get(athlete=athlete)
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert (job.kind, job.state, job.created) == (ImportJob.Kind.CSV, ImportJob.State.DONE, 400)
+    assert [r["name"] for r in job.results[:2]] == ["line 2", "line 3"]
