@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from athletes.adapters import SIGNUP_OPEN, signup_mode
 from athletes.models import Athlete
 
 
@@ -23,11 +24,12 @@ def paceline_version() -> str:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The viewer's own athlete profile (if any) and whether they coach, for the nav bar."""
+    """The viewer's own athlete profile (if any) and whether they coach, for the nav bar;
+    for visitors, whether anyone may sign up."""
     context: dict[str, Any] = {"paceline_version": paceline_version()}
     user = request.user
     if not user.is_authenticated:
-        return context
+        return {**context, "nav_signup_open": signup_mode() == SIGNUP_OPEN}
     own = Athlete.objects.filter(user=user).first()
     return {
         **context,

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account import app_settings as account_settings
-from allauth.account.utils import has_verified_email
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP
-from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.exceptions import Throttled
 
 from athletes.models import Athlete, Goal, Thresholds, User
+from athletes.services.signin import SignInRefused, credentials_check
 
 
 class TokenRequestSerializer(serializers.Serializer[Any]):
@@ -26,40 +23,34 @@ class TokenRequestSerializer(serializers.Serializer[Any]):
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        user = authenticate(
-            self.context.get("request"), email=attrs["email"].lower(), password=attrs["password"]
-        )
-        if user is None:
-            raise serializers.ValidationError(
-                _("Unable to log in with this email address and password."), code="authorization"
+        request = self.context["request"]
+        try:
+            attrs["user"] = credentials_check(
+                request=getattr(request, "_request", request),
+                email=attrs["email"],
+                password=attrs["password"],
+                otp=attrs.get("otp", ""),
             )
-        if _verification_required() and not has_verified_email(user):
-            raise serializers.ValidationError(
-                _("This email address is not verified yet: follow the link we sent you."),
-                code="unverified",
-            )
-        _check_otp(user, attrs.get("otp", ""))
-        attrs["user"] = user
+        except SignInRefused as refused:
+            raise _refusal(refused.code) from refused
         return attrs
 
 
-def _verification_required() -> bool:
-    mandatory = account_settings.EmailVerificationMethod.MANDATORY
-    return bool(mandatory == account_settings.EMAIL_VERIFICATION)
-
-
-def _check_otp(user: User, code: str) -> None:
-    """Users with an active TOTP authenticator must send a valid, unused code."""
-    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-    if authenticator is None:
-        return
-    if not code:
-        raise serializers.ValidationError(
-            {"otp": [_("A code from your authenticator app is required.")]}, code="required"
+def _refusal(code: str) -> Exception:
+    if code == "limited":
+        return Throttled(detail=_("Too many failed login attempts. Try again in a few minutes."))
+    if code == "unverified":
+        return serializers.ValidationError(
+            _("This email address is not verified yet: follow the link we sent you."),
+            code="unverified",
         )
-    if not TOTP(authenticator).validate_code(code.strip()):
-        raise serializers.ValidationError({"otp": [_("This code is not valid.")]}, code="invalid")
-    authenticator.record_usage()
+    return serializers.ValidationError(
+        _(
+            "Unable to log in with these credentials: the email address, the password and, "
+            "when two-factor authentication is on, the current code (otp)."
+        ),
+        code="authorization",
+    )
 
 
 class TokenSerializer(serializers.Serializer[Any]):

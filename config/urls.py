@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+# The admin has no login of its own: people sign in on the web form, with its failed-login
+# limits and two-factor authentication (athletes/services/signin.py).
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

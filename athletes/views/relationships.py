@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from athletes.adapters import INVITATION_SESSION_KEY
 from athletes.forms_relationships import (
     GroupForm,
     GroupMembersForm,
@@ -180,6 +181,8 @@ def invitation_respond(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None:
         raise Http404
     if not request.user.is_authenticated:
+        # Kept for the signup that may follow (PACELINE_SIGNUP=invitation lets it in).
+        request.session[INVITATION_SESSION_KEY] = token
         return redirect_to_login(request.get_full_path())
     action = request.POST.get("action", "")
     try:

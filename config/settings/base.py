@@ -261,6 +261,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    # Throttles key on the client address, trusting only configured proxies (as core.http).
+    "NUM_PROXIES": int(os.environ.get("PACELINE_TRUSTED_PROXIES", "0")),
     "DEFAULT_THROTTLE_RATES": {"auth": "20/min"},
 }
 SPECTACULAR_SETTINGS = {
@@ -289,7 +291,14 @@ LOGGING = {
 
 # --- Paceline ------------------------------------------------------------------------------------
 PACELINE_INVITATION_DAYS = int(os.environ.get("PACELINE_INVITATION_DAYS", "14"))
-PACELINE_OPEN_SIGNUP = env_bool("PACELINE_OPEN_SIGNUP", default=True)
+# Who may create an account: open (anyone), invitation (only with a pending invitation, using
+# its address) or closed (an operator creates accounts).
+PACELINE_SIGNUP = os.environ.get("PACELINE_SIGNUP", "open").strip().lower()
+if PACELINE_SIGNUP not in ("open", "invitation", "closed"):
+    raise ValueError(f"PACELINE_SIGNUP must be open, invitation or closed, not {PACELINE_SIGNUP!r}")
+# Reverse proxies in front of the site that append to X-Forwarded-For (0: the header is not
+# trusted); rate limits key on the client address they report (core/http.py).
+PACELINE_TRUSTED_PROXIES = int(os.environ.get("PACELINE_TRUSTED_PROXIES", "0"))
 # Absolute address of this site, for links in emails and calendar feeds.
 PACELINE_BASE_URL = os.environ.get("PACELINE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
