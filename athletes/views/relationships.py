@@ -131,17 +131,20 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     initial = {"direction": request.GET.get("direction", "")}
     form = InvitationForm(request.POST or None, user=user, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             invitation, _token = invitation_create_service(invited_by=user, **form.cleaned_data)
         except InvitationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = 429 if exc.code == "rate_limited" else status
         else:
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
             )
             return redirect("invitation_list")
-    status = 422 if request.method == "POST" and request.htmx else 200  # type: ignore[attr-defined]
+    if status == 200 and request.method == "POST" and request.htmx:  # type: ignore[attr-defined]
+        status = 422
     context = {"form": form, "invitation_days": settings.PACELINE_INVITATION_DAYS}
     return render(request, "athletes/invitation_form.html", context, status=status)
 

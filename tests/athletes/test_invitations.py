@@ -449,3 +449,53 @@ def test_inviting_an_existing_athlete_who_is_coached_by_someone_else_is_allowed(
     assert relation.athlete == other_athlete
     assert CoachAthlete.objects.active().filter(athlete=other_athlete).count() == 2
     assert Athlete.objects.visible_to(coach).filter(id=other_athlete.id).exists()
+
+
+def test_an_invitation_flood_is_stopped_per_sender(coach: User) -> None:
+    client = _client(coach)
+    url = reverse("invitation_create")
+    statuses = [
+        client.post(
+            url, {"direction": "coach_to_athlete", "email": f"spam{n}@example.test",
+                  "permission": "edit", "message": "Buy now!"},
+        ).status_code
+        for n in range(40)
+    ]  # fmt: skip
+
+    assert statuses == [302] * 10 + [429] * 30
+    assert Invitation.objects.filter(invited_by=coach).count() == 10
+    assert len(mail.outbox) <= 10
+
+
+def test_the_daily_limit_per_sender_holds_across_hours(coach: User) -> None:
+    start = timezone.now()
+    for hour in range(4):
+        with time_machine.travel(start + dt.timedelta(minutes=61 * hour)):
+            for n in range(10 if hour < 3 else 1):
+                email = f"h{hour}-{n}@example.test"
+                if hour < 3:
+                    invitation_create(invited_by=coach, email=email, direction="coach_to_athlete")
+                else:
+                    with pytest.raises(InvitationError, match="too many invitations today"):
+                        invitation_create(
+                            invited_by=coach, email=email, direction="coach_to_athlete"
+                        )
+
+
+def test_one_address_receives_a_limited_number_of_invitations_a_day(
+    coach: User, other_coach: User, staff: User
+) -> None:
+    senders = [coach, other_coach, coach]
+    for sender in senders:  # a re-invitation by the same coach counts too
+        invitation_create(
+            invited_by=sender, email="target@example.test", direction="coach_to_athlete"
+        )
+    staff.is_coach = True
+    staff.save(update_fields=["is_coach"])
+
+    with pytest.raises(InvitationError, match="too many invitations today") as refused:
+        invitation_create(
+            invited_by=staff, email="Target@example.test", direction="coach_to_athlete"
+        )
+
+    assert (refused.value.code, refused.value.field) == ("rate_limited", "email")
