@@ -126,3 +126,6 @@ def staff(db: None) -> User:
 
 # Browser fixtures for every browser test module (imported last: they use `need` above).
 from tests.browser_fixtures import browser, console_errors, page  # noqa: E402, F401
+
+# The private production stack (gunicorn, workers, beat, a stoppable Redis) of the e2e tests.
+from tests.stack import private_redis, private_stack, private_web  # noqa: E402, F401

@@ -2,13 +2,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management import call_command
+from django.core.management.commands import createcachetable
 from django.db import migrations, models
 
 
+CACHE_TABLE = "paceline_cache"  # CACHES["default"]["LOCATION"] of config/settings/base.py
+
+
 def cache_table_create(apps: Any, schema_editor: Any) -> None:
-    """The database cache's table (settings.CACHES), so `migrate` is the only setup step."""
-    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
+    """The database cache's table, so `migrate` is the only setup step — whatever CACHES the
+    process that migrates uses (the test settings keep a private in-memory cache)."""
+    command = createcachetable.Command()
+    command.verbosity = 0
+    command.create_table(schema_editor.connection.alias, CACHE_TABLE, dry_run=False)
 
 
 class Migration(migrations.Migration):

@@ -205,3 +205,15 @@ def test_every_event_has_subscribers_and_every_subscriber_a_unique_task_name() -
     assert set(wiring.SUBSCRIBERS) == set(EVENT_TYPES.values())
     assert all(wiring.SUBSCRIBERS.values())
     assert len(names) == len(set(names))
+
+
+def test_the_database_cache_table_exists_whatever_cache_the_migrating_process_used(
+    db: None,
+) -> None:
+    from django.db import connection
+
+    from config.settings import base
+
+    table = base.CACHES["default"]["LOCATION"]
+    assert base.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
+    assert table in connection.introspection.table_names()
