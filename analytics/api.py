@@ -20,6 +20,7 @@ from analytics.models import ActivityMetrics, DailyLoad
 from analytics.selectors import activity_with_metrics_get, daily_load_list
 from athletes.models import User
 from athletes.selectors.athletes import athlete_get
+from core.api import DayField, ModelSerializer
 
 ATHLETE_ID = OpenApiParameter("athlete_id", int, OpenApiParameter.PATH, description="Athlete id")
 ACTIVITY_ID = OpenApiParameter("activity_id", int, OpenApiParameter.PATH, description="Activity id")
@@ -45,10 +46,10 @@ UNIT_KEYS = (
 
 
 class DailyLoadQuerySerializer(serializers.Serializer[Any]):
-    since = serializers.DateField(
+    since = DayField(
         required=False, help_text=_("First athlete-local day (inclusive); default: the first.")
     )
-    until = serializers.DateField(
+    until = DayField(
         required=False, help_text=_("Last athlete-local day (inclusive); default: the last.")
     )
 
@@ -59,7 +60,7 @@ class DailyLoadQuerySerializer(serializers.Serializer[Any]):
         return attrs
 
 
-class DailyLoadSerializer(serializers.ModelSerializer[DailyLoad]):
+class DailyLoadSerializer(ModelSerializer):
     load_by_source = serializers.DictField(
         child=serializers.FloatField(),
         read_only=True,

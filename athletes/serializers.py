@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from athletes.models import Athlete, Goal, Thresholds, User
+from core.api import ModelSerializer
 
 
 class TokenRequestSerializer(serializers.Serializer[Any]):
@@ -116,7 +117,7 @@ class AthleteSerializer(serializers.ModelSerializer[Athlete]):
         read_only_fields = fields
 
 
-class GoalSerializer(serializers.ModelSerializer[Goal]):
+class GoalSerializer(ModelSerializer):
     class Meta:
         model = Goal
         fields = (
@@ -133,7 +134,7 @@ class GoalSerializer(serializers.ModelSerializer[Goal]):
         read_only_fields = fields
 
 
-class ThresholdsSerializer(serializers.ModelSerializer[Thresholds]):
+class ThresholdsSerializer(ModelSerializer):
     class Meta:
         model = Thresholds
         fields = ("id", "sport", "valid_from", *Thresholds.VALUE_FIELDS)
