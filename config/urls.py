@@ -6,6 +6,9 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+# JSON for unknown addresses under /api/ (the API's own 404s are JSON already).
+handler404 = "core.api.api_not_found"
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),

@@ -57,6 +57,12 @@ class DayField(serializers.DateField):
         kwargs.setdefault("input_formats", ["%Y-%m-%d"])
         super().__init__(**kwargs)
 
+    def get_value(self, dictionary: Any) -> Any:
+        # DRF reads an empty query parameter as "not given"; `?week=` is a mistake to name.
+        if self.field_name in dictionary and dictionary[self.field_name] == "":
+            return ""
+        return super().get_value(dictionary)
+
     def to_internal_value(self, value: Any) -> dt.date:
         day: dt.date = super().to_internal_value(value)
         if not FIRST_DAY <= day <= LAST_DAY:
