@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 from dataclasses import dataclass
 from typing import TypedDict, TypeGuard
 
@@ -27,8 +28,8 @@ LAST_DAY = dt.date(2199, 12, 31)
 
 
 def is_finite_number(value: object) -> TypeGuard[int | float]:
-    """A real int or float (not a bool) that is neither NaN nor infinite."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    """A real number (not a bool; numpy's count) that is neither NaN nor infinite."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return False
     try:
         return math.isfinite(value)
