@@ -49,6 +49,7 @@ from coaching.workouts.tree import MAX_STEPS, WorkoutError
 from core.api import (
     MAX_ID,
     DayField,
+    FiniteFloatField,
     FlagField,
     ModelSerializer,
     NumberField,
@@ -119,14 +120,14 @@ class LinkSerializer(serializers.Serializer[Any]):
     activity = serializers.IntegerField(source="activity_id")
     kind = serializers.ChoiceField(choices=["auto", "manual"])
     locked = serializers.BooleanField()
-    confidence = serializers.FloatField(help_text=_("0–1: how well the pair matched."))
+    confidence = FiniteFloatField(help_text=_("0–1: how well the pair matched."))
 
 
 class ComplianceSerializer(serializers.Serializer[Any]):
     basis = serializers.ChoiceField(choices=["load", "duration", "distance"])
-    actual = serializers.FloatField(allow_null=True, help_text=_("None when missed."))
-    planned = serializers.FloatField()
-    ratio = serializers.FloatField(allow_null=True)
+    actual = FiniteFloatField(allow_null=True, help_text=_("None when missed."))
+    planned = FiniteFloatField()
+    ratio = FiniteFloatField(allow_null=True)
     colour = serializers.ChoiceField(choices=COLOURS)
 
 
@@ -146,10 +147,10 @@ class WeekActivitySerializer(serializers.Serializer[Any]):
     sport = serializers.CharField(source="activity.sport")
     name = serializers.CharField(source="activity.name")
     started_at = serializers.DateTimeField(source="activity.started_at")
-    duration_s = serializers.FloatField(allow_null=True, help_text=_("Moving, else elapsed."))
-    distance_m = serializers.FloatField(allow_null=True)
-    dist_eq_km = serializers.FloatField(allow_null=True)
-    load = serializers.FloatField(allow_null=True)
+    duration_s = FiniteFloatField(allow_null=True, help_text=_("Moving, else elapsed."))
+    distance_m = FiniteFloatField(allow_null=True)
+    dist_eq_km = FiniteFloatField(allow_null=True)
+    load = FiniteFloatField(allow_null=True)
     session = serializers.IntegerField(
         source="session_id", allow_null=True, help_text=_("The linked session's id.")
     )
@@ -165,10 +166,10 @@ class WeekDaySerializer(serializers.Serializer[Any]):
 class TotalsSerializer(serializers.Serializer[Any]):
     """Sums; 0 when there is nothing, None when none of the values is known."""
 
-    duration_s = serializers.FloatField(allow_null=True)
-    distance_m = serializers.FloatField(allow_null=True)
-    dist_eq_km = serializers.FloatField(allow_null=True)
-    load = serializers.FloatField(allow_null=True)
+    duration_s = FiniteFloatField(allow_null=True)
+    distance_m = FiniteFloatField(allow_null=True)
+    dist_eq_km = FiniteFloatField(allow_null=True)
+    load = FiniteFloatField(allow_null=True)
 
 
 class WeekTotalsSerializer(serializers.Serializer[Any]):
@@ -177,7 +178,7 @@ class WeekTotalsSerializer(serializers.Serializer[Any]):
 
 
 class WeekComplianceSerializer(serializers.Serializer[Any]):
-    pct = serializers.FloatField(
+    pct = FiniteFloatField(
         allow_null=True, help_text=_("Mean of the judged sessions' ratios capped at 1, × 100.")
     )
     colour = serializers.ChoiceField(choices=COLOURS, allow_null=True)

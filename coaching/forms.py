@@ -16,7 +16,7 @@ from athletes.models import SPORT_CHOICES, Group
 from athletes.zones import parse_duration
 from coaching.models import PlannedSession, WorkoutTemplate
 from coaching.workouts.text import format_workout, parse
-from coaching.workouts.tree import WorkoutError, from_data, to_data
+from coaching.workouts.tree import WorkoutError, stored_workout, to_data
 from core.ranges import SESSION_ASCENT_M, SESSION_DISTANCE_M, SESSION_DURATION_S
 
 MAX_TAGS = 12
@@ -35,7 +35,7 @@ def workout_error_message(error: WorkoutError, text: str = "") -> str:
 
 def steps_text(steps: Any, sport: str) -> str:
     """The text-syntax form of stored steps ("" for none)."""
-    workout = from_data(steps)
+    workout = stored_workout(steps)
     return format_workout(workout, sport=sport) if workout.nodes else ""
 
 

@@ -100,6 +100,11 @@ CSS_MPS = Range(0.3, 3)
 ZONE_BOUND_HR_BPM = HR_BPM
 ZONE_BOUND_POWER_W = Range(1, 3000)
 ZONE_BOUND_SPEED_MPS = Range(0.1, 12)
+ZONE_BOUNDS: dict[str, Range] = {  # by zone kind (athletes.models.ZoneSet.Kind)
+    "hr": ZONE_BOUND_HR_BPM,
+    "power": ZONE_BOUND_POWER_W,
+    "pace": ZONE_BOUND_SPEED_MPS,
+}
 
 # --- goals and races --------------------------------------------------------------------------
 GOAL_DISTANCE_M = Range(1, 10_000_000)  # up to a transcontinental race

@@ -21,19 +21,7 @@ from athletes.selectors.thresholds import THRESHOLD_FIELDS, values_from_rows
 from athletes.signals import thresholds_changed_announce
 from athletes.sports import THRESHOLD_SPORTS
 from athletes.zones import zones_from_bounds
-from core.ranges import (
-    THRESHOLDS,
-    ZONE_BOUND_HR_BPM,
-    ZONE_BOUND_POWER_W,
-    ZONE_BOUND_SPEED_MPS,
-    Range,
-)
-
-ZONE_BOUND_RANGES: dict[str, Range] = {
-    ZoneSet.Kind.HR: ZONE_BOUND_HR_BPM,
-    ZoneSet.Kind.POWER: ZONE_BOUND_POWER_W,
-    ZoneSet.Kind.PACE: ZONE_BOUND_SPEED_MPS,
-}
+from core.ranges import THRESHOLDS, ZONE_BOUNDS
 
 
 def _check_sport(sport: str) -> None:
@@ -124,7 +112,7 @@ def _zone_errors(kind: str, bounds: Sequence[float], names: Sequence[str]) -> di
         return {"kind": _("Unknown zone kind.")}
     if len(names) < 2 or any(not name.strip() for name in names):
         return {"names": _("Name at least two zones.")}
-    limits = ZONE_BOUND_RANGES[kind]
+    limits = ZONE_BOUNDS[kind]
     if not all(limits.contains(bound) for bound in bounds):
         return {"bounds": _("A zone boundary is out of the plausible range.")}
     try:

@@ -216,6 +216,15 @@ def from_data(data: Any) -> Workout:
     return workout
 
 
+def stored_workout(data: Any) -> Workout:
+    """The workout of stored step JSON for reading: an empty one when the JSON is no longer
+    valid (a row saved before the plausible ranges), so no page fails on an old row."""
+    try:
+        return from_data(data)
+    except WorkoutError:
+        return Workout()
+
+
 def _node(item: Any, *, depth: int) -> Node:
     if not isinstance(item, dict):
         raise WorkoutError(_("Each step must be an object."))
