@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 import schemathesis
 import time_machine
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
@@ -126,8 +129,21 @@ HYPOTHESIS = settings(
 )
 
 
+@contextmanager
+def _one_connection() -> Iterator[None]:
+    """Requests go through the WSGI app, whose request signals would close the database
+    connection inside the test's transaction: keep it open, as Django's test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 def _call_and_validate(case: Any, token: str) -> None:
-    with time_machine.travel(NOW, tick=False):
+    with time_machine.travel(NOW, tick=False), _one_connection():
         case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
 
 
