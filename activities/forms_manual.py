@@ -7,11 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from activities.services.manual import CSV_MAX_BYTES, MAX_DURATION_S
 from athletes.models import SPORT_CHOICES
 from athletes.zones import METRES_PER_KM, METRES_PER_MILE
+from core.ranges import SESSION_ASCENT_M, SESSION_DISTANCE_M, SESSION_LOAD
 
 METRES_PER_FOOT = 0.3048
 # Foster's session-RPE version of Borg's CR-10 scale (6, 8 and 9 carry no words).
@@ -82,8 +84,7 @@ class ManualLogForm(forms.Form):
     load = forms.DecimalField(
         label=_("Training load"),
         required=False,
-        min_value=0,
-        max_value=2000,
+        **SESSION_LOAD.as_limits(),
         max_digits=6,
         decimal_places=1,
         help_text=_("Optional: a load you computed elsewhere (TSS-like points)."),
@@ -95,6 +96,22 @@ class ManualLogForm(forms.Form):
         if self.imperial:
             self.fields["distance"].label = _("Distance (mi)")
             self.fields["ascent"].label = _("Ascent (ft)")
+        self._limit("distance", SESSION_DISTANCE_M.scaled(self._per_distance_unit).high)
+        self._limit("ascent", SESSION_ASCENT_M.scaled(self._per_ascent_unit).high)
+
+    @property
+    def _per_distance_unit(self) -> float:
+        return METRES_PER_MILE if self.imperial else METRES_PER_KM
+
+    @property
+    def _per_ascent_unit(self) -> float:
+        return METRES_PER_FOOT if self.imperial else 1.0
+
+    def _limit(self, name: str, high: float) -> None:
+        """The plausible maximum of a field in the athlete's units (core.ranges)."""
+        field = self.fields[name]
+        field.validators.append(MaxValueValidator(Decimal(f"{high:.3f}")))
+        field.widget.attrs["max"] = f"{high:.3f}"
 
     def clean_duration(self) -> float:
         try:
@@ -121,10 +138,8 @@ class ManualLogForm(forms.Form):
             "start_time": data["start_time"],
             "sport": data["sport"],
             "duration_s": data["duration"],
-            "distance_m": self._metres(
-                data["distance"], METRES_PER_MILE if self.imperial else METRES_PER_KM
-            ),
-            "ascent_m": self._metres(data["ascent"], METRES_PER_FOOT if self.imperial else 1.0),
+            "distance_m": self._metres(data["distance"], self._per_distance_unit),
+            "ascent_m": self._metres(data["ascent"], self._per_ascent_unit),
             "rpe": data["rpe"],
             "notes": data["notes"],
             "load": None if load is None else float(load),

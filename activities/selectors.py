@@ -5,21 +5,28 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, When
 
 from activities.models import Activity, ActivityFile, ActivitySource, Lap, Streams
 from athletes.models import Athlete, User
+from core.ranges import RECORDED_SPEED_MPS
 
 KMH_PER_MPS = 3.6
 MPH_PER_MPS = 3600 / 1609.344
 
 
 def _with_speeds[M: (Activity, Lap)](rows: QuerySet[M]) -> QuerySet[M]:
-    """Average speed in km/h and mph for display (SI stays in the columns)."""
-    return rows.annotate(
-        avg_speed_kmh=F("avg_speed_mps") * KMH_PER_MPS,
-        avg_speed_mph=F("avg_speed_mps") * MPH_PER_MPS,
+    """Average speed in km/h and mph for display (SI stays in the columns); None for a
+    stored speed outside the plausible range (PostgreSQL refuses to overflow a product)."""
+    plausible = Q(
+        avg_speed_mps__gte=RECORDED_SPEED_MPS.low, avg_speed_mps__lte=RECORDED_SPEED_MPS.high
     )
+
+    def converted(factor: float) -> Case:
+        speed = F("avg_speed_mps") * factor
+        return Case(When(plausible, then=speed), default=None, output_field=FloatField())
+
+    return rows.annotate(avg_speed_kmh=converted(KMH_PER_MPS), avg_speed_mph=converted(MPH_PER_MPS))
 
 
 def activity_list(

@@ -20,6 +20,7 @@ from analytics.models import ActivityMetrics, DailyLoad
 from analytics.selectors import activity_with_metrics_get, daily_load_list
 from athletes.models import User
 from athletes.selectors.athletes import athlete_get
+from core.api import DayField, FiniteFloatField, ModelSerializer
 
 ATHLETE_ID = OpenApiParameter("athlete_id", int, OpenApiParameter.PATH, description="Athlete id")
 ACTIVITY_ID = OpenApiParameter("activity_id", int, OpenApiParameter.PATH, description="Activity id")
@@ -45,10 +46,10 @@ UNIT_KEYS = (
 
 
 class DailyLoadQuerySerializer(serializers.Serializer[Any]):
-    since = serializers.DateField(
+    since = DayField(
         required=False, help_text=_("First athlete-local day (inclusive); default: the first.")
     )
-    until = serializers.DateField(
+    until = DayField(
         required=False, help_text=_("Last athlete-local day (inclusive); default: the last.")
     )
 
@@ -59,9 +60,9 @@ class DailyLoadQuerySerializer(serializers.Serializer[Any]):
         return attrs
 
 
-class DailyLoadSerializer(serializers.ModelSerializer[DailyLoad]):
+class DailyLoadSerializer(ModelSerializer):
     load_by_source = serializers.DictField(
-        child=serializers.FloatField(),
+        child=FiniteFloatField(),
         read_only=True,
         help_text=_("Load points per source (tss, rtss, hr_tss, trimp, srpe, rpe, manual)."),
     )
@@ -89,9 +90,7 @@ class DailyLoadListView(generics.ListAPIView[DailyLoad]):
 
 
 def _floats(help_text: Any) -> serializers.ListField:
-    return serializers.ListField(
-        child=serializers.FloatField(), required=False, help_text=help_text
-    )
+    return serializers.ListField(child=FiniteFloatField(), required=False, help_text=help_text)
 
 
 class TimeInZoneSerializer(serializers.Serializer[Any]):
@@ -105,9 +104,9 @@ class TimeInZoneSerializer(serializers.Serializer[Any]):
 
 
 class MeanMaxSerializer(serializers.Serializer[Any]):
-    power_w = serializers.DictField(child=serializers.FloatField(), required=False)
-    speed_mps = serializers.DictField(child=serializers.FloatField(), required=False)
-    hr_bpm = serializers.DictField(child=serializers.FloatField(), required=False)
+    power_w = serializers.DictField(child=FiniteFloatField(), required=False)
+    speed_mps = serializers.DictField(child=FiniteFloatField(), required=False)
+    hr_bpm = serializers.DictField(child=FiniteFloatField(), required=False)
 
 
 class ActivityMetricsSerializer(serializers.Serializer[Any]):
@@ -119,24 +118,24 @@ class ActivityMetricsSerializer(serializers.Serializer[Any]):
     computed = serializers.BooleanField()
     algorithm_version = serializers.IntegerField(allow_null=True)
     computed_at = serializers.DateTimeField(allow_null=True)
-    np_w = serializers.FloatField(allow_null=True)
-    intensity_factor = serializers.FloatField(allow_null=True)
-    tss = serializers.FloatField(allow_null=True)
-    trimp = serializers.FloatField(allow_null=True)
-    hr_tss = serializers.FloatField(allow_null=True)
-    rtss = serializers.FloatField(allow_null=True)
-    srpe = serializers.FloatField(allow_null=True)
-    load = serializers.FloatField(allow_null=True)
+    np_w = FiniteFloatField(allow_null=True)
+    intensity_factor = FiniteFloatField(allow_null=True)
+    tss = FiniteFloatField(allow_null=True)
+    trimp = FiniteFloatField(allow_null=True)
+    hr_tss = FiniteFloatField(allow_null=True)
+    rtss = FiniteFloatField(allow_null=True)
+    srpe = FiniteFloatField(allow_null=True)
+    load = FiniteFloatField(allow_null=True)
     load_source = serializers.CharField(allow_blank=True)
-    dist_eq_km = serializers.FloatField(allow_null=True)
-    decoupling_pct = serializers.FloatField(
+    dist_eq_km = FiniteFloatField(allow_null=True)
+    decoupling_pct = FiniteFloatField(
         allow_null=True, help_text=_("Null for an effort that was not steady.")
     )
-    efficiency_factor = serializers.FloatField(allow_null=True)
+    efficiency_factor = FiniteFloatField(allow_null=True)
     time_in_zone_s = TimeInZoneSerializer()
     mean_max = MeanMaxSerializer(help_text=_("Per channel: duration in seconds → best average."))
     best_efforts_s = serializers.DictField(
-        child=serializers.FloatField(), help_text=_("Distance in metres → fastest time (s).")
+        child=FiniteFloatField(), help_text=_("Distance in metres → fastest time (s).")
     )
     units = serializers.DictField(
         child=serializers.CharField(allow_blank=True),

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from athletes.models import Athlete, Thresholds, ZoneSet
 from athletes.selectors.thresholds import (
     ThresholdValues,
+    custom_zones,
     derived_zones,
     own_sport,
     values_from_rows,
 )
-from athletes.zones import zones_from_bounds
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +49,7 @@ class ThresholdsHistory:
             for z in self.zone_sets
             if z.sport == own_sport(sport) and z.kind == kind and z.valid_from <= day
         ]
-        if custom:
-            zone_set = max(custom, key=lambda z: z.valid_from)
-            zones = zones_from_bounds(zone_set.bounds, zone_set.names)
-        else:
+        zones = custom_zones(max(custom, key=lambda z: z.valid_from)) if custom else None
+        if zones is None:
             zones = derived_zones(self.values_on(sport, day), sport=sport, kind=kind)
         return tuple(zone.low for zone in zones[1:])

@@ -22,6 +22,7 @@ from athletes.zones import (
     parse_pace,
     speed_from_pace_s,
 )
+from core.ranges import GOAL_ASCENT_M, GOAL_DISTANCE_M, GOAL_TIME_S, is_finite_number
 
 IMPERIAL = "imperial"
 PACE_HELP = _("m:ss, e.g. 4:10")
@@ -161,9 +162,12 @@ class ZoneSetForm(ServiceErrorsMixin, forms.Form):
             assert speed is not None
             return speed
         try:
-            return float(text)
+            value = float(text)
         except ValueError:
             raise ValidationError(_("Enter a number.")) from None
+        if not is_finite_number(value):
+            raise ValidationError(_("Enter a number."))
+        return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -204,10 +208,8 @@ class GoalForm(ServiceErrorsMixin, forms.Form):
         label=_("Priority"), choices=Goal.Priority.choices, initial=Goal.Priority.B
     )
     sport = forms.ChoiceField(label=_("Sport"), choices=SPORT_CHOICES, initial="run")
-    distance = forms.FloatField(label=_("Distance"), required=False, max_value=20000)
-    ascent_m = forms.FloatField(
-        label=_("Ascent (m)"), required=False, min_value=0, max_value=100000
-    )
+    distance = forms.FloatField(label=_("Distance"), required=False)
+    ascent_m = forms.FloatField(label=_("Ascent (m)"), required=False, **GOAL_ASCENT_M.as_limits())
     target_time = forms.CharField(
         label=_("Target time"), required=False, max_length=10, help_text=_("h:mm:ss")
     )
@@ -219,7 +221,10 @@ class GoalForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.units = units
         unit = _("mi") if units == IMPERIAL else _("km")
-        self.fields["distance"].label = f"{_('Distance')} ({unit})"
+        limits = GOAL_DISTANCE_M.scaled(metres_per_unit(units))
+        self.fields["distance"] = forms.FloatField(
+            label=f"{_('Distance')} ({unit})", required=False, max_value=limits.high
+        )
 
     def clean_distance(self) -> float | None:
         value: float | None = self.cleaned_data["distance"]
@@ -237,6 +242,11 @@ class GoalForm(ServiceErrorsMixin, forms.Form):
             raise ValidationError(_("Enter a time as h:mm:ss, e.g. 3:29:00.")) from None
         if seconds <= 0:
             raise ValidationError(_("Target time must be greater than zero."))
+        if not GOAL_TIME_S.contains(seconds):
+            raise ValidationError(
+                _("Enter a target time of at most %(days)s days."),
+                params={"days": f"{GOAL_TIME_S.high / 86400:.0f}"},
+            )
         return seconds
 
     def values(self) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from rest_framework.exceptions import Throttled
 
 from athletes.models import Athlete, Goal, Thresholds, User
 from athletes.services.signin import SignInRefused, credentials_check
+from core.api import ModelSerializer
 
 
 class TokenRequestSerializer(serializers.Serializer[Any]):
@@ -107,7 +108,7 @@ class AthleteSerializer(serializers.ModelSerializer[Athlete]):
         read_only_fields = fields
 
 
-class GoalSerializer(serializers.ModelSerializer[Goal]):
+class GoalSerializer(ModelSerializer):
     class Meta:
         model = Goal
         fields = (
@@ -124,7 +125,7 @@ class GoalSerializer(serializers.ModelSerializer[Goal]):
         read_only_fields = fields
 
 
-class ThresholdsSerializer(serializers.ModelSerializer[Thresholds]):
+class ThresholdsSerializer(ModelSerializer):
     class Meta:
         model = Thresholds
         fields = ("id", "sport", "valid_from", *Thresholds.VALUE_FIELDS)

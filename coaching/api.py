@@ -11,9 +11,15 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,6 +36,7 @@ from coaching.selectors.planner import (
     plan_can_edit,
     plan_week,
     planned_session_get,
+    week_start_of,
 )
 from coaching.services.sessions import (
     planned_session_create,
@@ -38,17 +45,21 @@ from coaching.services.sessions import (
     planned_session_update,
     template_apply,
 )
-from coaching.workouts.tree import WorkoutError
+from coaching.workouts.tree import MAX_STEPS, WorkoutError
+from core.api import (
+    MAX_ID,
+    DayField,
+    FiniteFloatField,
+    FlagField,
+    ModelSerializer,
+    NumberField,
+    TextField,
+    WholeNumberField,
+)
+from core.ranges import SESSION_ASCENT_M, SESSION_DISTANCE_M, SESSION_DURATION_S
 
 ATHLETE_ID = OpenApiParameter("athlete_id", int, OpenApiParameter.PATH, description="Athlete id")
 SESSION_ID = OpenApiParameter("session_id", int, OpenApiParameter.PATH, description="Session id")
-WEEK = OpenApiParameter(
-    "week",
-    str,
-    OpenApiParameter.QUERY,
-    required=False,
-    description="Any day of the week (YYYY-MM-DD); default: this week in the athlete's time zone.",
-)
 COLOURS = ["green", "yellow", "red"]
 SPORTS = [value for value, _label in SPORT_CHOICES]
 # A plain string in the schema: an enum named "sport" would collide with the thresholds' one.
@@ -57,12 +68,26 @@ SPORT_HELP = "One of: " + ", ".join(SPORTS) + "."
 # --- serializers --------------------------------------------------------------------------------
 
 
-class PlannedSessionSerializer(serializers.ModelSerializer[PlannedSession]):
+@extend_schema_field(
+    {"type": "array", "items": {"type": "object"}, "maxItems": MAX_STEPS},
+)
+class StepsField(serializers.JSONField):
+    """Structured steps: the JSON of coaching.workouts.tree (validated by `from_data`)."""
+
+
+class PlanWeekQuerySerializer(serializers.Serializer[Any]):
+    week = DayField(
+        required=False,
+        help_text=_("Any day of the week; default: this week in the athlete's time zone."),
+    )
+
+
+class PlannedSessionSerializer(ModelSerializer):
     """A planned session: what was entered, its structured steps (the workout tree's JSON)
     and the estimates computed from them with the athlete's thresholds on its day."""
 
     sport = serializers.CharField(read_only=True, help_text=SPORT_HELP)
-    steps = serializers.JSONField(help_text=_("Structured steps: the workout tree's JSON."))
+    steps = StepsField(help_text=_("Structured steps: the workout tree's JSON."))
 
     class Meta:
         model = PlannedSession
@@ -95,14 +120,14 @@ class LinkSerializer(serializers.Serializer[Any]):
     activity = serializers.IntegerField(source="activity_id")
     kind = serializers.ChoiceField(choices=["auto", "manual"])
     locked = serializers.BooleanField()
-    confidence = serializers.FloatField(help_text=_("0–1: how well the pair matched."))
+    confidence = FiniteFloatField(help_text=_("0–1: how well the pair matched."))
 
 
 class ComplianceSerializer(serializers.Serializer[Any]):
     basis = serializers.ChoiceField(choices=["load", "duration", "distance"])
-    actual = serializers.FloatField(allow_null=True, help_text=_("None when missed."))
-    planned = serializers.FloatField()
-    ratio = serializers.FloatField(allow_null=True)
+    actual = FiniteFloatField(allow_null=True, help_text=_("None when missed."))
+    planned = FiniteFloatField()
+    ratio = FiniteFloatField(allow_null=True)
     colour = serializers.ChoiceField(choices=COLOURS)
 
 
@@ -122,10 +147,10 @@ class WeekActivitySerializer(serializers.Serializer[Any]):
     sport = serializers.CharField(source="activity.sport")
     name = serializers.CharField(source="activity.name")
     started_at = serializers.DateTimeField(source="activity.started_at")
-    duration_s = serializers.FloatField(allow_null=True, help_text=_("Moving, else elapsed."))
-    distance_m = serializers.FloatField(allow_null=True)
-    dist_eq_km = serializers.FloatField(allow_null=True)
-    load = serializers.FloatField(allow_null=True)
+    duration_s = FiniteFloatField(allow_null=True, help_text=_("Moving, else elapsed."))
+    distance_m = FiniteFloatField(allow_null=True)
+    dist_eq_km = FiniteFloatField(allow_null=True)
+    load = FiniteFloatField(allow_null=True)
     session = serializers.IntegerField(
         source="session_id", allow_null=True, help_text=_("The linked session's id.")
     )
@@ -141,10 +166,10 @@ class WeekDaySerializer(serializers.Serializer[Any]):
 class TotalsSerializer(serializers.Serializer[Any]):
     """Sums; 0 when there is nothing, None when none of the values is known."""
 
-    duration_s = serializers.FloatField(allow_null=True)
-    distance_m = serializers.FloatField(allow_null=True)
-    dist_eq_km = serializers.FloatField(allow_null=True)
-    load = serializers.FloatField(allow_null=True)
+    duration_s = FiniteFloatField(allow_null=True)
+    distance_m = FiniteFloatField(allow_null=True)
+    dist_eq_km = FiniteFloatField(allow_null=True)
+    load = FiniteFloatField(allow_null=True)
 
 
 class WeekTotalsSerializer(serializers.Serializer[Any]):
@@ -153,7 +178,7 @@ class WeekTotalsSerializer(serializers.Serializer[Any]):
 
 
 class WeekComplianceSerializer(serializers.Serializer[Any]):
-    pct = serializers.FloatField(
+    pct = FiniteFloatField(
         allow_null=True, help_text=_("Mean of the judged sessions' ratios capped at 1, × 100.")
     )
     colour = serializers.ChoiceField(choices=COLOURS, allow_null=True)
@@ -178,23 +203,20 @@ class PlannedSessionWriteSerializer(serializers.Serializer[Any]):
     `day` and only `hidden` is read besides. `position` (on change) moves the session to that
     place among its day's sessions."""
 
-    day = serializers.DateField()
-    template = serializers.IntegerField(required=False, help_text=_("Plan this template."))
-    sport = serializers.CharField(required=False, help_text=SPORT_HELP)
+    day = DayField()
+    template = WholeNumberField(
+        min_value=1, max_value=MAX_ID, required=False, help_text=_("Plan this template.")
+    )
+    sport = serializers.ChoiceField(choices=SPORTS, required=False)
     session_type = serializers.ChoiceField(choices=SessionType.choices, default=SessionType.OTHER)
-    title = serializers.CharField(max_length=120, required=False)
-    description = serializers.CharField(max_length=5000, allow_blank=True, default="")
-    steps = serializers.JSONField(required=False, help_text=_("The workout tree's JSON."))
-    duration_s = serializers.FloatField(min_value=0, allow_null=True, default=None)
-    distance_m = serializers.FloatField(min_value=0, allow_null=True, default=None)
-    ascent_m = serializers.FloatField(min_value=0, allow_null=True, default=None)
-    hidden = serializers.BooleanField(default=False, help_text=_("Draft: hidden from the athlete."))
-    position = serializers.IntegerField(min_value=0, max_value=50, required=False)
-
-    def validate_sport(self, value: str) -> str:
-        if value not in SPORTS:
-            raise serializers.ValidationError(_("Unknown sport."))
-        return value
+    title = TextField(max_length=120, required=False)
+    description = TextField(max_length=5000, allow_blank=True, default="")
+    steps = StepsField(required=False, help_text=_("The workout tree's JSON."))
+    duration_s = NumberField(allow_null=True, default=None, **SESSION_DURATION_S.as_limits())
+    distance_m = NumberField(allow_null=True, default=None, **SESSION_DISTANCE_M.as_limits())
+    ascent_m = NumberField(allow_null=True, default=None, **SESSION_ASCENT_M.as_limits())
+    hidden = FlagField(default=False, help_text=_("Draft: hidden from the athlete."))
+    position = WholeNumberField(min_value=0, max_value=50, required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """Without a template, a new session needs its sport and title."""
@@ -242,7 +264,7 @@ def _create(request: Request, athlete: Athlete, data: dict[str, Any]) -> Planned
     )
 
 
-def _change(request: Request, session: PlannedSession, data: dict[str, Any]) -> None:
+def _change(request: Request, session: PlannedSession, data: dict[str, Any]) -> PlannedSession:
     data.pop("template", None)
     position = data.pop("position", None)
     day = data.pop("day", session.day)
@@ -250,17 +272,33 @@ def _change(request: Request, session: PlannedSession, data: dict[str, Any]) -> 
         planned_session_update(session=session, by=_user(request), **data)
     if position is not None or day != session.day:
         planned_session_move(session=session, day=day, position=position, by=_user(request))
+    return session
+
+
+def _written(write: Any, status_code: int = status.HTTP_200_OK) -> Response:
+    """Run `write` (which returns the session) and build the answer in one transaction: a
+    write whose answer cannot be made stores nothing."""
+    try:
+        with transaction.atomic():
+            session = write()
+            session.refresh_from_db()
+            return Response(PlannedSessionSerializer(session).data, status=status_code)
+    except WorkoutError as error:
+        return _steps_error(error)
 
 
 @extend_schema(tags=["plan"], parameters=[ATHLETE_ID])
 class PlanWeekView(APIView):
     """The athlete's week; POST adds a session (those who plan only)."""
 
-    @extend_schema(parameters=[WEEK], responses=PlanWeekSerializer)
+    @extend_schema(parameters=[PlanWeekQuerySerializer], responses=PlanWeekSerializer)
     def get(self, request: Request, athlete_id: int) -> Response:
         athlete = athlete_get(viewer=request.user, athlete_id=athlete_id)
+        query = PlanWeekQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         today = athlete.local_today()
-        week_start = parse_week(request.query_params.get("week"), today=today)
+        week = query.validated_data.get("week")
+        week_start = week_start_of(week) if week else parse_week(None, today=today)
         week = plan_week(viewer=request.user, athlete=athlete, week_start=week_start, today=today)
         return Response(PlanWeekSerializer(week).data)
 
@@ -276,11 +314,8 @@ class PlanWeekView(APIView):
         athlete = athlete_get_for_plan(viewer=request.user, athlete_id=athlete_id)
         serializer = PlannedSessionWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            session = _create(request, athlete, dict(serializer.validated_data))
-        except WorkoutError as error:
-            return _steps_error(error)
-        return Response(PlannedSessionSerializer(session).data, status=status.HTTP_201_CREATED)
+        data = dict(serializer.validated_data)
+        return _written(lambda: _create(request, athlete, data), status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["plan"], parameters=[ATHLETE_ID, SESSION_ID])
@@ -302,12 +337,8 @@ class PlanSessionView(APIView):
         session = _session(athlete, session_id)
         serializer = PlannedSessionWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        try:
-            _change(request, session, dict(serializer.validated_data))
-        except WorkoutError as error:
-            return _steps_error(error)
-        session.refresh_from_db()
-        return Response(PlannedSessionSerializer(session).data)
+        data = dict(serializer.validated_data)
+        return _written(lambda: _change(request, session, data))
 
     @extend_schema(responses={204: None, 403: OpenApiResponse()})
     def delete(self, request: Request, athlete_id: int, session_id: int) -> Response:

@@ -16,7 +16,8 @@ from athletes.models import SPORT_CHOICES, Group
 from athletes.zones import parse_duration
 from coaching.models import PlannedSession, WorkoutTemplate
 from coaching.workouts.text import format_workout, parse
-from coaching.workouts.tree import WorkoutError, from_data, to_data
+from coaching.workouts.tree import WorkoutError, stored_workout, to_data
+from core.ranges import SESSION_ASCENT_M, SESSION_DISTANCE_M, SESSION_DURATION_S
 
 MAX_TAGS = 12
 
@@ -34,7 +35,7 @@ def workout_error_message(error: WorkoutError, text: str = "") -> str:
 
 def steps_text(steps: Any, sport: str) -> str:
     """The text-syntax form of stored steps ("" for none)."""
-    workout = from_data(steps)
+    workout = stored_workout(steps)
     return format_workout(workout, sport=sport) if workout.nodes else ""
 
 
@@ -44,10 +45,7 @@ def _duration_s(text: str) -> float:
         return float(parse_duration(f"{text}:00"))
     if ":" in text:
         return float(parse_duration(text))
-    minutes = float(text.replace(",", "."))
-    if not 0 < minutes < 100_000:
-        raise ValueError("out of range")
-    return minutes * 60
+    return float(text.replace(",", ".")) * 60
 
 
 class WorkoutFormMixin(forms.Form):
@@ -67,12 +65,24 @@ class WorkoutFormMixin(forms.Form):
         max_length=12,
         help_text=_("h:mm, or minutes; leave empty with steps"),
     )
-    distance_value = forms.FloatField(label=_("Distance"), required=False, min_value=0)
+    distance_value = forms.FloatField(label=_("Distance"), required=False)
 
     def __init__(self, *args: Any, units: str = "metric", **kwargs: Any) -> None:
         self.units = units
         super().__init__(*args, **kwargs)
-        self.fields["distance_value"].help_text = gettext("mi") if units == "imperial" else "km"
+        limits = SESSION_DISTANCE_M.scaled(metres_per_unit(units))
+        self.fields["distance_value"] = forms.FloatField(
+            label=_("Distance"),
+            required=False,
+            help_text=gettext("mi") if units == "imperial" else "km",
+            **limits.as_limits(),
+        )
+        if "ascent_m" in self.fields:  # the model field has no bounds of its own
+            self.fields["ascent_m"] = forms.FloatField(
+                label=self.fields["ascent_m"].label,
+                required=False,
+                **SESSION_ASCENT_M.as_limits(),
+            )
         if "sport" in self.fields:  # the model's choices are bare values; show translated names
             self.fields["sport"].choices = SPORT_CHOICES  # type: ignore[attr-defined]
 
@@ -81,11 +91,18 @@ class WorkoutFormMixin(forms.Form):
         if not text:
             return None
         try:
-            return _duration_s(text)
+            seconds = _duration_s(text)
         except ValueError:
             raise ValidationError(
                 _("Enter a duration as h:mm or minutes."), code="invalid"
             ) from None
+        if not SESSION_DURATION_S.contains(seconds):
+            raise ValidationError(
+                _("The duration must be more than zero and at most %(hours)s hours."),
+                code="range",
+                params={"hours": f"{SESSION_DURATION_S.high / 3600:.0f}"},
+            )
+        return seconds
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

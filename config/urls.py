@@ -10,6 +10,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 # The admin has no login of its own: people sign in on the web form, with its failed-login
 # limits and two-factor authentication (athletes/services/signin.py).
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+# JSON for unknown addresses under /api/ (the API's own 404s are JSON already).
+handler404 = "core.api.api_not_found"
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

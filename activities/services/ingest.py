@@ -30,9 +30,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from activities.models import Activity, ActivityFile, ActivitySource
 from activities.models import Lap as LapRow
@@ -42,6 +44,7 @@ from activities.streams_codec import CODEC_VERSION, encode_streams
 from activities.types import AUTHORITY, NormalizedActivity, Outcome, Provider, SourceRef, Summary
 from athletes.models import Athlete
 from athletes.sports import Sport
+from core.ranges import POOL_LENGTH_M, RECORDED, THRESHOLDS, Range
 
 DUPLICATE_WINDOW = dt.timedelta(seconds=60)
 # The Summary values an Activity (and a source's summary) stores; `Summary.timer_s` is ours only.
@@ -90,6 +93,7 @@ def activity_ingest(
     same recording run one after the other and the second finds the first's activity; the
     unique constraint on sources is the last line (an IntegrityError there means SKIPPED).
     """
+    normalized = plausible_activity(normalized)
     try:
         with transaction.atomic():
             Athlete.objects.select_for_update().filter(id=athlete.id).first()
@@ -104,6 +108,49 @@ def activity_ingest(
             raise
         return known.activity, Outcome.SKIPPED
     return activity, outcome
+
+
+def plausible_activity(normalized: NormalizedActivity) -> NormalizedActivity:
+    """A copy whose summary, device summary, laps, pool length and file thresholds keep only
+    plausible values (core.ranges): an implausible one becomes None (unknown) with a warning,
+    so a corrupt or hostile recording (65535 bpm, 1e308 m, NaN) is never stored."""
+    warnings = list(normalized.warnings)
+    laps = [
+        _plausible_values(lap, RECORDED, warnings, f"lap {n + 1} ")
+        for n, lap in enumerate(normalized.laps)
+    ]
+    device = normalized.device_summary
+    return replace(
+        normalized,
+        summary=_plausible_values(normalized.summary, RECORDED, warnings, ""),
+        device_summary=_plausible_values(device, RECORDED, warnings, "device ") if device else None,
+        laps=laps,
+        thresholds=_plausible_values(normalized.thresholds, THRESHOLDS, warnings, "file "),
+        pool_length_m=_plausible_value(
+            normalized.pool_length_m, POOL_LENGTH_M, "pool_length_m", warnings
+        ),
+        warnings=warnings,
+    )
+
+
+def _plausible_values[T](values: T, ranges: dict[str, Range], warnings: list[str], where: str) -> T:
+    """A copy of the dataclass `values` with each ranged field plausible or None."""
+    changes = {
+        name: _plausible_value(getattr(values, name), limits, where + name, warnings)
+        for name, limits in ranges.items()
+        if hasattr(values, name) and getattr(values, name) is not None
+    }
+    return replace(values, **changes)  # type: ignore[type-var]
+
+
+def _plausible_value(value: Any, limits: Range, name: str, warnings: list[str]) -> Any:
+    if value is None or limits.contains(value):
+        return value
+    warnings.append(
+        gettext("An implausible value was left out: %(name)s = %(value)s.")
+        % {"name": name, "value": str(value)[:40]}
+    )
+    return None
 
 
 def _known_source(

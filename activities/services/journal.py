@@ -13,15 +13,14 @@ from django.db import transaction
 from activities.models import Activity
 from activities.services.changes import activity_changed
 from athletes.models import Athlete, User
+from core.ranges import FEEL, RPE_CR10, Range
 
-RPE_RANGE = (0, 10)  # Foster's modified CR-10: 0 rest … 10 maximal
-FEEL_RANGE = (1, 5)  # 1 very weak … 5 very strong
 NOTES_MAX_CHARS = 10000
 
 
-def _check_range(value: int | None, bounds: tuple[int, int], what: str) -> None:
-    if value is not None and not bounds[0] <= value <= bounds[1]:
-        raise ValueError(f"{what} must be from {bounds[0]} to {bounds[1]}")
+def _check_range(value: int | None, limits: Range, what: str) -> None:
+    if value is not None and not (isinstance(value, int) and limits.contains(value)):
+        raise ValueError(f"{what} must be a whole number from {limits.low:g} to {limits.high:g}")
 
 
 def activity_journal_update(
@@ -33,8 +32,8 @@ def activity_journal_update(
     out of range raise ValueError. Returns whether anything changed; a changed RPE is announced
     (`activity_changed`) after commit so the session's load is recomputed.
     """
-    _check_range(rpe, RPE_RANGE, "RPE")
-    _check_range(feel, FEEL_RANGE, "feel")
+    _check_range(rpe, RPE_CR10, "RPE")
+    _check_range(feel, FEEL, "feel")
     if len(notes) > NOTES_MAX_CHARS:
         raise ValueError(f"notes are at most {NOTES_MAX_CHARS} characters")
     if not Athlete.objects.editable_by(by).filter(id=activity.athlete_id).exists():

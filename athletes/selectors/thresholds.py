@@ -23,6 +23,7 @@ from athletes.zones import (
     swim_zones_from_css,
     zones_from_bounds,
 )
+from core.ranges import THRESHOLDS, ZONE_BOUNDS
 
 THRESHOLD_FIELDS = Thresholds.VALUE_FIELDS
 HR_FIELDS = Thresholds.HR_FIELDS
@@ -87,11 +88,25 @@ def _newest_first(rows: Iterable[Thresholds], sport: str) -> list[Thresholds]:
 
 
 def _carried(rows: Sequence[Thresholds], names: Iterable[str]) -> dict[str, object]:
-    """Each value from the newest row that has it (rows are newest first)."""
+    """Each value from the newest row that has it (rows are newest first). A stored value
+    outside its plausible range (a row from before values were checked) counts as empty."""
     values: dict[str, object] = {}
     for name in names:
-        values[name] = next((getattr(r, name) for r in rows if getattr(r, name) is not None), None)
+        plausible = (THRESHOLDS[name].plausible(getattr(r, name)) for r in rows)
+        values[name] = next((value for value in plausible if value is not None), None)
     return values
+
+
+def custom_zones(zone_set: ZoneSet) -> list[Zone] | None:
+    """The zones of a custom zone set, or None when its stored bounds are not usable (a row
+    from before bounds were checked): the derived zones apply instead."""
+    limits = ZONE_BOUNDS.get(zone_set.kind)
+    if limits is None or not all(limits.contains(bound) for bound in zone_set.bounds):
+        return None
+    try:
+        return zones_from_bounds(zone_set.bounds, zone_set.names)
+    except (ValueError, TypeError):
+        return None
 
 
 def values_from_rows(
@@ -168,9 +183,8 @@ def _in_force(
     rows: Sequence[Thresholds], zone_sets: Sequence[ZoneSet], *, sport: str, kind: str, day: dt.date
 ) -> ZonesInForce:
     zone_set = _zone_set_in_force(zone_sets, sport=sport, kind=kind, day=day)
-    if zone_set is not None:
-        zones = zones_from_bounds(zone_set.bounds, zone_set.names)
-    else:
+    zones = custom_zones(zone_set) if zone_set is not None else None
+    if zones is None:
         zones = derived_zones(values_from_rows(rows, sport=sport), sport=sport, kind=kind)
     return ZonesInForce(sport=sport, kind=kind, zones=tuple(zones), zone_set=zone_set)
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from athletes.models import Athlete, Goal, User
+from core.ranges import GOAL_ASCENT_M, GOAL_DISTANCE_M, GOAL_TIME_S
 
 GOAL_FIELDS: frozenset[str] = frozenset(
     {"race_on", "name", "priority", "sport", "distance_m", "ascent_m", "target_time_s", "notes"}
@@ -16,13 +17,20 @@ GOAL_FIELDS: frozenset[str] = frozenset(
 
 
 def _positive_errors(goal: Goal) -> dict[str, str]:
+    """Distance, ascent and target time within their plausible ranges (core.ranges)."""
     errors: dict[str, str] = {}
-    if goal.distance_m is not None and not goal.distance_m > 0:
-        errors["distance_m"] = _("Distance must be greater than zero.")
-    if goal.ascent_m is not None and not goal.ascent_m >= 0:
-        errors["ascent_m"] = _("Ascent cannot be negative.")
-    if goal.target_time_s is not None and goal.target_time_s <= 0:
-        errors["target_time_s"] = _("Target time must be greater than zero.")
+    if goal.distance_m is not None and not GOAL_DISTANCE_M.contains(goal.distance_m):
+        errors["distance_m"] = _("Enter a distance from 1 m to %(km)s km.") % {
+            "km": f"{GOAL_DISTANCE_M.high / 1000:.0f}"
+        }
+    if goal.ascent_m is not None and not GOAL_ASCENT_M.contains(goal.ascent_m):
+        errors["ascent_m"] = _("Enter an ascent from 0 to %(m)s m.") % {
+            "m": f"{GOAL_ASCENT_M.high:.0f}"
+        }
+    if goal.target_time_s is not None and not GOAL_TIME_S.contains(goal.target_time_s):
+        errors["target_time_s"] = _("Enter a target time of at most %(days)s days.") % {
+            "days": f"{GOAL_TIME_S.high / 86400:.0f}"
+        }
     return errors
 
 
@@ -44,8 +52,8 @@ def _apply(goal: Goal, fields: dict[str, Any]) -> Goal:
 def goal_create(*, athlete: Athlete, by: User | None, **fields: Any) -> Goal:
     """Add a goal (race date, name, priority A/B/C, sport, distance m, ascent m, target time s).
 
-    Raises ValidationError on a missing name or date, an unknown choice, distance <= 0,
-    negative ascent or a target time <= 0.
+    Raises ValidationError on a missing name or date, an unknown choice, or a distance, ascent
+    or target time outside its plausible range (core.ranges).
     """
     return _apply(Goal(athlete=athlete), fields)
 

@@ -22,21 +22,7 @@ from athletes.sports import THRESHOLD_SPORTS
 from athletes.zones import zones_from_bounds
 from core.events import ThresholdsChanged
 from core.outbox import publish
-
-# Plausible ranges (inclusive), SI units.
-RANGES: dict[str, tuple[float, float]] = {
-    "hr_max_bpm": (25, 250),
-    "hr_rest_bpm": (25, 250),
-    "lthr_bpm": (25, 250),
-    "ftp_w": (30, 2000),
-    "threshold_speed_mps": (0.5, 10.0),
-    "css_mps": (0.3, 3.0),
-}
-ZONE_BOUND_RANGES: dict[str, tuple[float, float]] = {
-    ZoneSet.Kind.HR: (25, 250),
-    ZoneSet.Kind.POWER: (1, 5000),
-    ZoneSet.Kind.PACE: (0.1, 12.0),
-}
+from core.ranges import THRESHOLDS, ZONE_BOUNDS
 
 
 def _check_sport(sport: str) -> None:
@@ -47,11 +33,11 @@ def _check_sport(sport: str) -> None:
 def _range_errors(values: dict[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
     for name, value in values.items():
-        low, high = RANGES[name]
-        if value is not None and not low <= value <= high:
+        limits = THRESHOLDS[name]
+        if value is not None and not limits.contains(value):
             errors[name] = _("Enter a value between %(low)s and %(high)s.") % {
-                "low": low,
-                "high": high,
+                "low": f"{limits.low:g}",
+                "high": f"{limits.high:g}",
             }
     return errors
 
@@ -101,8 +87,9 @@ def thresholds_set(
     """Create or replace the thresholds row of (athlete, sport, valid_from).
 
     Values not given are stored empty and carried forward from the previous row in force.
-    Raises ValidationError on implausible values (HR 25-250 bpm, rest and LTHR below max,
-    FTP 30-2000 W, threshold speed 0.5-10 m/s, CSS 0.3-3 m/s), checked after carry-forward.
+    Raises ValidationError on implausible values (`core.ranges.THRESHOLDS`: HR 25-250 bpm,
+    FTP 30-2000 W, threshold speed 0.5-10 m/s, CSS 0.3-3 m/s; rest and LTHR below max),
+    checked after carry-forward.
     """
     row = _validated(athlete, sport, valid_from, values)
     thresholds, _created = Thresholds.objects.update_or_create(
@@ -125,8 +112,8 @@ def _zone_errors(kind: str, bounds: Sequence[float], names: Sequence[str]) -> di
         return {"kind": _("Unknown zone kind.")}
     if len(names) < 2 or any(not name.strip() for name in names):
         return {"names": _("Name at least two zones.")}
-    low, high = ZONE_BOUND_RANGES[kind]
-    if any(not low <= bound <= high for bound in bounds):
+    limits = ZONE_BOUNDS[kind]
+    if not all(limits.contains(bound) for bound in bounds):
         return {"bounds": _("A zone boundary is out of the plausible range.")}
     try:
         zones_from_bounds(bounds, names)

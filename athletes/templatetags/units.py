@@ -21,6 +21,7 @@ from athletes.zones import (
     format_duration,
     pace_s_from_speed,
 )
+from core.ranges import is_finite_number
 
 register = template.Library()
 SPORT_NAMES = dict(SPORT_CHOICES)
@@ -66,7 +67,7 @@ def _per_m(units: str) -> tuple[float, str]:
 @register.filter
 def pace_value(speed_mps: float | None, units: str = "metric") -> str:
     """Speed as a bare pace "m:ss" per km (or per mile for imperial units); "" when unknown."""
-    if not speed_mps or speed_mps <= 0:
+    if not is_finite_number(speed_mps) or speed_mps <= 0:
         return ""
     return format_clock(pace_s_from_speed(speed_mps, _per_m(units)[0]))
 
@@ -74,7 +75,7 @@ def pace_value(speed_mps: float | None, units: str = "metric") -> str:
 @register.filter
 def pace(speed_mps: float | None, units: str = "metric") -> str:
     """Speed as pace with its unit: "4:10 /km" (metric) or "6:42 /mi" (imperial)."""
-    if not speed_mps or speed_mps <= 0:
+    if not is_finite_number(speed_mps) or speed_mps <= 0:
         return EMPTY
     return f"{pace_value(speed_mps, units)} {_per_m(units)[1]}"
 
@@ -82,7 +83,7 @@ def pace(speed_mps: float | None, units: str = "metric") -> str:
 @register.filter
 def swim_pace_value(speed_mps: float | None) -> str:
     """Swim speed as a bare pace "m:ss" per 100 m; "" when unknown."""
-    if not speed_mps or speed_mps <= 0:
+    if not is_finite_number(speed_mps) or speed_mps <= 0:
         return ""
     return format_clock(pace_s_from_speed(speed_mps, METRES_PER_SWIM_PACE))
 
@@ -90,15 +91,15 @@ def swim_pace_value(speed_mps: float | None) -> str:
 @register.filter
 def swim_pace(speed_mps: float | None) -> str:
     """Swim speed as "1:40 /100m"."""
-    if not speed_mps or speed_mps <= 0:
+    if not is_finite_number(speed_mps) or speed_mps <= 0:
         return EMPTY
     return f"{swim_pace_value(speed_mps)} /100m"
 
 
 @register.filter
 def duration(seconds: float | None) -> str:
-    """Seconds as "h:mm:ss"."""
-    if seconds is None:
+    """Seconds as "h:mm:ss"; "—" when unknown or not finite (a stored extreme)."""
+    if not is_finite_number(seconds):
         return EMPTY
     return format_duration(seconds)
 
@@ -106,7 +107,7 @@ def duration(seconds: float | None) -> str:
 @register.filter
 def distance_value(metres: float | None, units: str = "metric") -> str:
     """Metres as a bare number of km (or miles for imperial units); "" when unknown."""
-    if metres is None:
+    if not is_finite_number(metres):
         return ""
     return _number(metres / _per_m(units)[0])
 
@@ -114,7 +115,7 @@ def distance_value(metres: float | None, units: str = "metric") -> str:
 @register.filter
 def distance(metres: float | None, units: str = "metric") -> str:
     """Metres as "42.2 km" or "26.22 mi", with the active language's decimal sign ("42,2 km")."""
-    if metres is None:
+    if not is_finite_number(metres):
         return EMPTY
     number = distance_value(metres, units).replace(".", get_format("DECIMAL_SEPARATOR"))
     return f"{number} {'mi' if units == IMPERIAL else 'km'}"

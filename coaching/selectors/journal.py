@@ -34,6 +34,7 @@ from coaching.workouts.tree import (
     WorkoutError,
     flatten,
     from_data,
+    stored_workout,
 )
 
 PROMPT_DAYS = 14
@@ -170,7 +171,7 @@ def activity_step_report(
     thresholds = workout_thresholds(athlete=activity.athlete, sport=session.sport, day=activity.day)
     laps = [(lap.start_s, lap.elapsed_s) for lap in activity.laps.order_by("index")]
     result = step_compliance(
-        from_data(session.steps),
+        stored_workout(session.steps),
         sport=session.sport,
         thresholds=thresholds,
         t_s=arrays.time_s,

@@ -17,7 +17,7 @@ from coaching.models import PlannedSession, WorkoutTemplate
 from coaching.selectors.planner import plan_can_edit, planned_session_get
 from coaching.selectors.workout_view import ProfileChart, profile_chart, reference_thresholds
 from coaching.workouts.estimates import estimate, profile
-from coaching.workouts.tree import AthleteThresholds, from_data
+from coaching.workouts.tree import AthleteThresholds, stored_workout
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,7 @@ def template_list(
 
 
 def _row(template: WorkoutTemplate, viewer: Any) -> TemplateRow:
-    workout = from_data(template.steps)
+    workout = stored_workout(template.steps)
     own = template.owner_id == viewer.id
     if not workout.nodes:
         return TemplateRow(template, template.duration_s, template.distance_m, None, own)

@@ -15,7 +15,7 @@ from coaching.selectors.context import workout_thresholds
 from coaching.selectors.planner import DayPlan, SessionPlan, plan_can_edit, plan_days
 from coaching.selectors.workout_view import WorkoutView, workout_view
 from coaching.workouts.text import format_workout
-from coaching.workouts.tree import from_data
+from coaching.workouts.tree import stored_workout
 
 # --- one day in detail --------------------------------------------------------------------------
 
@@ -44,7 +44,7 @@ def session_detail(plan: SessionPlan, *, units: str) -> SessionDetail:
     """Steps and profile of one session, with the athlete's thresholds on its day (a few
     queries per session: for the day card, not for lists)."""
     session = plan.session
-    workout = from_data(session.steps)
+    workout = stored_workout(session.steps)
     if not workout.nodes:
         return SessionDetail(plan, "", None)
     thresholds = workout_thresholds(athlete=session.athlete, sport=session.sport, day=session.day)

@@ -20,7 +20,7 @@ from coaching.workouts.tree import (
     Intent,
     Step,
     Workout,
-    from_data,
+    stored_workout,
 )
 
 EASY_TYPES = {SessionType.RECOVERY, SessionType.ENDURANCE, SessionType.LONG}
@@ -30,7 +30,7 @@ NO_LOAD_TYPES = {SessionType.REST}
 def session_workout(session: PlannedSession | Any) -> Workout:
     """The session's structure; without steps, one step of the entered duration or distance
     (easy for easy session types) so an unstructured session is estimated the same way."""
-    workout = from_data(session.steps)
+    workout = stored_workout(session.steps)
     if workout.nodes or session.session_type in NO_LOAD_TYPES:
         return workout
     intent = Intent.RECOVERY if session.session_type in EASY_TYPES else Intent.ACTIVE

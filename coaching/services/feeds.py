@@ -26,6 +26,7 @@ from athletes.templatetags.units import distance, duration, sport_label
 from coaching.models import CalendarFeed, PlannedSession
 from coaching.workouts.text import format_workout
 from coaching.workouts.tree import WorkoutError, from_data
+from core.ranges import is_finite_number
 
 TOKEN_BYTES = 32
 WEEKS_BACK = 8
@@ -115,13 +116,14 @@ def _steps_text(session: PlannedSession) -> str:
 
 
 def _estimates_text(session: PlannedSession, units: str) -> str:
-    """ "Planned: 1:05:00 · 12.3 km · load 65" with what is known."""
+    """ "Planned: 1:05:00 · 12.3 km · load 65" with what is known (finite: an old row's
+    extreme values are left out)."""
     values = []
-    if session.est_duration_s:
+    if is_finite_number(session.est_duration_s) and session.est_duration_s:
         values.append(duration(session.est_duration_s))
-    if session.est_distance_m:
+    if is_finite_number(session.est_distance_m) and session.est_distance_m:
         values.append(distance(session.est_distance_m, units))
-    if session.est_load:
+    if is_finite_number(session.est_load) and session.est_load:
         values.append(_("load %(load)d") % {"load": round(session.est_load)})
     if not values:
         return ""

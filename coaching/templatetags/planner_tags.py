@@ -7,6 +7,8 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from core.ranges import is_finite_number
+
 register = template.Library()
 
 EMPTY = "—"
@@ -14,8 +16,9 @@ EMPTY = "—"
 
 @register.filter
 def plan_duration(seconds: float | None) -> str:
-    """Seconds as a short planned time: "45 min", "1 h 05", "—" when unknown."""
-    if seconds is None:
+    """Seconds as a short planned time: "45 min", "1 h 05", "—" when unknown (or not finite:
+    a stored extreme or a sum of them must not break the page)."""
+    if not is_finite_number(seconds):
         return EMPTY
     minutes = round(seconds / 60)
     if minutes < 60:
@@ -26,7 +29,7 @@ def plan_duration(seconds: float | None) -> str:
 @register.filter
 def percent(ratio: float | None) -> str:
     """A ratio as a whole percentage ("0.93" → "93 %"); "—" when unknown."""
-    if ratio is None:
+    if not is_finite_number(ratio):
         return EMPTY
     return f"{round(ratio * 100)} %"
 
@@ -34,7 +37,7 @@ def percent(ratio: float | None) -> str:
 @register.filter
 def whole(value: float | None) -> str:
     """A value rounded to a whole number ("64.6" → "65"); "—" when unknown."""
-    if value is None:
+    if not is_finite_number(value):
         return EMPTY
     return str(round(value))
 
@@ -42,6 +45,6 @@ def whole(value: float | None) -> str:
 @register.filter
 def km(value: float | None) -> str:
     """Kilometres with one decimal in the active language ("18,9 km"); "—" when unknown."""
-    if value is None:
+    if not is_finite_number(value):
         return EMPTY
     return f"{number_format(value, 1)} km"

@@ -35,7 +35,14 @@ from coaching.services import templates as services
 from coaching.services.sessions import template_apply
 from coaching.workouts.fit_export import workout_fit
 from coaching.workouts.text import format_workout, parse
-from coaching.workouts.tree import AthleteThresholds, Workout, WorkoutError, from_data, to_data
+from coaching.workouts.tree import (
+    AthleteThresholds,
+    Workout,
+    WorkoutError,
+    from_data,
+    stored_workout,
+    to_data,
+)
 
 SPORTS = {value for value, _label in SPORT_CHOICES}
 TEXT_MAX = 4000
@@ -188,7 +195,7 @@ def _detail_context(
     request: HttpRequest, template: WorkoutTemplate, athlete: Athlete | None
 ) -> dict[str, Any]:
     units = athlete.units if athlete else _units(request)
-    workout = from_data(template.steps)
+    workout = stored_workout(template.steps)
     thresholds = _thresholds(athlete, template.sport, None)
     view = workout_view(workout, sport=template.sport, units=units, thresholds=thresholds)
     return {
@@ -339,7 +346,7 @@ def _fit_response(
 
 
 def _steps_or_404(steps: Any) -> Workout:
-    workout = from_data(steps)
+    workout = stored_workout(steps)
     if not workout.nodes:
         raise Http404(_("This workout has no structured steps to send to a watch."))
     return workout

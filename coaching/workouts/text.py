@@ -51,12 +51,15 @@ from coaching.workouts.tree import (
     Workout,
     WorkoutError,
     _,
+    check_duration,
+    check_target,
 )
+from core.ranges import TARGET_RPE, ZONE_NUMBER
 
-MAX_ZONE = 10
-MAX_RPE = 10.0
+MAX_ZONE = ZONE_NUMBER.high
+MAX_RPE = TARGET_RPE.high
 MAX_NOTE = 500
-_LIMIT = 1e7  # every stored value is below (tree.from_data)
+_LIMIT = 1e7  # a first guard on every number read; the plausible ranges (tree.check_*) follow
 
 SYNTAX_HELP: tuple[tuple[str, str], ...] = (
     ("10m Z2", _("10 minutes in zone 2: power zones for rides, heart-rate zones otherwise")),
@@ -203,6 +206,7 @@ class _Parts:
 
     def add(self, item: Duration | Target | str, position: int) -> None:
         if isinstance(item, Duration):
+            check_duration(item, position)
             if self.duration is not None:
                 raise WorkoutError(
                     _(
@@ -213,6 +217,7 @@ class _Parts:
                 )
             self.duration = item
         elif isinstance(item, Target):
+            check_target(item, position)
             if self.target is not None:
                 raise WorkoutError(
                     _("A step has one target; start a new step with a comma."), position

@@ -23,7 +23,22 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeGuard
 
-MAX_REPEAT = 99
+from core.ranges import (
+    REPEAT_COUNT,
+    STEP_DISTANCE_M,
+    STEP_DURATION_S,
+    TARGET_CADENCE_SPM,
+    TARGET_HR_BPM,
+    TARGET_PERCENT,
+    TARGET_POWER_W,
+    TARGET_RPE,
+    TARGET_SPEED_MPS,
+    ZONE_NUMBER,
+    Range,
+    is_finite_number,
+)
+
+MAX_REPEAT = int(REPEAT_COUNT.high)
 MAX_DEPTH = 3
 MAX_STEPS = 200  # flattened, per workout (FIT workouts allow more, watches less)
 
@@ -201,6 +216,15 @@ def from_data(data: Any) -> Workout:
     return workout
 
 
+def stored_workout(data: Any) -> Workout:
+    """The workout of stored step JSON for reading: an empty one when the JSON is no longer
+    valid (a row saved before the plausible ranges), so no page fails on an old row."""
+    try:
+        return from_data(data)
+    except WorkoutError:
+        return Workout()
+
+
 def _node(item: Any, *, depth: int) -> Node:
     if not isinstance(item, dict):
         raise WorkoutError(_("Each step must be an object."))
@@ -241,7 +265,9 @@ def _duration(data: Any) -> Duration:
         return Duration(kind)
     if not _positive(value):
         raise WorkoutError(_("A timed or distance step needs a positive duration."))
-    return Duration(kind, float(value))
+    duration = Duration(kind, float(value))
+    check_duration(duration)
+    return duration
 
 
 def _target(data: Any) -> Target:
@@ -252,7 +278,69 @@ def _target(data: Any) -> Target:
     low, high = data.get("low"), data.get("high")
     if not (_positive(low) and _positive(high)) or low > high:
         raise WorkoutError(_("A target range needs positive values, low before high."))
-    return Target(kind, mode, float(low), float(high))
+    target = Target(kind, mode, float(low), float(high))
+    check_target(target)
+    return target
+
+
+# --- plausible values (core.ranges) ----------------------------------------------------------
+
+_DURATION_LIMITS: dict[DurationKind, tuple[Range, str, float]] = {
+    DurationKind.TIME: (
+        STEP_DURATION_S,
+        _("A timed step lasts from %(low)s s to %(high)s h."),
+        3600,
+    ),
+    DurationKind.DISTANCE: (
+        STEP_DISTANCE_M,
+        _("A distance step covers from %(low)s m to %(high)s km."),
+        1000,
+    ),
+}
+_ABSOLUTE_LIMITS: dict[TargetKind, tuple[Range, str]] = {
+    TargetKind.HR: (TARGET_HR_BPM, _("A heart-rate target is from %(low)s to %(high)s bpm.")),
+    TargetKind.POWER: (TARGET_POWER_W, _("A power target is from %(low)s to %(high)s W.")),
+    TargetKind.PACE: (
+        TARGET_SPEED_MPS,
+        _("A pace target is a speed from %(low)s to %(high)s m/s."),
+    ),
+    TargetKind.CADENCE: (
+        TARGET_CADENCE_SPM,
+        _("A cadence target is from %(low)s to %(high)s per minute."),
+    ),
+    TargetKind.RPE: (TARGET_RPE, _("An RPE target is from %(low)s to %(high)s.")),
+}
+_MODE_LIMITS: dict[TargetMode, tuple[Range, str]] = {
+    TargetMode.ZONE: (ZONE_NUMBER, _("Zones are numbered from %(low)s to %(high)s.")),
+    TargetMode.PERCENT: (
+        TARGET_PERCENT,
+        _("A percentage target is from %(low)s to %(high)s %%."),
+    ),
+}
+
+
+def _amount(value: float) -> str:
+    return f"{value:g}"
+
+
+def check_duration(duration: Duration, position: int | None = None) -> None:
+    """Raise WorkoutError when a timed or distance step is outside its plausible range."""
+    if duration.kind is DurationKind.OPEN:
+        return
+    limits, template, unit = _DURATION_LIMITS[duration.kind]
+    if not limits.contains(duration.value):
+        low, high = _amount(limits.low), _amount(limits.high / unit)
+        raise WorkoutError(template, position, low=low, high=high)
+
+
+def check_target(target: Target, position: int | None = None) -> None:
+    """Raise WorkoutError when a target's low or high is outside its plausible range."""
+    if target.mode is TargetMode.ABSOLUTE:
+        limits, template = _ABSOLUTE_LIMITS[target.kind]
+    else:
+        limits, template = _MODE_LIMITS[target.mode]
+    if not (limits.contains(target.low) and limits.contains(target.high)):
+        raise WorkoutError(template, position, low=_amount(limits.low), high=_amount(limits.high))
 
 
 def _choice[E: StrEnum](enum: type[E], value: Any, what: str) -> E:
@@ -269,9 +357,4 @@ def _choice[E: StrEnum](enum: type[E], value: Any, what: str) -> E:
 
 
 def _positive(value: Any) -> TypeGuard[float]:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and value == value  # not NaN
-        and 0 < value < 1e7
-    )
+    return is_finite_number(value) and value > 0

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from activities.services.manual.log import MAX_DURATION_S, ManualEntry
 from activities.types import RejectedFile
 from athletes.sports import Sport
+from core.ranges import SESSION_DISTANCE_M, SESSION_LOAD, Range
 
 CSV_MAX_BYTES = 5 * 1024 * 1024
 CSV_MAX_ROWS = 10_000
@@ -105,10 +106,13 @@ def _records(text: str) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
     return columns, records
 
 
-def _number(value: str, what: str) -> float | None:
+def _number(value: str, what: str, limits: Range | None = None) -> float | None:
+    """The cell's number (None when empty): finite, not negative, within `limits` if given."""
     value = value.strip().replace(" ", "")
     if not value:
         return None
+    if len(value) > 40:
+        raise RowError(gettext("bad %(what)s") % {"what": what})
     if "," in value and "." not in value:
         value = value.replace(",", ".")  # a decimal comma
     try:
@@ -121,6 +125,10 @@ def _number(value: str, what: str) -> float | None:
         raise RowError(gettext("bad %(what)s “%(value)s”") % {"what": what, "value": value})
     if number < 0:
         raise RowError(gettext("negative %(what)s") % {"what": what})
+    if limits is not None and not limits.contains(number):
+        raise RowError(
+            gettext("%(what)s above %(high)s") % {"what": what, "high": f"{limits.high:g}"}
+        )
     return number
 
 
@@ -132,14 +140,17 @@ def _duration_s(value: str) -> float:
             numbers = [float(part) for part in parts]
         except ValueError:
             numbers = []
-        if len(numbers) not in (2, 3) or any(n < 0 for n in numbers):
+        if len(numbers) not in (2, 3) or not all(0 <= n < 1e9 for n in numbers):
             raise RowError(gettext("bad duration “%(value)s”") % {"value": value})
         seconds = float(sum(n * 60**i for i, n in enumerate(reversed(numbers))))
     else:
         minutes = _number(value, gettext("duration"))
         seconds = (minutes or 0.0) * 60
     if not 0 < seconds <= MAX_DURATION_S:
-        raise RowError(gettext("the duration must be more than 0 and at most 48 hours"))
+        raise RowError(
+            gettext("the duration must be more than 0 and at most %(hours)s hours")
+            % {"hours": f"{MAX_DURATION_S / 3600:.0f}"}
+        )
     return seconds
 
 
@@ -161,7 +172,9 @@ def _sport(value: str) -> tuple[Sport, str]:
 
 def _entry(cells: dict[str, str]) -> ManualEntry:
     sport, sub_sport = _sport(cells["activity_type"])
-    distance_km = _number(cells["distance_km"], gettext("distance"))
+    distance_km = _number(
+        cells["distance_km"], gettext("distance"), SESSION_DISTANCE_M.scaled(1000)
+    )
     notes = cells["notes"].strip()
     if len(notes) > 10_000:
         raise RowError(gettext("notes longer than 10,000 characters"))
@@ -171,7 +184,7 @@ def _entry(cells: dict[str, str]) -> ManualEntry:
         sub_sport=sub_sport,
         duration_s=_duration_s(cells["duration_min"]),
         distance_m=distance_km * 1000 if distance_km is not None else None,
-        load=_number(cells["training_load"], gettext("training load")),
+        load=_number(cells["training_load"], gettext("training load"), SESSION_LOAD),
         notes=notes,
     )
 

@@ -16,11 +16,19 @@ from activities.services.ingest import activity_ingest
 from activities.types import NormalizedActivity, Outcome, Provider, SourceRef, Streams, Summary
 from athletes.models import Athlete, User
 from athletes.sports import Sport
+from core.ranges import (
+    RPE_CR10,
+    SESSION_ASCENT_M,
+    SESSION_DISTANCE_M,
+    SESSION_DURATION_S,
+    SESSION_LOAD,
+    Range,
+)
 
 DEFAULT_START = dt.time(12, 0)
 SLOT_STEP = dt.timedelta(minutes=5)
 SAME_START = dt.timedelta(seconds=60)
-MAX_DURATION_S = 48 * 3600
+MAX_DURATION_S = SESSION_DURATION_S.high
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +57,22 @@ class ManualEntry:
         )
 
 
+_ENTRY_RANGES: dict[str, Range] = {
+    "distance_m": SESSION_DISTANCE_M,
+    "ascent_m": SESSION_ASCENT_M,
+    "load": SESSION_LOAD,
+    "rpe": RPE_CR10,
+}
+
+
 def _check(entry: ManualEntry) -> None:
-    if not 0 < entry.duration_s <= MAX_DURATION_S:
+    """Every value within its plausible range (core.ranges); ValueError names the first not."""
+    if not SESSION_DURATION_S.contains(entry.duration_s):
         raise ValueError("duration must be between 1 second and 48 hours")
-    if (entry.distance_m or 0) < 0 or (entry.ascent_m or 0) < 0 or (entry.load or 0) < 0:
-        raise ValueError("distance, ascent and load cannot be negative")
-    if entry.rpe is not None and not 0 <= entry.rpe <= 10:
-        raise ValueError("RPE is on the CR-10 scale (0 to 10)")
+    for name, limits in _ENTRY_RANGES.items():
+        value = getattr(entry, name)
+        if value is not None and not limits.contains(value):
+            raise ValueError(f"{name} must be from {limits.low:g} to {limits.high:g}")
 
 
 def local_start(athlete: Athlete, day: dt.date, start: dt.time) -> dt.datetime:

@@ -27,6 +27,7 @@ from coaching.workouts.tree import (
     from_data,
     to_data,
 )
+from core import ranges
 
 SPORTS = ("run", "ride", "swim", "hike", "ski", "row", "strength", "other")
 
@@ -393,12 +394,15 @@ def _ordered(values: st.SearchStrategy[float]) -> st.SearchStrategy[tuple[float,
     )
 
 
+# the plausible ranges every stored workout keeps to (core.ranges)
 _BOUNDS = {
-    (TargetMode.ZONE, None): (1.0, 10.0),
-    (TargetMode.PERCENT, None): (0.01, 500.0),
-    (TargetMode.ABSOLUTE, TargetKind.RPE): (0.0, 10.0),
-    (TargetMode.ABSOLUTE, TargetKind.PACE): (0.2, 40.0),
-    (TargetMode.ABSOLUTE, None): (0.01, 3000.0),
+    (TargetMode.ZONE, None): ranges.ZONE_NUMBER,
+    (TargetMode.PERCENT, None): ranges.TARGET_PERCENT,
+    (TargetMode.ABSOLUTE, TargetKind.RPE): ranges.TARGET_RPE,
+    (TargetMode.ABSOLUTE, TargetKind.PACE): ranges.TARGET_SPEED_MPS,
+    (TargetMode.ABSOLUTE, TargetKind.HR): ranges.TARGET_HR_BPM,
+    (TargetMode.ABSOLUTE, TargetKind.POWER): ranges.TARGET_POWER_W,
+    (TargetMode.ABSOLUTE, TargetKind.CADENCE): ranges.TARGET_CADENCE_SPM,
 }
 
 
@@ -410,23 +414,26 @@ def targets(draw: st.DrawFn) -> Target:
         speed = st.one_of(
             st.integers(60, 900).map(lambda seconds: 1000 / seconds),
             st.integers(30, 300).map(lambda seconds: 100 / seconds),
-            _positive(0.2, 40.0),
+            _positive(ranges.TARGET_SPEED_MPS.low, ranges.TARGET_SPEED_MPS.high),
         )
         low, high = draw(_ordered(speed))
         return Target(kind, mode, low, high)
-    bounds = _BOUNDS.get((mode, kind if mode is TargetMode.ABSOLUTE else None))
-    low_bound, high_bound = bounds or _BOUNDS[(mode, None)]
-    low, high = draw(_ordered(_positive(low_bound, high_bound)))
+    bounds = _BOUNDS[(mode, kind if mode is TargetMode.ABSOLUTE else None)]
+    low, high = draw(_ordered(_positive(bounds.low, bounds.high)))
     return Target(kind, mode, low, high)
 
 
 durations = st.one_of(
     st.just(Duration(DurationKind.OPEN)),
     st.integers(1, 6 * 3600).map(lambda seconds: Duration(TIME, float(seconds))),
-    _positive(0.001, 9_999_999.0).map(lambda seconds: Duration(TIME, seconds)),
+    _positive(ranges.STEP_DURATION_S.low, ranges.STEP_DURATION_S.high).map(
+        lambda seconds: Duration(TIME, seconds)
+    ),
     st.integers(1, 50).map(lambda n: Duration(DISTANCE, n * 50.0)),
     st.integers(1, 20).map(lambda miles: Duration(DISTANCE, miles * 1609.344)),
-    _positive(0.001, 9_999_999.0).map(lambda value: Duration(DISTANCE, value)),
+    _positive(ranges.STEP_DISTANCE_M.low, ranges.STEP_DISTANCE_M.high).map(
+        lambda value: Duration(DISTANCE, value)
+    ),
 )
 notes = st.one_of(st.just(""), st.text(max_size=30))
 steps = st.builds(Step, st.sampled_from(Intent), durations, st.one_of(st.none(), targets()), notes)
