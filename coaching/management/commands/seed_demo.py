@@ -60,14 +60,14 @@ def _seed(plan: list[PlannedCoach], options: dict[str, Any]) -> list[CoachLogins
     """Accounts, thresholds and goals first, then weeks of activities shaped by them, then the
     plans they followed; metrics are computed once per athlete at the end (one batch)."""
     today = timezone.localdate()
-    logins = demo_seed(
-        athletes_per_coach=options["athletes"],
-        years=options["years"],
-        seed=options["seed"],
-        today=today,
-    )
-    athletes = _demo_athletes(plan)
-    with batched():
+    with batched():  # thresholds changes too: one refresh per athlete and sport
+        logins = demo_seed(
+            athletes_per_coach=options["athletes"],
+            years=options["years"],
+            seed=options["seed"],
+            today=today,
+        )
+        athletes = _demo_athletes(plan)
         demo_activities_seed(
             athletes=athletes, weeks=options["weeks"], seed=options["seed"], today=today
         )
