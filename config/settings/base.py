@@ -306,9 +306,15 @@ PACELINE_TRUSTED_PROXIES = int(os.environ.get("PACELINE_TRUSTED_PROXIES", "0"))
 # Absolute address of this site, for links in emails and calendar feeds.
 PACELINE_BASE_URL = os.environ.get("PACELINE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Upload and archive limits: the defaults live beside the code that enforces them
-# (activities.services.files and archive_limits); set these variables only to change them.
+# Quotas and limits: the defaults live beside the code that enforces them (core.uploads,
+# activities.services.storage and archive_limits, athletes.services.invitations); set these
+# variables only to change them.
 for _name in (
+    "PACELINE_ATHLETE_STORAGE_BYTES",
+    "PACELINE_ATHLETE_ACTIVE_JOBS",
+    "PACELINE_INVITATIONS_PER_HOUR",
+    "PACELINE_INVITATIONS_PER_DAY",
+    "PACELINE_INVITATIONS_PER_RECIPIENT_DAY",
     "PACELINE_MAX_UPLOAD_BYTES",
     "PACELINE_ARCHIVE_MAX_BYTES",
     "PACELINE_ARCHIVE_MAX_ENTRIES",
