@@ -31,6 +31,7 @@ install: | $(UV) ## Create .venv from uv.lock (exact versions, dev tools include
 run: install ## Migrate, seed demo data on an empty database, serve on http://127.0.0.1:8000
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo --if-empty
+	$(MANAGE) sweep
 	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
 
 test: install ## Run the test suite (extra pytest arguments: PYTEST_ARGS="-k roster -x")

@@ -18,8 +18,9 @@ from activities.forms_manual import CsvImportForm, ManualLogForm
 from activities.models import ImportJob
 from activities.services.archives import import_job_create
 from activities.services.manual import CSV_COLUMNS, csv_import, manual_activity_log
+from activities.services.storage import UploadRefused, upload_admit
 from activities.types import ImportReport, RejectedFile
-from athletes.models import User
+from athletes.models import Athlete, User
 from athletes.selectors.athletes import athlete_get_for_edit
 
 
@@ -53,6 +54,11 @@ def activity_csv_import(request: HttpRequest, athlete_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > CSV_INLINE_MAX_BYTES:
+            try:
+                upload_admit(athlete=athlete, size_bytes=upload.size)
+            except UploadRefused as refused:
+                form.add_error("file", refused.reason)
+                return _csv_page(request, form, athlete, report=None, status=refused.status)
             job = import_job_create(
                 athlete=athlete, by=user, uploaded_file=upload, kind=ImportJob.Kind.CSV
             )
@@ -62,6 +68,17 @@ def activity_csv_import(request: HttpRequest, athlete_id: int) -> HttpResponse:
             report = csv_import(athlete=athlete, data=upload.read())
         except RejectedFile as rejected:
             form.add_error("file", rejected.reason)
+    return _csv_page(request, form, athlete, report=report)
+
+
+def _csv_page(
+    request: HttpRequest,
+    form: CsvImportForm,
+    athlete: Athlete,
+    *,
+    report: ImportReport | None,
+    status: int = 200,
+) -> HttpResponse:
     context = {
         "form": form,
         "athlete": athlete,
@@ -69,4 +86,4 @@ def activity_csv_import(request: HttpRequest, athlete_id: int) -> HttpResponse:
         "counts": report.counts() if report else None,
         "header": ",".join(CSV_COLUMNS),
     }
-    return render(request, "activities/csv_import.html", context)
+    return render(request, "activities/csv_import.html", context, status=status)

@@ -280,3 +280,17 @@ def test_a_log_over_a_second_of_work_is_a_job_whatever_its_name(
     job.refresh_from_db()
     assert (job.kind, job.state, job.created) == (ImportJob.Kind.CSV, ImportJob.State.DONE, 400)
     assert [r["name"] for r in job.results[:2]] == ["line 2", "line 3"]
+
+
+def test_a_long_log_past_the_storage_quota_is_refused_before_it_is_stored(
+    athlete: Athlete, settings: Any
+) -> None:
+    settings.PACELINE_ATHLETE_STORAGE_BYTES = 4 * 1024
+    first = dt.date(2024, 1, 1)
+    data = csv_bytes(*(f"{first + dt.timedelta(days=i)},run,10,45,,easy" for i in range(400)))
+
+    response = upload(client_for(athlete.user), athlete, data)
+
+    assert response.status_code == 507
+    assert "Not enough storage left" in response.content.decode()
+    assert not ImportJob.objects.exists()
