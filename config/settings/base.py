@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -88,6 +90,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "athletes.context_processors.navigation",
@@ -244,6 +247,28 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+
+# --- Content-Security-Policy (DESIGN §5): every response, every mode, error pages included ------
+# The middleware puts a fresh nonce into the header of every response whose page used it
+# (`csp_nonce` in templates: every <script> tag carries it). Nothing is loaded from another host.
+# - scripts: our own files with the nonce; no inline script, no inline event handler, no eval
+#   (htmx runs with allowEval and allowScriptTags off: templates/base.html);
+# - styles: our own style sheets, and <style> elements only with the nonce (Django admin's
+#   changelist writes one). No 'unsafe-inline': no page has a style="" attribute (bars and
+#   charts are SVG geometry and classes); scripts that move things set element.style, which
+#   CSP does not govern;
+# - images: ours and data: URIs (the favicon, allauth's TOTP QR code).
+SECURE_CSP: dict[str, list[str]] = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+# --- end of Content-Security-Policy --------------------------------------------------------------
 
 # --- Logging: to stderr; never log secrets -------------------------------------------------------
 LOGGING = {
