@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -246,6 +247,12 @@ SPECTACULAR_SETTINGS = {
     "from POST /api/v1/auth/token/.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ and /api/redoc/ from our own static files (drf-spectacular-sidecar), no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No validator badge: it is an image from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 # --- Content-Security-Policy (DESIGN §5): every response, every mode, error pages included ------
@@ -253,11 +260,13 @@ SPECTACULAR_SETTINGS = {
 # (`csp_nonce` in templates: every <script> tag carries it). Nothing is loaded from another host.
 # - scripts: our own files with the nonce; no inline script, no inline event handler, no eval
 #   (htmx runs with allowEval and allowScriptTags off: templates/base.html);
-# - styles: our own style sheets, and <style> elements only with the nonce (Django admin's
-#   changelist writes one). No 'unsafe-inline': no page has a style="" attribute (bars and
+# - styles: our own style sheets, and <style> elements only with the nonce — Django admin's
+#   changelist writes one, Redoc's styled-components adds its own (static/js/redoc_init.js
+#   hands Redoc the nonce). No 'unsafe-inline': no page has a style="" attribute (bars and
 #   charts are SVG geometry and classes); scripts that move things set element.style, which
 #   CSP does not govern;
-# - images: ours and data: URIs (the favicon, allauth's TOTP QR code).
+# - images: ours and data: URIs (the favicon, allauth's TOTP QR code, Swagger UI's icons).
+# The Redoc page alone adds a little more, stated in config/api_docs.py.
 SECURE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
