@@ -55,3 +55,22 @@ def test_production_settings_refuse_to_start_without_fernet_keys(tmp_path: Path)
 
     assert result.returncode != 0
     assert "FERNET_KEYS" in result.stderr
+
+
+def test_production_sends_the_content_security_policy_on_pages_and_error_pages(
+    tmp_path: Path,
+) -> None:
+    script = (
+        "from django.test import Client\n"
+        "for url in ('/api/schema/', '/no-such-page/'):\n"
+        "    r = Client().get(url, secure=True, headers={'host': 'paceline.example.com'})\n"
+        "    print('CSP', r.status_code, r.get('Content-Security-Policy'))\n"
+    )
+    result = manage(production_env(tmp_path), "shell", "--no-imports", "-c", script)
+
+    lines = [line for line in result.stdout.splitlines() if line.startswith("CSP ")]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [line.split(" ", 2)[1] for line in lines] == ["200", "404"]
+    for line in lines:
+        assert "default-src 'self'" in line
+        assert "frame-ancestors 'none'" in line
