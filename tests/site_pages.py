@@ -65,6 +65,14 @@ NOT_PAGES = {
     "admin:view_on_site": "a redirect to the object's own page",
 }
 API_PAGES = {"api-docs", "api-redoc"}  # the rest of api-* is the JSON REST API
+# Routes no role of the walk ever gets a page from, and why (each must really only redirect).
+REDIRECTS_ONLY = {
+    "me": "a shortcut to one's own athlete page",
+    "set_language": "the language form posts here; a GET only goes back",
+    "account_set_password": "every demo user has a password: it sends them to change it",
+    "account_confirm_login_code": "login by emailed code is off",
+    "mfa_authenticate": "a step of the login itself (the walk's staff login goes through it)",
+}
 
 
 @dataclass(frozen=True)

@@ -17,19 +17,11 @@ from django.test import Client, override_settings
 from django.urls import path
 
 from config.urls import urlpatterns as site_urlpatterns
-from tests.site_pages import Answer, page_routes, site_world, walk
+from tests.site_pages import REDIRECTS_ONLY, Answer, page_routes, site_world, walk
 
 # Every test: pytest-django sets the test database up only for modules that ask for it.
 pytestmark = pytest.mark.django_db
 
-# Routes no role of the walk ever gets a page from, and why (each must really only redirect).
-REDIRECTS_ONLY = {
-    "me": "a shortcut to one's own athlete page",
-    "set_language": "the language form posts here; a GET only goes back",
-    "account_set_password": "every demo user has a password: it sends them to change it",
-    "account_confirm_login_code": "login by emailed code is off",
-    "mfa_authenticate": "a step of the login itself (the walk's staff login goes through it)",
-}
 # Attributes through which a page makes the browser fetch something.
 LOADS = {
     ("script", "src"),
