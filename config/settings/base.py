@@ -32,8 +32,9 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-# An insecure key for the embedded mode only; production settings refuse to start without one.
-SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-paceline-embedded-mode-only")
+# An insecure key for the embedded mode only; production settings refuse to start with it.
+EMBEDDED_SECRET_KEY = "django-insecure-paceline-embedded-mode-only"  # noqa: S105 (public)
+SECRET_KEY = os.environ.get("SECRET_KEY", EMBEDDED_SECRET_KEY)
 DEBUG = env_bool("DEBUG", default=False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -194,8 +195,9 @@ STORAGES = {
 }
 
 # --- Secrets of third parties: MultiFernet, newest key first -------------------------------------
-# The embedded-mode key is public; production settings require FERNET_KEYS.
-FERNET_KEYS = env_list("FERNET_KEYS", "IrOeKMV6OPqDCtjmVcqNk1Ad6Tcyq1rmJGoo6mRoXl8=")
+# The embedded-mode key is public; production settings refuse to start with it.
+EMBEDDED_FERNET_KEY = "IrOeKMV6OPqDCtjmVcqNk1Ad6Tcyq1rmJGoo6mRoXl8="
+FERNET_KEYS = env_list("FERNET_KEYS", EMBEDDED_FERNET_KEY)
 
 # --- Celery: eager in-process without REDIS_URL; no lost work with it ----------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
