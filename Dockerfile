@@ -21,10 +21,11 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
 RUN uv sync --frozen --no-dev
 
-# Static files collected at build time with the production settings and throwaway secrets.
+# Static files collected at build time with the production settings and throwaway secrets
+# (random ones: production refuses weak or well-known keys; they are not kept in the image).
 RUN DJANGO_SETTINGS_MODULE=config.settings.production \
-    SECRET_KEY=build-only-not-a-secret \
-    FERNET_KEYS=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
+    SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(60))')" \
+    FERNET_KEYS="$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
     ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput --verbosity 0
 

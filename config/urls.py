@@ -1,11 +1,13 @@
-"""Root URLs: pages, accounts (allauth), admin, the REST API and its OpenAPI schema."""
+"""Root URLs: pages, accounts (allauth), admin, the REST API, its OpenAPI schema and docs."""
 
 from __future__ import annotations
 
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
+
+from config.api_docs import redoc_view, swagger_ui_view
 
 # The admin has no login of its own: people sign in on the web form, with its failed-login
 # limits and two-factor authentication (athletes/services/signin.py).
@@ -19,7 +21,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", swagger_ui_view(), name="api-docs"),
+    path("api/redoc/", redoc_view(), name="api-redoc"),
     path("", include("analytics.urls")),
     path("", include("activities.urls")),
     path("", include("coaching.urls")),

@@ -1,5 +1,6 @@
 """Tags of the workout editor partial (`coaching/partials/_workout_editor.html`): the syntax
-help, the values its live preview posts, and the words its step list shows."""
+help, the values its live preview posts, the words its step list shows, and JSON for the
+data- attributes its script reads."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 from typing import Any
 
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.forms import BoundField
 from django.utils.translation import gettext as _
 
@@ -56,3 +58,11 @@ def workout_list_words() -> dict[str, Any]:
         "failed": _("The step list could not be turned into text. Try again."),
         "empty": _("No steps yet: add a step or a repeat, or type the workout above."),
     }
+
+
+@register.filter
+def as_json(value: Any) -> str:
+    """`value` as JSON text for a data- attribute, where autoescaping makes it safe. The editor
+    reads its data from attributes rather than <script type="application/json"> blocks, so
+    no page carries a script element without the CSP nonce."""
+    return json.dumps(value, cls=DjangoJSONEncoder)

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
@@ -31,8 +32,9 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-# An insecure key for the embedded mode only; production settings refuse to start without one.
-SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-paceline-embedded-mode-only")
+# An insecure key for the embedded mode only; production settings refuse to start with it.
+EMBEDDED_SECRET_KEY = "django-insecure-paceline-embedded-mode-only"  # noqa: S105 (public)
+SECRET_KEY = os.environ.get("SECRET_KEY", EMBEDDED_SECRET_KEY)
 DEBUG = env_bool("DEBUG", default=False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -63,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -89,6 +93,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "athletes.context_processors.navigation",
@@ -197,8 +202,9 @@ STORAGES = {
 }
 
 # --- Secrets of third parties: MultiFernet, newest key first -------------------------------------
-# The embedded-mode key is public; production settings require FERNET_KEYS.
-FERNET_KEYS = env_list("FERNET_KEYS", "IrOeKMV6OPqDCtjmVcqNk1Ad6Tcyq1rmJGoo6mRoXl8=")
+# The embedded-mode key is public; production settings refuse to start with it.
+EMBEDDED_FERNET_KEY = "IrOeKMV6OPqDCtjmVcqNk1Ad6Tcyq1rmJGoo6mRoXl8="
+FERNET_KEYS = env_list("FERNET_KEYS", EMBEDDED_FERNET_KEY)
 
 # --- Celery: eager in-process without REDIS_URL; no lost work with it ----------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -275,7 +281,37 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Request bodies get their own components: read-only fields left out, blank strings refused.
     "COMPONENT_SPLIT_REQUEST": True,
+    # /api/docs/ and /api/redoc/ from our own static files (drf-spectacular-sidecar), no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No validator badge: it is an image from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
+
+# --- Content-Security-Policy (DESIGN §5): every response, every mode, error pages included ------
+# The middleware puts a fresh nonce into the header of every response whose page used it
+# (`csp_nonce` in templates: every <script> tag carries it). Nothing is loaded from another host.
+# - scripts: our own files with the nonce; no inline script, no inline event handler, no eval
+#   (htmx runs with allowEval and allowScriptTags off: templates/base.html);
+# - styles: our own style sheets, and <style> elements only with the nonce — Django admin's
+#   changelist writes one, Redoc's styled-components adds its own (static/js/redoc_init.js
+#   hands Redoc the nonce). No 'unsafe-inline': no page has a style="" attribute (bars and
+#   charts are SVG geometry and classes); scripts that move things set element.style, which
+#   CSP does not govern;
+# - images: ours and data: URIs (the favicon, allauth's TOTP QR code, Swagger UI's icons).
+# The Redoc page alone adds a little more, stated in config/api_docs.py.
+SECURE_CSP: dict[str, list[str]] = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+# --- end of Content-Security-Policy --------------------------------------------------------------
 
 # --- Logging: to stderr; never log secrets -------------------------------------------------------
 LOGGING = {

@@ -1,6 +1,7 @@
 """Production settings: the base settings hardened; `manage.py check --deploy` passes clean.
 
-Refuses to start without SECRET_KEY, FERNET_KEYS and ALLOWED_HOSTS.
+Refuses to start (ImproperlyConfigured) with a missing or placeholder secret, the embedded
+development keys, invalid Fernet keys or no ALLOWED_HOSTS: config/settings/guard.py.
 """
 
 from __future__ import annotations
@@ -9,11 +10,11 @@ import os
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import env_bool, env_list, mailers
+from config.settings.guard import refuse_bad_configuration
 
+refuse_bad_configuration(os.environ)
 SECRET_KEY = os.environ["SECRET_KEY"]
 FERNET_KEYS = env_list("FERNET_KEYS")
-if not FERNET_KEYS:
-    raise RuntimeError("FERNET_KEYS must be set in production (newest key first).")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 DEBUG = False
 MAILERS = mailers(os.environ.get("EMAIL_BACKEND", "smtp"))

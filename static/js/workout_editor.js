@@ -52,8 +52,7 @@
       this.section = root.querySelector(".workout-list");
       this.list = this.section.querySelector(":scope > .wl-nodes");
       this.status = this.section.querySelector(".workout-list-status");
-      const words = this.section.querySelector("script[type='application/json']");
-      this.words = JSON.parse(words.textContent);
+      this.words = JSON.parse(this.section.dataset.words);
       this.form = root.closest("form");
       this.fromList = false;
       this.timer = null;
@@ -87,7 +86,7 @@
     // --- text → list ------------------------------------------------------------------------
 
     onPreview() {
-      const data = this.root.querySelector(".workout-preview script[type='application/json']");
+      const data = this.root.querySelector(".workout-preview .workout-tree");
       if (this.fromList) {
         this.fromList = false;
         return;
@@ -96,7 +95,7 @@
         this.say(this.words.stale, true);
         return;
       }
-      this.render(JSON.parse(data.textContent));
+      this.render(JSON.parse(data.dataset.tree));
     }
 
     render(tree) {

@@ -116,7 +116,7 @@ def test_time_in_zone_bars_carry_the_athletes_zone_names_ranges_times_and_shares
     assert '<td class="num">10:00</td>' in text
     assert '<td class="num muted">20 %</td>' in text
     assert '<td class="num muted">40 %</td>' in text
-    assert 'style="width: 40.0%"' in text
+    assert '<rect class="zone-2" width="40.0" height="1"/>' in text
 
 
 def test_zones_from_laps_say_so(athlete: Athlete, client_of: Any) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from html import unescape
 from typing import Any
 
 import pytest
@@ -33,8 +34,8 @@ def _client(user: User) -> Client:
 
 
 def _tree(html: str) -> Any:
-    match = re.search(r'<script type="application/json">(.*?)</script>', html, re.S)
-    return None if match is None else json.loads(match.group(1))
+    match = re.search(r'<div class="workout-tree" hidden data-tree="([^"]*)"></div>', html)
+    return None if match is None else json.loads(unescape(match.group(1)))
 
 
 # --- preview -----------------------------------------------------------------------------------

@@ -143,7 +143,9 @@ def _mark_week(page: Page) -> None:
 
 
 def _wait_week(page: Page) -> None:
-    page.wait_for_function("!document.getElementById('planner-week').dataset.stale")
+    # A function, not an expression: Playwright evaluates expressions with eval, which the
+    # page's Content-Security-Policy refuses.
+    page.wait_for_function("() => !document.getElementById('planner-week').dataset.stale")
 
 
 def _iso(day: dt.date) -> str:
@@ -170,7 +172,7 @@ def test_a_coach_plans_a_week_with_templates_drag_and_drop_and_copies(
     page.wait_for_selector("#planner-dialog[open] #planner-template-search")
     page.fill("#planner-template-search", "sweet")
     page.wait_for_function(
-        "!document.querySelector('#planner-template-results').innerText.includes('Long run')"
+        "() => !document.querySelector('#planner-template-results').innerText.includes('Long run')"
     )
     shot(page, tmp_path, "add-dialog", full_page=False)
     _mark_week(page)
