@@ -88,6 +88,27 @@ class DailyLoad(models.Model):
         return f"{self.athlete} {self.day}"
 
 
+class PlannedLoad(models.Model):
+    """The planned load of one athlete-local day: the estimated load of the published sessions
+    of that day, as coaching hands it over (`analytics.planned`). The daily load's planned
+    column and the forecast read it; analytics never reads the plan itself."""
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="planned_loads")
+    day = models.DateField(_("day"))
+    load = models.FloatField(_("planned load"))
+
+    objects = AthleteOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["athlete", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["athlete", "day"], name="one_planned_load_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.athlete_id} {self.day}: {self.load:g}"
+
+
 class PendingLoad(models.Model):
     """An athlete whose DailyLoad rows are stale from `since` on: a recompute is due.
 

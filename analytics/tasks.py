@@ -1,7 +1,8 @@
 """Background tasks of the metrics pipeline: thin, named, retry policy only ("metrics" queue).
 
 Outbox subscribers (config/wiring.py): `activities_changed` and `athlete_refresh` compute
-activity metrics, `plan_changed` only the planned column; each then marks the athlete's daily
+activity metrics (coaching hands the planned load over through `analytics.planned`); each
+then marks the athlete's daily
 load stale from a day (`PendingLoad`) and schedules one `athlete_load` a little later
 (PACELINE_LOAD_DELAY_S, default 2 s) unless one is already scheduled, so a burst of changes
 leads to one recompute of the athlete's chart. The `PendingLoad` row is the durable intent:
@@ -29,7 +30,7 @@ from analytics.pipeline import (
     sport_metrics_refresh,
 )
 from athletes.models import Athlete
-from core.events import ActivitiesChanged, PlanChanged, ThresholdsChanged
+from core.events import ActivitiesChanged, ThresholdsChanged
 from core.outbox import send, subscriber
 
 DEFAULT_LOAD_DELAY_S = 2.0
@@ -92,16 +93,6 @@ def athlete_refresh_task(event: ThresholdsChanged) -> None:
         return
     sport_metrics_refresh(athlete=athlete, sport=event.sport, since=event.since)
     _load_due(athlete.id, event.since)
-
-
-@subscriber("analytics.plan_changed")
-def plan_changed_task(event: PlanChanged) -> None:
-    """The plan of these days changed: the daily load's planned column is stale from the
-    earliest of them that is not in the future (future days: the forecast reads the plan)."""
-    athlete = Athlete.objects.filter(id=event.athlete_id).first()
-    past = [day for day in event.days if athlete is not None and day <= athlete.local_today()]
-    if past:
-        _load_due(event.athlete_id, min(past))
 
 
 @shared_task(

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from coaching.services.after import activities_relink, plan_reestimate, plan_relink
+from coaching.services.after import (
+    activities_relink,
+    plan_load_handover,
+    plan_reestimate,
+    plan_relink,
+)
 from core.events import ActivitiesChanged, PlanChanged, ThresholdsChanged
 from core.outbox import subscriber
 
@@ -17,6 +22,12 @@ def activities_relink_task(event: ActivitiesChanged) -> None:
 def plan_relink_task(event: PlanChanged) -> None:
     """Relink the days whose planned sessions changed."""
     plan_relink(event)
+
+
+@subscriber("coaching.plan_load_handover")
+def plan_load_handover_task(event: PlanChanged) -> None:
+    """Hand the planned load of the changed days to analytics."""
+    plan_load_handover(event)
 
 
 @subscriber("coaching.plan_reestimate")

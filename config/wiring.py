@@ -35,7 +35,7 @@ SUBSCRIBERS: dict[type[Event], tuple[Any, ...]] = {
     # Planned sessions of some days changed:
     PlanChanged: (
         coaching.plan_relink_task,  # links of those days
-        analytics.plan_changed_task,  # the daily load's planned column (past days)
+        coaching.plan_load_handover_task,  # their planned load → analytics (planned column)
     ),
     InvitationCreated: (athletes.invitation_email_send_task,),
 }

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from activities.models import Activity
-from analytics.models import ActivityMetrics, DailyLoad
+from analytics.models import ActivityMetrics, DailyLoad, PlannedLoad
 from athletes.models import Athlete
 
 # Frozen "now" of the page tests: 10:00 UTC is 11:00 in Paris, the cast's time zone.
@@ -77,12 +77,7 @@ def days(
 
 
 def planned(athlete: Athlete, loads: dict[dt.date, float]) -> None:
-    """One published planned session per day with that estimated load."""
-    from coaching.models import PlannedSession
-
-    PlannedSession.objects.bulk_create(
-        PlannedSession(
-            athlete=athlete, day=day, sport="run", title="Plan", source="coach", est_load=load
-        )
-        for day, load in loads.items()
+    """The planned load of these days, as coaching hands it over."""
+    PlannedLoad.objects.bulk_create(
+        PlannedLoad(athlete=athlete, day=day, load=load) for day, load in loads.items()
     )

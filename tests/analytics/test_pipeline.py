@@ -15,7 +15,7 @@ from activities.models import Activity
 from activities.services.ingest import activity_ingest
 from activities.types import NormalizedActivity, Provider, SourceRef, Streams, Summary
 from analytics.metrics.pmc import decay_constant
-from analytics.models import ActivityMetrics, DailyLoad
+from analytics.models import ActivityMetrics, DailyLoad, PendingLoad
 from analytics.pipeline import (
     ALGORITHM_VERSION,
     activity_metrics_compute,
@@ -23,6 +23,7 @@ from analytics.pipeline import (
     daily_load_recompute,
     stale_metrics,
 )
+from analytics.planned import planned_loads_store
 from athletes.models import Athlete
 from athletes.sports import Sport
 from tests.factories import ThresholdsFactory
@@ -212,27 +213,17 @@ def test_a_thresholds_change_recomputes_from_its_valid_from_day(
     assert after[TODAY][4] > before[TODAY][4]
 
 
-def test_the_planned_load_of_a_day_is_the_published_plan_of_that_day(
+def test_the_planned_load_of_a_day_is_what_coaching_handed_over_for_it(
     rider: Athlete, ingest_ride: Callable[..., Activity]
 ) -> None:
-    from coaching.models import PlannedSession
-
     ingest_ride(rider, dt.date(2026, 3, 14))
     day = dt.date(2026, 3, 16)
-    for load, hidden in ((40.0, False), (15.0, False), (99.0, True)):
-        PlannedSession.objects.create(
-            athlete=rider,
-            day=day,
-            sport="ride",
-            title="x",
-            source="coach",
-            est_load=load,
-            hidden=hidden,
-        )
+    planned_loads_store(athlete_id=rider.id, loads={day: 55.0}, today=TODAY)
 
     daily_load_recompute(athlete=rider, since=dt.date(2026, 3, 14), today=TODAY)
 
     assert DailyLoad.objects.get(athlete=rider, day=day).planned_load == 55.0
+    assert PendingLoad.objects.filter(athlete=rider, since=day).exists()  # its day is stale
 
 
 def test_a_recompute_from_a_later_day_continues_the_stored_chart(

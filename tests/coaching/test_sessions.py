@@ -7,11 +7,13 @@ from typing import Any
 
 import pytest
 
+from analytics.models import PlannedLoad
 from athletes.models import Athlete, User
 from coaching.models import PlannedSession
 from coaching.services.estimates import planned_estimates_refresh
 from coaching.services.sessions import (
     planned_session_create,
+    planned_session_delete,
     planned_session_move,
     planned_session_update,
     week_copy,
@@ -203,3 +205,26 @@ def test_the_daily_load_carries_the_published_plan_of_past_days(
 
     row = DailyLoad.objects.get(athlete=athlete, day=MONDAY)
     assert row.planned_load == pytest.approx(planned.est_load)
+
+
+def test_the_plans_load_per_day_is_handed_to_analytics_published_sessions_only(
+    athlete: Athlete, coach: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    day = MONDAY + dt.timedelta(days=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        for minutes, hidden in ((60, False), (30, False), (90, True)):
+            session = planned_session_create(
+                athlete=athlete, by=coach, day=day, sport="run", title="Easy",
+                duration_s=minutes * 60.0, session_type="endurance",
+            )  # fmt: skip
+            if hidden:
+                planned_session_update(session=session, by=coach, hidden=True)
+    published = PlannedSession.objects.filter(athlete=athlete, hidden=False)
+
+    handed = PlannedLoad.objects.get(athlete=athlete, day=day).load
+
+    assert handed == pytest.approx(sum(s.est_load or 0.0 for s in published))
+    with django_capture_on_commit_callbacks(execute=True):
+        for session in PlannedSession.objects.filter(athlete=athlete):
+            planned_session_delete(session=session, by=coach)
+    assert not PlannedLoad.objects.filter(athlete=athlete).exists()
