@@ -1,4 +1,4 @@
-"""Who reacts to what: the ONE list of event subscribers and periodic sweepers.
+"""Who reacts to what: the ONE list of event subscribers, periodic sweepers and page panels.
 
 A reader follows a change from here: the service that makes it publishes an event of
 `core/events.py` in its transaction (`core.outbox.publish`); after commit each subscriber
@@ -15,8 +15,10 @@ from collections.abc import Callable
 from typing import Any
 
 from activities import tasks as activities
+from analytics import panels as analytics_panels
 from analytics import tasks as analytics
 from athletes import tasks as athletes
+from coaching import panels as coaching_panels
 from coaching import tasks as coaching
 from core.events import ActivitiesChanged, Event, InvitationCreated, PlanChanged, ThresholdsChanged
 from core.outbox import outbox_sweep
@@ -44,4 +46,10 @@ SWEEPERS: tuple[Callable[..., int], ...] = (
     outbox_sweep,  # events not delivered (broker away, worker killed, subscriber failed)
     activities.import_jobs_sweep,  # import jobs never started or whose worker died
     analytics.pending_loads_sweep,  # daily loads still stale (their task lost)
+)
+
+# What other apps show on the activity page, in this order within each slot (activities.panels).
+ACTIVITY_PANELS = (
+    coaching_panels.activity_coaching_panels,  # journal card, planned session, comments
+    analytics_panels.activity_analytics_panels,  # metrics
 )

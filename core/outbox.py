@@ -16,13 +16,12 @@ history import of thousands of files is ONE metrics run per athlete, not one per
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cache, partial
+from functools import partial
 from typing import Any
 
 from celery import Task, shared_task
@@ -35,6 +34,7 @@ from kombu.exceptions import OperationalError
 from core.events import EVENT_TYPES, Event
 from core.leases import LeaseHeld
 from core.models import OutboxMessage
+from core.wiring import wired
 
 logger = logging.getLogger(__name__)
 
@@ -71,21 +71,14 @@ Sendable = Task[Any, Any]
 # --- the wiring ------------------------------------------------------------------------------
 
 
-@cache
-def wiring() -> Any:
-    """The module listing subscribers and sweepers (settings.PACELINE_WIRING, config.wiring:
-    the top layer, so core imports it by name only)."""
-    return importlib.import_module(getattr(settings, "PACELINE_WIRING", "config.wiring"))
-
-
 def subscribers_of(event_type: type[Event]) -> tuple[Sendable, ...]:
     """The subscriber tasks of an event type, in wiring order."""
-    subscribers: dict[type[Event], tuple[Sendable, ...]] = wiring().SUBSCRIBERS
+    subscribers: dict[type[Event], tuple[Sendable, ...]] = wired("SUBSCRIBERS")
     return subscribers.get(event_type, ())
 
 
 def _task_named(name: str) -> Sendable | None:
-    for tasks in wiring().SUBSCRIBERS.values():
+    for tasks in wired("SUBSCRIBERS").values():
         for task in tasks:
             if task.name == name:
                 return task  # type: ignore[no-any-return]

@@ -8,7 +8,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from core.outbox import wiring
+from core.wiring import wired
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +18,7 @@ def sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     does not stop the others."""
     now = now or timezone.now()
     done: dict[str, int] = {}
-    for sweeper in wiring().SWEEPERS:
+    for sweeper in wired("SWEEPERS"):
         name = f"{sweeper.__module__}.{sweeper.__name__}"
         try:
             done[name] = sweeper(now=now)

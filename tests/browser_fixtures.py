@@ -44,8 +44,10 @@ def console_errors() -> Iterator[ConsoleErrors]:
 
 
 @pytest.fixture
-def page(browser: Browser, console_errors: ConsoleErrors) -> Iterator[Page]:
-    """A fresh browser context (no cookies) on a laptop-sized screen."""
+def page(browser: Browser, console_errors: ConsoleErrors, live_server: Any) -> Iterator[Page]:
+    """A fresh browser context (no cookies) on a laptop-sized screen. It depends on the live
+    server so that it closes first: a page left open would keep polling (badges) while the
+    test database is flushed."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     console_errors.watch(page)

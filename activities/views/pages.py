@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from activities.forms import ActivityFilterForm, UploadForm
+from activities.panels import activity_panels
 from activities.selectors import (
     activity_file_get,
     activity_get,
@@ -23,10 +24,8 @@ from activities.selectors import (
     activity_list as activities_select,
 )
 from activities.services.uploads import UploadRow, uploads_receive
-from analytics.display.activity import activity_metrics_panel
 from athletes.models import Athlete, User
 from athletes.selectors.athletes import athlete_can_edit, athlete_get, athlete_get_for_edit
-from coaching.views.journal import activity_page_context
 from core.uploads import upload_limits
 
 PAGE_SIZE = 25
@@ -56,7 +55,8 @@ def activity_list(request: HttpRequest, athlete_id: int) -> HttpResponse:
 
 @login_required
 def activity_detail(request: HttpRequest, athlete_id: int, activity_id: int) -> HttpResponse:
-    """One activity: summary, laps, sources with their original files, RPE/feel/notes."""
+    """One activity: summary, laps, sources with their original files, and the panels other
+    apps add (journal, planned session, metrics, comments: activities.panels)."""
     user = cast(User, request.user)
     athlete = athlete_get(viewer=user, athlete_id=athlete_id)
     activity = activity_get(viewer=user, athlete=athlete, activity_id=activity_id)
@@ -66,8 +66,7 @@ def activity_detail(request: HttpRequest, athlete_id: int, activity_id: int) -> 
         "athlete": athlete,
         "activity": activity,
         "streams": activity_streams_info(activity=activity),
-        "metrics_panel": activity_metrics_panel(viewer=user, athlete=athlete, activity=activity),
-        **activity_page_context(viewer=user, athlete=athlete, activity=activity),
+        "panels": activity_panels(request, athlete=athlete, activity=activity),
     }
     return render(request, "activities/activity_detail.html", context)
 

@@ -26,13 +26,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from activities.forms_manual import CR10_CHOICES
 from activities.models import Activity
 from activities.services.journal import activity_journal_update
 from athletes.models import Athlete, User
 from athletes.selectors.athletes import athlete_can_edit, athlete_get, athlete_get_for_edit
-from coaching.forms_journal import FEEL_CHOICES, CommentForm, JournalForm, QuickLogForm
+from coaching.forms_journal import CommentForm, QuickLogForm
 from coaching.models import Comment, Link, PlannedSession
+from coaching.panels import JOURNAL, journal_form, journal_labels
 from coaching.selectors.comments import (
     comment_thread,
     thread_target,
@@ -40,8 +40,6 @@ from coaching.selectors.comments import (
     unread_threads,
 )
 from coaching.selectors.journal import (
-    activity_link_panel,
-    activity_step_report,
     calendar_feed_find,
     calendar_feed_token,
     rpe_prompt_list,
@@ -51,7 +49,6 @@ from coaching.services.comments import comment_add, comment_delete, thread_mark_
 from coaching.services.feeds import calendar_feed_events, calendar_feed_regenerate
 from coaching.services.linking import link_manual, link_remove
 
-JOURNAL = "activities/partials/_activity_journal.html"
 PROMPT = "coaching/partials/_rpe_prompt.html"
 THREAD = "coaching/partials/_comment_thread.html"
 PROMPT_ROWS = 5  # the newest ones; the next shows up as each is logged
@@ -67,44 +64,11 @@ def _activity(viewer: User, athlete: Athlete, activity_id: int) -> Activity:
     )
 
 
-# --- the activity page ---------------------------------------------------------------------------
-
-
-def activity_page_context(*, viewer: User, athlete: Athlete, activity: Activity) -> dict[str, Any]:
-    """What the activity page shows from coaching: the journal form (for editors), the linked
-    session with its compliance, step compliance, and the comment thread."""
-    can_edit = athlete_can_edit(viewer=viewer, athlete=athlete)
-    panel = activity_link_panel(viewer=viewer, activity=activity, can_edit=can_edit)
-    report = None
-    if panel.link is not None:
-        report = activity_step_report(
-            activity=activity, session=panel.link.session, units=athlete.units
-        )
-    return {
-        "can_log": can_edit,
-        "journal_form": _journal_form(activity) if can_edit else None,
-        "journal_labels": journal_labels(activity),
-        "link_panel": panel,
-        "step_report": report,
-        "thread": comment_thread(viewer=viewer, target=activity, can_comment=can_edit),
-        "units": athlete.units,
-    }
-
-
-def journal_labels(activity: Activity) -> dict[str, str]:
-    """The RPE and feel of the activity with their scale labels ("7 · Very hard")."""
-    rpe = dict(CR10_CHOICES).get(activity.rpe) if activity.rpe is not None else None
-    feel = dict(FEEL_CHOICES).get(activity.feel) if activity.feel is not None else None
-    return {"rpe": str(rpe or ""), "feel": str(feel or "")}
+# --- the journal card of the activity page ------------------------------------------------------
 
 
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _journal_form(activity: Activity, data: Any = None) -> JournalForm:
-    initial = {"rpe": activity.rpe, "feel": activity.feel, "notes": activity.notes}
-    return JournalForm(data, initial=initial)
 
 
 @login_required
@@ -119,13 +83,13 @@ def activity_journal(request: HttpRequest, athlete_id: int, activity_id: int) ->
     activity = _activity(user, athlete, activity_id)
     can_log = athlete_can_edit(viewer=user, athlete=athlete)
     data = request.POST if request.method == "POST" else None
-    form = _journal_form(activity, data) if can_log else None
+    form = journal_form(activity, data) if can_log else None
     saved = False
     if form is not None and form.is_bound and form.is_valid():
         activity_journal_update(activity=activity, by=user, **form.cleaned_data)
         if not _is_htmx(request):
             return redirect("activity_detail", athlete.id, activity.id)
-        form, saved = _journal_form(activity), True
+        form, saved = journal_form(activity), True
     context = {"athlete": athlete, "activity": activity, "can_log": can_log, "saved": saved}
     context |= {"journal_form": form, "journal_labels": journal_labels(activity)}
     return render(request, JOURNAL, context)

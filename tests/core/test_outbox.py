@@ -20,6 +20,7 @@ from athletes.models import Athlete, Invitation, User
 from athletes.services.invitations import invitation_create
 from athletes.tasks import invitation_email_send_task
 from core import outbox
+from core import wiring as core_wiring
 from core.events import EVENT_TYPES, ActivitiesChanged, InvitationCreated, PlanChanged
 from core.models import OutboxMessage
 from core.tasks import sweep
@@ -199,7 +200,7 @@ def test_every_event_survives_its_trip_through_json(event_type: type[Any]) -> No
 
 
 def test_every_event_has_subscribers_and_every_subscriber_a_unique_task_name() -> None:
-    wiring = outbox.wiring()
+    wiring = core_wiring.wiring()
     names = [task.name for tasks in wiring.SUBSCRIBERS.values() for task in tasks]
 
     assert set(wiring.SUBSCRIBERS) == set(EVENT_TYPES.values())
