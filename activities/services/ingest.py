@@ -264,8 +264,12 @@ def _outranks(provider: Provider, activity: Activity) -> bool:
 def _merge(
     athlete: Athlete, activity: Activity, normalized: NormalizedActivity, provider: Provider
 ) -> None:
+    """Merge a recording into the activity, saving only the fields a recording decides: the
+    athlete's journal (RPE, feel, notes) or a manual load saved meanwhile is never overwritten
+    with the values read before."""
+    changed = {"name", "description", "updated_at"}
     if _outranks(provider, activity):
-        _take_values(athlete, activity, normalized)
+        changed |= _take_values(athlete, activity, normalized) | {"primary_provider"}
         activity.primary_provider = provider.value
         if normalized.laps:
             LapRow.objects.filter(activity=activity).delete()
@@ -278,16 +282,20 @@ def _merge(
         _store_streams(activity, normalized, provider)
     activity.name = activity.name or normalized.name[:200]
     activity.description = activity.description or normalized.description
-    activity.save()
+    activity.save(update_fields=sorted(changed))
 
 
-def _take_values(athlete: Athlete, activity: Activity, normalized: NormalizedActivity) -> None:
+def _take_values(athlete: Athlete, activity: Activity, normalized: NormalizedActivity) -> set[str]:
     """An outranking source's values replace the stored ones it has; what it lacks is kept
-    (a summary-only Garmin record over a GPX keeps the GPX's samples, laps and sport)."""
+    (a summary-only Garmin record over a GPX keeps the GPX's samples, laps and sport).
+    Returns the names of the fields set."""
+    taken = set()
     for name, value in _recording_values(athlete, normalized).items():
         if value in (None, "", []) or (name == "sport" and value == Sport.OTHER):
             continue
         setattr(activity, name, value)
+        taken.add(name)
+    return taken
 
 
 def _store_laps(activity: Activity, normalized: NormalizedActivity) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.db.models import Sum
 
 from activities.models import Activity
@@ -73,6 +74,7 @@ def plan_reestimate(event: ThresholdsChanged) -> None:
     athlete = Athlete.objects.filter(id=event.athlete_id).first()
     if athlete is None:
         return
-    days = planned_estimates_refresh(athlete=athlete, sport=event.sport, since=event.since)
-    if days:
-        plan_changed(athlete_id=athlete.id, days=days)
+    with transaction.atomic():  # new estimates and their announcement, or neither
+        days = planned_estimates_refresh(athlete=athlete, sport=event.sport, since=event.since)
+        if days:
+            plan_changed(athlete_id=athlete.id, days=days)

@@ -15,7 +15,7 @@ from django.db.models import Max
 from athletes.models import Athlete, User
 from coaching.models import PlannedSession, WorkoutTemplate
 from coaching.services.after import plan_changed
-from coaching.services.estimates import planned_estimates_apply
+from coaching.services.estimates import ESTIMATE_FIELDS, planned_estimates_apply
 from coaching.workouts.tree import from_data, to_data
 
 EDITABLE_FIELDS = (
@@ -68,8 +68,9 @@ def planned_session_create(
         **fields,
     )
     planned_estimates_apply(session=session)
-    session.save()
-    plan_changed(athlete_id=athlete.id, days={day})
+    with transaction.atomic():  # the session and its announcement, or neither
+        session.save()
+        plan_changed(athlete_id=athlete.id, days={day})
     return session
 
 
@@ -87,8 +88,10 @@ def planned_session_update(*, session: PlannedSession, by: User | None, **fields
         setattr(session, name, value)
     days.add(session.day)
     planned_estimates_apply(session=session)
-    session.save()
-    plan_changed(athlete_id=session.athlete_id, days=days)
+    written = [*fields, "order", *ESTIMATE_FIELDS, "updated_at"]
+    with transaction.atomic():  # only what changed: a sync writing other fields keeps them
+        session.save(update_fields=sorted(set(written)))
+        plan_changed(athlete_id=session.athlete_id, days=days)
 
 
 def planned_session_move(
@@ -110,14 +113,15 @@ def planned_session_move(
         if day != old_day:
             planned_estimates_apply(session=session)
         PlannedSession.objects.bulk_update(others, ["order"])
-        session.save()
-    plan_changed(athlete_id=session.athlete_id, days={old_day, day})
+        session.save(update_fields=["day", "order", *ESTIMATE_FIELDS, "updated_at"])
+        plan_changed(athlete_id=session.athlete_id, days={old_day, day})
 
 
 def planned_session_delete(*, session: PlannedSession, by: User | None) -> None:
     athlete_id, day = session.athlete_id, session.day
-    session.delete()
-    plan_changed(athlete_id=athlete_id, days={day})
+    with transaction.atomic():
+        session.delete()
+        plan_changed(athlete_id=athlete_id, days={day})
 
 
 def planned_session_copy(
@@ -191,8 +195,9 @@ def week_publish(*, athlete: Athlete, week_start: dt.date, by: User | None) -> i
     """Publish the drafts of a week; returns how many."""
     days = (week_start, week_start + dt.timedelta(days=6))
     drafts = PlannedSession.objects.filter(athlete=athlete, day__range=days, hidden=True)
-    published_days = set(drafts.values_list("day", flat=True))
-    count = drafts.update(hidden=False)
-    if count:
-        plan_changed(athlete_id=athlete.id, days=published_days)
+    with transaction.atomic():
+        published_days = set(drafts.values_list("day", flat=True))
+        count = drafts.update(hidden=False)
+        if count:
+            plan_changed(athlete_id=athlete.id, days=published_days)
     return count

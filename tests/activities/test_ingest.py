@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from django.db.models.signals import pre_save
 
 from activities.models import Activity, ActivitySource
 from activities.models import Streams as StreamsRow
@@ -256,3 +257,25 @@ def test_a_summary_only_source_that_outranks_keeps_the_stored_samples_laps_and_s
     assert merged.sport == Sport.RUN
     assert merged.laps.count() == 2
     assert StreamsRow.objects.get(activity=merged).sample_count == 300
+
+
+def test_a_merge_never_overwrites_a_journal_saved_while_it_ran(athlete: Athlete) -> None:
+    gpx, _ = ingest(athlete, recording(seconds=300, distance_m=900.0, laps=1), Provider.GPX, "g")
+    fit = recording(started_at=START + dt.timedelta(seconds=30), distance_m=1000.0, laps=3)
+
+    def athlete_saves_meanwhile(
+        sender: type[Activity], instance: Activity, **kwargs: object
+    ) -> None:
+        # The athlete's journal request commits between the merge's read and its save.
+        Activity.objects.filter(id=instance.id).update(rpe=7, notes="Windy", manual_load=55.0)
+
+    pre_save.connect(athlete_saves_meanwhile, sender=Activity, dispatch_uid="meanwhile")
+    try:
+        merged, outcome = ingest(athlete, fit, Provider.DEVICE_FILE, "f")
+    finally:
+        pre_save.disconnect(dispatch_uid="meanwhile", sender=Activity)
+
+    assert (outcome, merged.id) == (Outcome.MERGED, gpx.id)
+    merged.refresh_from_db()
+    assert (merged.rpe, merged.notes, merged.manual_load) == (7, "Windy", 55.0)
+    assert (merged.distance_m, merged.primary_provider) == (1000.0, "device_file")

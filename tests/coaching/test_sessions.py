@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db.models.signals import pre_save
 
 from analytics.models import PlannedLoad
 from athletes.models import Athlete, User
@@ -228,3 +229,24 @@ def test_the_plans_load_per_day_is_handed_to_analytics_published_sessions_only(
         for session in PlannedSession.objects.filter(athlete=athlete):
             planned_session_delete(session=session, by=coach)
     assert not PlannedLoad.objects.filter(athlete=athlete).exists()
+
+
+def test_an_edit_saves_only_what_it_changed(athlete: Athlete, coach: User) -> None:
+    session = planned_session_create(
+        athlete=athlete, by=coach, day=MONDAY, sport="run", title="Easy", duration_s=3600.0
+    )
+
+    def synced_meanwhile(sender: type[PlannedSession], instance: PlannedSession, **kw: Any) -> None:
+        # A calendar sync rewrites the description between the coach's read and save.
+        PlannedSession.objects.filter(id=instance.id).update(description="From TrainingPeaks")
+
+    pre_save.connect(synced_meanwhile, sender=PlannedSession, dispatch_uid="synced")
+    try:
+        planned_session_update(session=session, by=coach, title="Steady")
+        planned_session_move(session=session, day=MONDAY + dt.timedelta(days=1), by=coach)
+    finally:
+        pre_save.disconnect(dispatch_uid="synced", sender=PlannedSession)
+
+    session.refresh_from_db()
+    assert (session.title, session.day) == ("Steady", MONDAY + dt.timedelta(days=1))
+    assert session.description == "From TrainingPeaks"
