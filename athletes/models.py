@@ -421,6 +421,9 @@ class ZoneSet(models.Model):
     valid_from = models.DateField(_("valid from"))
     bounds = models.JSONField(_("zone lower bounds"))
     names = models.JSONField(_("zone names"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AthleteOwnedQuerySet.as_manager()

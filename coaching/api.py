@@ -343,5 +343,5 @@ class PlanSessionView(APIView):
     @extend_schema(responses={204: None, 403: OpenApiResponse()})
     def delete(self, request: Request, athlete_id: int, session_id: int) -> Response:
         athlete = athlete_get_for_plan(viewer=request.user, athlete_id=athlete_id)
-        planned_session_delete(session=_session(athlete, session_id), by=_user(request))
+        planned_session_delete(session=_session(athlete, session_id))
         return Response(status=status.HTTP_204_NO_CONTENT)

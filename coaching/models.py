@@ -125,6 +125,14 @@ class PlannedSession(models.Model):
     hidden = models.BooleanField(
         _("draft"), default=False, help_text=_("Drafts are hidden from the athlete.")
     )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Who last changed the session."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -164,6 +172,14 @@ class Link(models.Model):
     kind = models.CharField(max_length=6, choices=Kind.choices)
     locked = models.BooleanField(default=False)
     confidence = models.FloatField(default=1.0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Who linked by hand (empty: the auto-linker)."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AthleteOwnedQuerySet["Link"].as_manager()
@@ -177,6 +193,15 @@ class LinkRefusal(models.Model):
 
     session = models.ForeignKey(PlannedSession, on_delete=models.CASCADE, related_name="+")
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Who unlinked the pair."),
+    )
 
     class Meta:
         constraints = [

@@ -152,7 +152,7 @@ def _seed_coach(
             _relationship_start(coach_user, athlete, planned=planned, today=today)
             by = user if planned.self_coached else coach_user
             _thresholds_history(athlete, planned.person, by=by, rng=rng, years=years, today=today)
-            _goals_add(athlete, planned.person, by=by, rng=rng, today=today)
+            _goals_add(athlete, planned.person, rng=rng, today=today)
         members.append((athlete, planned.person.profile))
     for name, profiles in GROUPS.get(coach.key, ()):
         if not Group.objects.filter(coach=coach_user, name=name).exists():
@@ -266,9 +266,7 @@ RACES: dict[str, tuple[tuple[str, str, str, float, float, int], ...]] = {
 }
 
 
-def _goals_add(
-    athlete: Athlete, person: Person, *, by: User, rng: random.Random, today: dt.date
-) -> None:
+def _goals_add(athlete: Athlete, person: Person, *, rng: random.Random, today: dt.date) -> None:
     """A, B and C races over the coming months, with target times for the A race."""
     for priority, name, sport, distance_m, ascent_m, weeks in RACES[person.profile]:
         race_on = today + dt.timedelta(weeks=weeks, days=rng.randint(0, 6))
@@ -276,7 +274,6 @@ def _goals_add(
         target_time_s = round(distance_m / speed_mps / 60) * 60 if priority == "A" else None
         goal_create(
             athlete=athlete,
-            by=by,
             name=name,
             race_on=race_on,
             priority=priority,

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from athletes.models import Athlete, Goal, User
+from athletes.models import Athlete, Goal
 from core.ranges import GOAL_ASCENT_M, GOAL_DISTANCE_M, GOAL_TIME_S
 
 GOAL_FIELDS: frozenset[str] = frozenset(
@@ -49,7 +49,7 @@ def _apply(goal: Goal, fields: dict[str, Any]) -> Goal:
 
 
 @transaction.atomic
-def goal_create(*, athlete: Athlete, by: User | None, **fields: Any) -> Goal:
+def goal_create(*, athlete: Athlete, **fields: Any) -> Goal:
     """Add a goal (race date, name, priority A/B/C, sport, distance m, ascent m, target time s).
 
     Raises ValidationError on a missing name or date, an unknown choice, or a distance, ascent
@@ -59,11 +59,11 @@ def goal_create(*, athlete: Athlete, by: User | None, **fields: Any) -> Goal:
 
 
 @transaction.atomic
-def goal_update(*, goal: Goal, by: User | None, **fields: Any) -> Goal:
+def goal_update(*, goal: Goal, **fields: Any) -> Goal:
     """Change some fields of a goal; validated as in `goal_create`."""
     return _apply(goal, fields)
 
 
-def goal_delete(*, goal: Goal, by: User | None) -> None:
+def goal_delete(*, goal: Goal) -> None:
     """Delete a goal."""
     goal.delete()

@@ -100,7 +100,7 @@ def thresholds_set(
 
 
 @transaction.atomic
-def thresholds_delete(*, row: Thresholds, by: User | None) -> None:
+def thresholds_delete(*, row: Thresholds) -> None:
     """Delete one thresholds row; the previous row is in force again from its date."""
     athlete_id, sport, since = row.athlete_id, row.sport, row.valid_from
     row.delete()
@@ -147,14 +147,18 @@ def zone_set_save(
         sport=sport,
         kind=kind,
         valid_from=valid_from,
-        defaults={"bounds": [float(b) for b in bounds], "names": [n.strip() for n in names]},
+        defaults={
+            "bounds": [float(b) for b in bounds],
+            "names": [n.strip() for n in names],
+            "created_by": by,
+        },
     )
     publish(ThresholdsChanged(athlete_id=athlete.id, sport=sport, since=valid_from))
     return zone_set
 
 
 @transaction.atomic
-def zone_set_delete(*, zone_set: ZoneSet, by: User | None) -> None:
+def zone_set_delete(*, zone_set: ZoneSet) -> None:
     """Delete a custom zone set: the zones revert to derived ones (or an older custom set)."""
     athlete_id, sport, since = zone_set.athlete_id, zone_set.sport, zone_set.valid_from
     zone_set.delete()

@@ -127,7 +127,7 @@ def thresholds_add(request: HttpRequest, athlete_id: int) -> HttpResponse:
 def thresholds_delete_view(request: HttpRequest, athlete_id: int, row_id: int) -> HttpResponse:
     athlete = athlete_get_for_edit(viewer=request.user, athlete_id=athlete_id)
     row = get_object_or_404(Thresholds.objects.filter(athlete=athlete), id=row_id)
-    thresholds_delete(row=row, by=_user(request))
+    thresholds_delete(row=row)
     messages.success(request, _("Thresholds row deleted."))
     return redirect("thresholds", athlete_id=athlete.id)
 
@@ -165,7 +165,7 @@ def zones_edit(request: HttpRequest, athlete_id: int, sport: str, kind: str) -> 
     in_force = zones_in_force(athlete=athlete, sport=sport, kind=kind, day=day)
     if request.method == "POST" and "reset" in request.POST:
         if in_force.zone_set is not None:
-            zone_set_delete(zone_set=in_force.zone_set, by=_user(request))
+            zone_set_delete(zone_set=in_force.zone_set)
         return redirect(_thresholds_url(athlete, day))
     form = ZoneSetForm(request.POST or None, kind=kind, sport=sport, units=athlete.units)
     if request.method == "POST" and _zones_saved(request, athlete, form):
@@ -209,7 +209,7 @@ def goals_page(request: HttpRequest, athlete_id: int) -> HttpResponse:
 def goal_add(request: HttpRequest, athlete_id: int) -> HttpResponse:
     athlete = athlete_get_for_edit(viewer=request.user, athlete_id=athlete_id)
     form = GoalForm(request.POST, units=athlete.units)
-    if _submit(form, lambda: goal_create(athlete=athlete, by=_user(request), **form.values())):
+    if _submit(form, lambda: goal_create(athlete=athlete, **form.values())):
         messages.success(request, _("Goal added."))
         return redirect("goal_list", athlete_id=athlete.id)
     return _goals_page(request, athlete, form, status=_invalid_status(request))
@@ -222,10 +222,7 @@ def goal_edit(request: HttpRequest, athlete_id: int, goal_id: int) -> HttpRespon
     goal = goal_get(athlete=athlete, goal_id=goal_id)
     initial = GoalForm.initial_for(goal, athlete.units)
     form = GoalForm(request.POST or None, units=athlete.units, initial=initial)
-    by = _user(request)
-    if request.method == "POST" and _submit(
-        form, lambda: goal_update(goal=goal, by=by, **form.values())
-    ):
+    if request.method == "POST" and _submit(form, lambda: goal_update(goal=goal, **form.values())):
         messages.success(request, _("Goal saved."))
         return redirect("goal_list", athlete_id=athlete.id)
     status = _invalid_status(request) if request.method == "POST" else 200
@@ -237,6 +234,6 @@ def goal_edit(request: HttpRequest, athlete_id: int, goal_id: int) -> HttpRespon
 @require_POST
 def goal_delete_view(request: HttpRequest, athlete_id: int, goal_id: int) -> HttpResponse:
     athlete = athlete_get_for_edit(viewer=request.user, athlete_id=athlete_id)
-    goal_delete(goal=goal_get(athlete=athlete, goal_id=goal_id), by=_user(request))
+    goal_delete(goal=goal_get(athlete=athlete, goal_id=goal_id))
     messages.success(request, _("Goal deleted."))
     return redirect("goal_list", athlete_id=athlete.id)

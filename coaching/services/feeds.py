@@ -21,7 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from athletes.models import Athlete, User
+from athletes.models import Athlete
 from athletes.templatetags.units import distance, duration, sport_label
 from coaching.models import CalendarFeed, PlannedSession
 from coaching.workouts.text import format_workout
@@ -39,7 +39,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def calendar_feed_regenerate(*, athlete: Athlete, by: User | None) -> str:
+def calendar_feed_regenerate(*, athlete: Athlete) -> str:
     """A new private token for the athlete's feed (created on first use); the previous URL
     stops working at once. Returns the token (to build the URL)."""
     token = secrets.token_urlsafe(TOKEN_BYTES)

@@ -178,6 +178,7 @@ def link_manual(*, session: PlannedSession, activity: Activity, by: User | None)
             kind=Link.Kind.MANUAL,
             locked=True,
             confidence=1.0,
+            created_by=by,
         )
     return link
 
@@ -185,5 +186,7 @@ def link_manual(*, session: PlannedSession, activity: Activity, by: User | None)
 def link_remove(*, link: Link, by: User | None) -> None:
     """Unlink by hand: the pair is refused to the auto-linker from now on."""
     with transaction.atomic():
-        LinkRefusal.objects.get_or_create(session_id=link.session_id, activity_id=link.activity_id)
+        LinkRefusal.objects.update_or_create(
+            session_id=link.session_id, activity_id=link.activity_id, defaults={"created_by": by}
+        )
         link.delete()

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from athletes.models import Athlete, User
 from coaching.models import PlannedSession, WorkoutTemplate
@@ -64,6 +65,7 @@ def planned_session_create(
         source=source,
         template=template,
         created_by=by,
+        updated_by=by,
         order=_next_order(athlete, day),
         **fields,
     )
@@ -86,9 +88,10 @@ def planned_session_update(*, session: PlannedSession, by: User | None, **fields
         session.order = _next_order(session.athlete, fields["day"])
     for name, value in fields.items():
         setattr(session, name, value)
+    session.updated_by = by
     days.add(session.day)
     planned_estimates_apply(session=session)
-    written = [*fields, "order", *ESTIMATE_FIELDS, "updated_at"]
+    written = [*fields, "order", *ESTIMATE_FIELDS, "updated_by", "updated_at"]
     with transaction.atomic():  # only what changed: a sync writing other fields keeps them
         session.save(update_fields=sorted(set(written)))
         plan_changed(athlete_id=session.athlete_id, days=days)
@@ -110,14 +113,15 @@ def planned_session_move(
         for order, item in enumerate(others):
             item.order = order
         session.day = day
+        session.updated_by = by
         if day != old_day:
             planned_estimates_apply(session=session)
         PlannedSession.objects.bulk_update(others, ["order"])
-        session.save(update_fields=["day", "order", *ESTIMATE_FIELDS, "updated_at"])
+        session.save(update_fields=["day", "order", *ESTIMATE_FIELDS, "updated_by", "updated_at"])
         plan_changed(athlete_id=session.athlete_id, days={old_day, day})
 
 
-def planned_session_delete(*, session: PlannedSession, by: User | None) -> None:
+def planned_session_delete(*, session: PlannedSession) -> None:
     athlete_id, day = session.athlete_id, session.day
     with transaction.atomic():
         session.delete()
@@ -197,7 +201,7 @@ def week_publish(*, athlete: Athlete, week_start: dt.date, by: User | None) -> i
     drafts = PlannedSession.objects.filter(athlete=athlete, day__range=days, hidden=True)
     with transaction.atomic():
         published_days = set(drafts.values_list("day", flat=True))
-        count = drafts.update(hidden=False)
+        count = drafts.update(hidden=False, updated_by=by, updated_at=timezone.now())
         if count:
             plan_changed(athlete_id=athlete.id, days=published_days)
     return count

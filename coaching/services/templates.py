@@ -73,7 +73,6 @@ def template_create(
 def template_update(
     *,
     template: WorkoutTemplate,
-    by: User,
     shared_with: Iterable[Group] | None = None,
     **fields: Any,
 ) -> WorkoutTemplate:
@@ -95,7 +94,7 @@ def template_update(
     return template
 
 
-def template_delete(*, template: WorkoutTemplate, by: User) -> None:
+def template_delete(*, template: WorkoutTemplate) -> None:
     """Delete a template; sessions planned from it keep their copy of the steps."""
     template.delete()
 

@@ -318,7 +318,7 @@ def calendar_feed_regenerate_view(request: HttpRequest, athlete_id: int) -> Http
     user = _user(request)
     athlete = _own_athlete(user, athlete_id)
     had_one = calendar_feed_token(athlete=athlete) is not None
-    calendar_feed_regenerate(athlete=athlete, by=user)
+    calendar_feed_regenerate(athlete=athlete)
     if had_one:
         messages.success(request, _("New calendar URL created. The previous one no longer works."))
     else:

@@ -108,9 +108,7 @@ def _save(form: WorkoutTemplateForm, request: HttpRequest, template: Any) -> Any
     try:
         if template is None:
             return services.template_create(owner=_user(request), **_template_fields(form))
-        return services.template_update(
-            template=template, by=_user(request), **_template_fields(form)
-        )
+        return services.template_update(template=template, **_template_fields(form))
     except WorkoutError as error:
         form.add_error("steps_text", workout_error_message(error, form.data.get("steps_text", "")))
     except services.TemplateError as error:
@@ -156,7 +154,7 @@ def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
 def template_delete(request: HttpRequest, template_id: int) -> HttpResponse:
     """Delete one of the owner's templates (sessions planned from it stay)."""
     template = selectors.template_get_for_edit(viewer=request.user, template_id=template_id)
-    services.template_delete(template=template, by=_user(request))
+    services.template_delete(template=template)
     messages.success(request, _("Template “%(name)s” deleted.") % {"name": template.name})
     return redirect("template_list")
 

@@ -266,7 +266,7 @@ def planner_session_edit(request: HttpRequest, athlete_id: int, session_id: int)
 @require_POST
 def planner_session_delete(request: HttpRequest, athlete_id: int, session_id: int) -> HttpResponse:
     athlete = athlete_get_for_plan(viewer=request.user, athlete_id=athlete_id)
-    planned_session_delete(session=_session(athlete, session_id), by=_user(request))
+    planned_session_delete(session=_session(athlete, session_id))
     return _week_response(request, athlete, _week(request, athlete))
 
 

@@ -291,7 +291,7 @@ def test_a_thresholds_change_recomputes_the_activities_from_its_valid_from_day(
     assert after[dt.date(2026, 3, 14)] == pytest.approx(TSS_AT_FTP)
 
     with django_capture_on_commit_callbacks(execute=True):
-        thresholds_delete(row=row, by=None)
+        thresholds_delete(row=row)
 
     assert tss(late) == pytest.approx(TSS)
     assert loads(rider) == pytest.approx(before)
@@ -323,7 +323,7 @@ def test_a_custom_zone_set_recomputes_time_in_zone_from_its_valid_from_day(
     assert power_zones(late) == [0.0, pytest.approx(3599.0), 0.0]  # 200 W: "steady"
 
     with django_capture_on_commit_callbacks(execute=True):
-        zone_set_delete(zone_set=zone_set, by=None)
+        zone_set_delete(zone_set=zone_set)
 
     assert len(power_zones(late)) == 7
 

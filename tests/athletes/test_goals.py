@@ -51,7 +51,6 @@ def _goal_data(**overrides: str) -> dict[str, str]:
 def test_goal_create_stores_si_values(athlete: Athlete) -> None:
     goal = goal_create(
         athlete=athlete,
-        by=None,
         name="10K",
         race_on=TODAY,
         priority="C",
@@ -78,14 +77,14 @@ def test_goal_create_refuses_invalid_fields(
 ) -> None:
     base: dict[str, object] = {"name": "Race", "race_on": TODAY, "priority": "B", "sport": "run"}
     with pytest.raises(ValidationError) as caught:
-        goal_create(athlete=athlete, by=None, **{**base, **fields})
+        goal_create(athlete=athlete, **{**base, **fields})
     assert field in caught.value.message_dict
     assert not Goal.objects.exists()
 
 
 def test_goal_update_changes_only_the_given_fields(athlete: Athlete) -> None:
     goal = GoalFactory(athlete=athlete)
-    goal_update(goal=goal, by=None, priority="B")
+    goal_update(goal=goal, priority="B")
     goal.refresh_from_db()
     assert (goal.priority, goal.name) == ("B", "Paris Marathon")
 

@@ -223,7 +223,7 @@ def test_deleting_the_custom_set_reverts_to_derived_zones(history: Athlete) -> N
         names=["Low", "High"],
         by=None,
     )
-    zone_set_delete(zone_set=zone_set, by=None)
+    zone_set_delete(zone_set=zone_set)
     assert zones_on(athlete=history, sport="run", kind="hr", day=JUN) == hr_zones_from_lthr(170)
 
 

@@ -130,7 +130,7 @@ def test_the_feed_lists_published_sessions_from_eight_weeks_back_to_twenty_six_a
     for title, offset in (inside | outside).items():
         planned(athlete, coach, TODAY + dt.timedelta(days=offset), title)
     planned(athlete, coach, TODAY, "Draft", hidden=True)
-    token = calendar_feed_regenerate(athlete=athlete, by=athlete.user)
+    token = calendar_feed_regenerate(athlete=athlete)
 
     events = _events(_feed(reverse("calendar_feed_ics", args=[token])))
 
@@ -141,7 +141,7 @@ def test_an_event_keeps_its_uid_when_the_session_changes_and_moves(
     athlete: Athlete, coach: User
 ) -> None:
     session = planned(athlete, coach, TODAY, "Before")
-    token = calendar_feed_regenerate(athlete=athlete, by=athlete.user)
+    token = calendar_feed_regenerate(athlete=athlete)
     url = reverse("calendar_feed_ics", args=[token])
     before = _events(_feed(url))["Before"]["uid"]
 
@@ -154,7 +154,7 @@ def test_an_event_keeps_its_uid_when_the_session_changes_and_moves(
 
 
 def test_regenerating_revokes_the_old_url(athlete: Athlete) -> None:
-    old = calendar_feed_regenerate(athlete=athlete, by=athlete.user)
+    old = calendar_feed_regenerate(athlete=athlete)
     client_for(athlete.user).post(reverse("calendar_feed_regenerate", args=[athlete.id]))
     new = _feed_url_on_page(athlete)
 
@@ -164,13 +164,13 @@ def test_regenerating_revokes_the_old_url(athlete: Athlete) -> None:
 
 
 def test_an_unknown_token_is_not_found(athlete: Athlete) -> None:
-    calendar_feed_regenerate(athlete=athlete, by=athlete.user)
+    calendar_feed_regenerate(athlete=athlete)
 
     assert Client().get(reverse("calendar_feed_ics", args=["nope"])).status_code == 404
 
 
 def test_the_token_is_stored_encrypted_and_found_by_its_sha256(athlete: Athlete) -> None:
-    token = calendar_feed_regenerate(athlete=athlete, by=athlete.user)
+    token = calendar_feed_regenerate(athlete=athlete)
 
     feed = CalendarFeed.objects.get(athlete=athlete)
     assert feed.token == token
@@ -194,7 +194,7 @@ def test_before_the_first_url_the_page_offers_to_create_one(athlete: Athlete) ->
 def test_coaches_may_neither_see_nor_regenerate_the_athletes_url(
     athlete: Athlete, who: str, request: pytest.FixtureRequest
 ) -> None:
-    token = calendar_feed_regenerate(athlete=athlete, by=athlete.user)
+    token = calendar_feed_regenerate(athlete=athlete)
     client = client_for(request.getfixturevalue(who))
 
     page = client.get(reverse("calendar_feed", args=[athlete.id]))
@@ -210,7 +210,7 @@ def test_sessions_of_other_athletes_never_leak_into_a_feed(
 ) -> None:
     planned(athlete, coach, TODAY, "Mine")
     planned(other_athlete, other_coach, TODAY, "Theirs")
-    token = calendar_feed_regenerate(athlete=athlete, by=athlete.user)
+    token = calendar_feed_regenerate(athlete=athlete)
 
     assert set(_events(_feed(reverse("calendar_feed_ics", args=[token])))) == {"Mine"}
     assert PlannedSession.objects.count() == 2

@@ -73,7 +73,7 @@ def test_a_template_is_shared_only_with_its_owners_groups(coach: User, other_coa
         _template(coach, shared_with=[foreign])
     template = _template(coach)
     with pytest.raises(TemplateError):
-        template_update(template=template, by=coach, shared_with=[foreign])
+        template_update(template=template, shared_with=[foreign])
 
 
 def test_duplicating_a_shared_template_gives_an_unshared_copy_to_the_new_owner(

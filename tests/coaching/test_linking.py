@@ -11,7 +11,7 @@ from activities.services.ingest import activity_ingest
 from activities.types import NormalizedActivity, Outcome, Provider, SourceRef, Streams, Summary
 from athletes.models import Athlete, User
 from athletes.sports import Sport
-from coaching.models import Link, PlannedSession
+from coaching.models import Link, LinkRefusal, PlannedSession
 from coaching.services.linking import (
     Side,
     autolink_days,
@@ -141,6 +141,7 @@ def test_a_manual_link_survives_re_ingest_and_the_auto_linker(
     assert again.id == merged.id == long_run.id
     link = Link.objects.get(activity=long_run)
     assert (link.session_id, link.kind, link.locked) == (short.id, "manual", True)
+    assert link.created_by == coach  # who linked by hand
     assert Link.objects.count() == 1  # "Long" has no activity left to take
 
 
@@ -157,6 +158,7 @@ def test_an_unlinked_pair_is_never_linked_again_automatically(
     autolink_days(athlete_id=athlete.id, days=[DAY])
 
     assert not Link.objects.exists()
+    assert LinkRefusal.objects.get(session=session, activity=activity).created_by == coach
 
 
 def test_relinking_a_day_is_idempotent(athlete: Athlete, coach: User) -> None:

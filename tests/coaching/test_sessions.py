@@ -227,7 +227,7 @@ def test_the_plans_load_per_day_is_handed_to_analytics_published_sessions_only(
     assert handed == pytest.approx(sum(s.est_load or 0.0 for s in published))
     with django_capture_on_commit_callbacks(execute=True):
         for session in PlannedSession.objects.filter(athlete=athlete):
-            planned_session_delete(session=session, by=coach)
+            planned_session_delete(session=session)
     assert not PlannedLoad.objects.filter(athlete=athlete).exists()
 
 
@@ -250,3 +250,18 @@ def test_an_edit_saves_only_what_it_changed(athlete: Athlete, coach: User) -> No
     session.refresh_from_db()
     assert (session.title, session.day) == ("Steady", MONDAY + dt.timedelta(days=1))
     assert session.description == "From TrainingPeaks"
+
+
+def test_a_session_remembers_who_changed_it_last(athlete: Athlete, coach: User) -> None:
+    session = planned_session_create(
+        athlete=athlete, by=coach, day=MONDAY, sport="run", title="Easy", duration_s=3600.0
+    )
+    assert (session.created_by, session.updated_by) == (coach, coach)
+
+    planned_session_update(session=session, by=athlete.user, title="Steady")
+    session.refresh_from_db()
+    assert (session.created_by, session.updated_by) == (coach, athlete.user)
+
+    planned_session_move(session=session, day=MONDAY + dt.timedelta(days=1), by=coach)
+    session.refresh_from_db()
+    assert session.updated_by == coach

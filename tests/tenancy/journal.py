@@ -90,5 +90,5 @@ def world(w: dict[str, Any]) -> dict[str, Any]:
         "session": session,
         "link": link_manual(session=session, activity=activity, by=None),
         "comment": comment_add(author=athlete.user, body="Legs felt heavy.", activity=activity),
-        "calendar_token": calendar_feed_regenerate(athlete=athlete, by=None),
+        "calendar_token": calendar_feed_regenerate(athlete=athlete),
     }
