@@ -55,15 +55,20 @@ def _fields(payload: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def run_subscriber(task: Any, event: Event) -> str:
-    """Deliver `event` to one subscriber task (in-process in tests) as the outbox would: a
-    message row for that subscriber only, then the task with its id. Returns the row's state."""
-    message = OutboxMessage.objects.create(
+def outbox_message(task: Any, event: Event) -> OutboxMessage:
+    """The outbox row `publish` would write for one subscriber task of `event`."""
+    return OutboxMessage.objects.create(
         subscriber=task.name,
         topic=type(event).__name__,
         payload=event.to_json(),
         key=event.key,
         available_at=timezone.now(),
     )
+
+
+def run_subscriber(task: Any, event: Event) -> str:
+    """Deliver `event` to one subscriber task (in-process in tests) as the outbox would: a
+    message row for that subscriber only, then the task with its id. Returns the row's state."""
+    message = outbox_message(task, event)
     task.delay(message.id)
     return str(OutboxMessage.objects.get(id=message.id).state)

@@ -33,6 +33,8 @@ from analytics.tasks import activities_changed_task, athlete_load_task
 from athletes.models import Athlete
 from athletes.sports import Sport
 from config.celery import app as celery_app
+from core.events import ActivitiesChanged
+from tests.outbox import outbox_message
 from tests.test_services_e2e import celery_worker, this_runs_database_url, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -188,9 +190,13 @@ def test_a_burst_of_changes_on_a_real_worker_recomputes_the_chart_once(
             and not PendingLoad.objects.filter(athlete=athlete).exists()
         )
 
+    messages = [
+        outbox_message(activities_changed_task, ActivitiesChanged(athlete.id, (s.id,), s.day))
+        for s in sessions
+    ]
     with worker(worker_env, log):
-        for session in sessions:
-            activities_changed_task.delay(athlete.id, [session.id], session.day.isoformat())
+        for message in messages:  # one change at a time, as six separate uploads send them
+            activities_changed_task.delay(message.id)
         wait_for(done, timeout_s=RUN_S, what="the chart was not recomputed", log=log)
         time.sleep(1.0)  # a second recompute, had one been queued, would have run by now
 
