@@ -23,7 +23,7 @@ from analytics.metrics.activity import ActivityMetricsResult, MetricThresholds, 
 
 # Below these speeds a sample is standing still (m/s); one table for summaries and metrics.
 from analytics.metrics.prep import MOVING_SPEED_MPS
-from athletes.sports import Sport
+from core.sports import Sport
 
 PAUSE_S = 10.0
 ASCENT_HYSTERESIS_M = 1.0

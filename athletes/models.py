@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from athletes.fields import EncryptedTextField
-from athletes.sports import THRESHOLD_SPORTS, Sport
+from core.sports import THRESHOLD_SPORTS, Sport
 
 SPORT_CHOICES = [
     (Sport.RUN.value, _("Run")),

@@ -39,7 +39,7 @@ from activities.types import (
     Streams,
     Summary,
 )
-from athletes.sports import Sport
+from core.sports import Sport
 
 DECODER_CHAIN = ("fitfast", "pyfitparsernative", "fitdecode")
 # FIT date_time values below 0x10000000 are relative ("system time": the clock was not set).

@@ -15,11 +15,11 @@ from analytics.metrics.registry import METRICS
 from analytics.reference import reference_anchor
 from athletes.templatetags.units import pace, swim_pace
 from athletes.zones import format_clock, format_duration
+from core.sports import ON_FOOT_SPORTS
 
 EMPTY = "—"
 KMH_PER_MPS = 3.6
 MPH_PER_MPS = 3600 / 1609.344
-ON_FOOT = frozenset({"run", "hike"})
 
 # The best-effort distance names of analytics/metrics/efforts.py, marked for makemessages.
 EFFORT_NAMES = (
@@ -56,7 +56,7 @@ class Shown:
 def label(key: str, *, sport: str = "") -> Label:
     """The registry metric `key` in the active language, linked to its reference section."""
     metric = METRICS[key]
-    anchor = reference_anchor(key, on_foot=sport in ON_FOOT)
+    anchor = reference_anchor(key, on_foot=sport in ON_FOOT_SPORTS)
     return Label(
         key=key,
         label=gettext(metric.label),
@@ -95,7 +95,7 @@ def speed_text(speed_mps: float | None, *, sport: str, units: str) -> str:
     """Speed as the sport reads it: pace for run/hike, per 100 m for swims, else km/h or mph."""
     if not speed_mps or not math.isfinite(speed_mps) or speed_mps <= 0:
         return EMPTY
-    if sport in ON_FOOT:
+    if sport in ON_FOOT_SPORTS:
         return pace(speed_mps, units)
     if sport == "swim":
         return swim_pace(speed_mps)

@@ -36,7 +36,7 @@ from athletes.services.thresholds import (
     zone_set_delete,
     zone_set_save,
 )
-from athletes.sports import THRESHOLD_SPORTS
+from core.sports import THRESHOLD_SPORTS
 
 # --- helpers ----------------------------------------------------------------------------------
 

@@ -95,7 +95,7 @@ INTENSITIES = {
 HR_OFFSET_BPM = 100
 POWER_OFFSET_W = 1000
 
-# Our sport strings (athletes.sports values and variants) → FIT (sport, sub_sport).
+# Our sport strings (core.sports values and variants) → FIT (sport, sub_sport).
 SPORTS: dict[str, tuple[int, int]] = {
     "run": (1, 0),
     "trail_run": (1, 3),

@@ -155,7 +155,7 @@ _SPEED = {
 
 
 def parse(text: str, *, sport: str) -> Workout:
-    """The workout written in `text` for `sport` (an athletes.sports value); raises
+    """The workout written in `text` for `sport` (a core.sports value); raises
     WorkoutError whose `position` is the offset of the offending character in `text`."""
     return _Parser(text, sport).workout()
 

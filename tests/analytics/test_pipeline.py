@@ -24,7 +24,7 @@ from analytics.pipeline import (
     stale_metrics,
 )
 from athletes.models import Athlete
-from athletes.sports import Sport
+from core.sports import Sport
 from tests.factories import ThresholdsFactory
 
 NOW = dt.datetime(2026, 3, 20, 12, 0, tzinfo=dt.UTC)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from activities.parsers import gunzip, is_fit, parse_file
 from activities.types import RejectedFile
-from athletes.sports import Sport
+from core.sports import Sport
 
 GPX = b"""<?xml version="1.0"?>
 <gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1"><trk><type>running</type>
