@@ -10,9 +10,7 @@ from django.db.models import Case, Exists, F, FloatField, OuterRef, Prefetch, Q,
 from activities.models import Activity, ActivityFile, ActivitySource, Lap, Streams
 from athletes.models import Athlete, User
 from core.ranges import RECORDED_SPEED_MPS
-
-KMH_PER_MPS = 3.6
-MPH_PER_MPS = 3600 / 1609.344
+from core.units import KMH_PER_MPS, MPH_PER_MPS
 
 
 def _with_speeds[M: (Activity, Lap)](rows: QuerySet[M]) -> QuerySet[M]:

@@ -24,8 +24,8 @@ from analytics.metrics.activity import ActivityMetricsResult, MetricThresholds, 
 # Below these speeds a sample is standing still (m/s); one table for summaries and metrics.
 from analytics.metrics.prep import MOVING_SPEED_MPS
 from core.sports import Sport
+from core.units import PAUSE_S
 
-PAUSE_S = 10.0
 ASCENT_HYSTERESIS_M = 1.0
 ASCENT_SMOOTHING_SAMPLES = 5
 EARTH_RADIUS_M = 6_371_008.8

@@ -43,7 +43,6 @@ from analytics.metrics.load import LoadResult, activity_load
 from analytics.metrics.meanmax import mean_max, meanmax_durations
 from analytics.metrics.power import intensity_factor, normalized_power, training_stress_score
 from analytics.metrics.prep import (
-    PAUSE_S,
     BoolArray,
     FloatArray,
     Resampled,
@@ -59,6 +58,7 @@ from analytics.metrics.running import (
 )
 from analytics.metrics.zones import sample_durations_s, time_in_zones
 from core.sports import ON_FOOT_SPORTS
+from core.units import PAUSE_S
 
 SPEED_RESOLUTION_MPS = 0.001
 

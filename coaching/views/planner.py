@@ -26,7 +26,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from athletes.models import SPORT_CHOICES, Athlete, User
 from athletes.selectors.athletes import athlete_get
-from athletes.zones import METRES_PER_KM, METRES_PER_MILE, format_duration
 from coaching.forms import PlannedSessionForm, steps_text, workout_error_message
 from coaching.forms_planner import (
     SessionMoveForm,
@@ -58,6 +57,7 @@ from coaching.services.sessions import (
     week_publish,
 )
 from coaching.workouts.tree import WorkoutError
+from core.units import format_duration, metres_per_distance_unit
 
 WEEK_PARTIAL = "coaching/partials/_planner_week.html"
 
@@ -224,7 +224,7 @@ def planner_session_create(request: HttpRequest, athlete_id: int) -> HttpRespons
 
 
 def _edit_initial(session: PlannedSession, units: str) -> dict[str, Any]:
-    per_unit = METRES_PER_MILE if units == "imperial" else METRES_PER_KM
+    per_unit = metres_per_distance_unit(units)
     return {
         "steps_text": steps_text(session.steps, session.sport),
         "duration_text": format_duration(session.duration_s) if session.duration_s else "",
