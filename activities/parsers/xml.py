@@ -22,6 +22,7 @@ from defusedxml import ElementTree as SafeET
 from numpy.typing import NDArray
 
 from activities.types import FloatArray, RejectedFile, Streams
+from core.geo import step_lengths_m
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -148,8 +149,6 @@ def parse_time(text: str | None) -> dt.datetime | None:
 
 # --- Shared by the XML formats: track points → Streams, error classification ---
 
-EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG)
-
 
 @dataclass(slots=True)
 class TrackPoints:
@@ -236,12 +235,7 @@ def haversine_cumulative_m(
     known = np.isfinite(lat_deg) & np.isfinite(lon_deg)
     if not known.any():
         return out
-    lat, lon = np.radians(lat_deg[known]), np.radians(lon_deg[known])
-    a = (
-        np.sin(np.diff(lat) / 2) ** 2
-        + np.cos(lat[:-1]) * np.cos(lat[1:]) * np.sin(np.diff(lon) / 2) ** 2
-    )
-    step = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    step = step_lengths_m(lat_deg[known], lon_deg[known])
     step[np.diff(segment[known]) != 0] = 0.0
     out[known] = np.concatenate(([0.0], np.cumsum(step)))
     return out
