@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from activities.types import Summary
+from core.fit import is_fit
 from core.sports import Sport, sport_from_words
 
 Json = Mapping[str, Any]
@@ -268,7 +269,7 @@ def fit_file_type(data: bytes) -> int | None:
 
     Reads only the first messages: the file_id message comes first in valid files.
     """
-    if len(data) < 12 or data[8:12] != b".FIT":
+    if not is_fit(data):
         return None
     pos, layouts = data[0], {}
     for _ in range(32):

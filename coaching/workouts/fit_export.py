@@ -59,6 +59,7 @@ from coaching.workouts.tree import (
     WorkoutError,
     _,
 )
+from core.fit import FIT_SIGNATURE
 
 MAX_WATCH_STEPS = 50
 NAME_BYTES = 64
@@ -428,7 +429,9 @@ def _text(text: str, size: int) -> bytes:
 
 
 def _fit_file(records: bytes) -> bytes:
-    header = struct.pack("<BBHI4s", 14, PROTOCOL_VERSION, PROFILE_VERSION, len(records), b".FIT")
+    header = struct.pack(
+        "<BBHI4s", 14, PROTOCOL_VERSION, PROFILE_VERSION, len(records), FIT_SIGNATURE
+    )
     header += struct.pack("<H", fit_crc(header))
     content = header + records
     return content + struct.pack("<H", fit_crc(content))
