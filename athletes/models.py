@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from athletes.fields import EncryptedTextField
+from core.fields import EncryptedTextField
 from core.sports import THRESHOLD_SPORTS, Sport
 
 SPORT_CHOICES = [

@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
-from athletes.fields import EncryptedTextField
 from athletes.models import SPORT_CHOICES, Athlete, AthleteOwnedQuerySet, Group
+from core.fields import EncryptedTextField
 
 
 class SessionType(models.TextChoices):

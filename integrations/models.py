@@ -12,8 +12,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from athletes.fields import EncryptedTextField
 from athletes.models import Athlete
+from core.fields import EncryptedTextField
 
 
 class ConnectionQuerySet(models.QuerySet["Connection"]):
