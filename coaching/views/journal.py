@@ -22,7 +22,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -50,6 +49,7 @@ from coaching.selectors.unlinked import unlinked_list
 from coaching.services.comments import comment_add, comment_delete, thread_mark_read
 from coaching.services.feeds import calendar_feed_events, calendar_feed_regenerate
 from coaching.services.linking import link_manual, link_remove
+from core.http import is_partial, redirect_back
 
 JOURNAL = "activities/partials/_activity_journal.html"
 PROMPT = "coaching/partials/_rpe_prompt.html"
@@ -98,10 +98,6 @@ def journal_labels(activity: Activity) -> dict[str, str]:
     return {"rpe": str(rpe or ""), "feel": str(feel or "")}
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _journal_form(activity: Activity, data: Any = None) -> JournalForm:
     initial = {"rpe": activity.rpe, "feel": activity.feel, "notes": activity.notes}
     return JournalForm(data, initial=initial)
@@ -123,7 +119,7 @@ def activity_journal(request: HttpRequest, athlete_id: int, activity_id: int) ->
     saved = False
     if form is not None and form.is_bound and form.is_valid():
         activity_journal_update(activity=activity, by=user, **form.cleaned_data)
-        if not _is_htmx(request):
+        if not is_partial(request):
             return redirect("activity_detail", athlete.id, activity.id)
         form, saved = _journal_form(activity), True
     context = {"athlete": athlete, "activity": activity, "can_log": can_log, "saved": saved}
@@ -259,15 +255,6 @@ def comment_unread_badge(request: HttpRequest) -> HttpResponse:
 # --- links ---------------------------------------------------------------------------------------
 
 
-def _back(request: HttpRequest, default: str) -> HttpResponse:
-    """Redirect to the `next` URL of the form when it is ours, else to `default`."""
-    target = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return redirect(target if safe and target else default)
-
-
 @login_required
 @require_POST
 def link_create(request: HttpRequest, athlete_id: int) -> HttpResponse:
@@ -278,7 +265,7 @@ def link_create(request: HttpRequest, athlete_id: int) -> HttpResponse:
     sessions = PlannedSession.objects.shown_to(user).filter(athlete=athlete)
     session = get_object_or_404(sessions, id=_int(request.POST.get("session")))
     link_manual(session=session, activity=activity, by=user)
-    return _back(request, reverse("activity_detail", args=[athlete.id, activity.id]))
+    return redirect_back(request, reverse("activity_detail", args=[athlete.id, activity.id]))
 
 
 @login_required
@@ -290,7 +277,7 @@ def link_remove_view(request: HttpRequest, athlete_id: int, link_id: int) -> Htt
     link = get_object_or_404(Link.objects.for_editor(user).filter(athlete=athlete), id=link_id)
     activity_id = link.activity_id
     link_remove(link=link, by=user)
-    return _back(request, reverse("activity_detail", args=[athlete.id, activity_id]))
+    return redirect_back(request, reverse("activity_detail", args=[athlete.id, activity_id]))
 
 
 def _int(value: str | None) -> int:
