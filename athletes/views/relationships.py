@@ -77,7 +77,7 @@ def roster(request: Request[User]) -> HttpResponse:
     if group_id:
         if not group_id.isdigit():
             raise Http404
-        group = get_object_or_404(Group.objects.for_viewer(user), id=int(group_id))
+        group = get_object_or_404(Group.objects.visible_to(user), id=int(group_id))
     sent = [
         i
         for i in invitations_for(user=user).sent
@@ -224,7 +224,7 @@ def relationship_end(request: Request[User], relationship_id: int) -> HttpRespon
     """End a relationship the user is a party to (coach or athlete)."""
     relationship = get_object_or_404(
         CoachAthlete.objects.active()
-        .for_viewer(request.user)
+        .visible_to(request.user)
         .select_related("athlete__user", "coach"),
         id=relationship_id,
     )
@@ -241,7 +241,7 @@ def relationship_end(request: Request[User], relationship_id: int) -> HttpRespon
 def relationship_permission(request: Request[User], relationship_id: int) -> HttpResponse:
     """The athlete sets what one of their coaches may do."""
     relationship = get_object_or_404(
-        CoachAthlete.objects.active().for_viewer(request.user).select_related("athlete", "coach"),
+        CoachAthlete.objects.active().visible_to(request.user).select_related("athlete", "coach"),
         id=relationship_id,
     )
     if relationship.athlete.user_id != request.user.id:
@@ -313,7 +313,7 @@ def _group_post(request: HttpRequest, group: Group) -> tuple[GroupForm, GroupMem
 @login_required
 def group_detail(request: Request[User], group_id: int) -> HttpResponse:
     """Rename a group and choose its members among the coach's athletes."""
-    group = get_object_or_404(Group.objects.for_viewer(request.user), id=group_id)
+    group = get_object_or_404(Group.objects.visible_to(request.user), id=group_id)
     if request.method == "POST":
         rename, members, saved = _group_post(request, group)
         if saved:
@@ -330,7 +330,7 @@ def group_detail(request: Request[User], group_id: int) -> HttpResponse:
 @require_POST
 def group_delete(request: Request[User], group_id: int) -> HttpResponse:
     """Delete a group; its athletes stay on the roster."""
-    group = get_object_or_404(Group.objects.for_viewer(request.user), id=group_id)
+    group = get_object_or_404(Group.objects.visible_to(request.user), id=group_id)
     group_services.group_delete(group=group)
     messages.success(request, _("Group “%(name)s” deleted.") % {"name": group.name})
     return redirect("group_list")

@@ -63,7 +63,7 @@ def _user(request: HttpRequest) -> User:
 
 def _activity(viewer: User, athlete: Athlete, activity_id: int) -> Activity:
     return get_object_or_404(
-        Activity.objects.for_viewer(viewer).filter(athlete=athlete), id=activity_id
+        Activity.objects.visible_to(viewer).filter(athlete=athlete), id=activity_id
     )
 
 
@@ -228,7 +228,7 @@ def comment_delete_view(request: HttpRequest, athlete_id: int, comment_id: int) 
     user = _user(request)
     athlete = athlete_get(viewer=user, athlete_id=athlete_id)
     comment = get_object_or_404(
-        Comment.objects.for_viewer(user).filter(athlete=athlete), id=comment_id
+        Comment.objects.visible_to(user).filter(athlete=athlete), id=comment_id
     )
     target = comment.session or comment.activity
     assert target is not None
@@ -262,7 +262,7 @@ def link_create(request: HttpRequest, athlete_id: int) -> HttpResponse:
     user = _user(request)
     athlete = athlete_get_for_edit(viewer=user, athlete_id=athlete_id)
     activity = _activity(user, athlete, _int(request.POST.get("activity")))
-    sessions = PlannedSession.objects.shown_to(user).filter(athlete=athlete)
+    sessions = PlannedSession.objects.visible_to(user).filter(athlete=athlete)
     session = get_object_or_404(sessions, id=_int(request.POST.get("session")))
     link_manual(session=session, activity=activity, by=user)
     return redirect_back(request, reverse("activity_detail", args=[athlete.id, activity.id]))
@@ -274,7 +274,7 @@ def link_remove_view(request: HttpRequest, athlete_id: int, link_id: int) -> Htt
     """Unlink an activity from its session (the pair is refused to the auto-linker)."""
     user = _user(request)
     athlete = athlete_get_for_edit(viewer=user, athlete_id=athlete_id)
-    link = get_object_or_404(Link.objects.for_editor(user).filter(athlete=athlete), id=link_id)
+    link = get_object_or_404(Link.objects.editable_by(user).filter(athlete=athlete), id=link_id)
     activity_id = link.activity_id
     link_remove(link=link, by=user)
     return redirect_back(request, reverse("activity_detail", args=[athlete.id, activity_id]))

@@ -285,7 +285,7 @@ def test_metrics_and_daily_load_go_through_the_one_door(
 ) -> None:
     ingest_ride(rider, dt.date(2026, 3, 14))
 
-    assert ActivityMetrics.objects.for_viewer(rider.user).count() == 1
-    assert ActivityMetrics.objects.for_viewer(other_athlete.user).count() == 0
-    assert DailyLoad.objects.for_viewer(rider.user).count() == 7
-    assert DailyLoad.objects.for_viewer(other_athlete.user).count() == 0
+    assert ActivityMetrics.objects.visible_to(rider.user).count() == 1
+    assert ActivityMetrics.objects.visible_to(other_athlete.user).count() == 0
+    assert DailyLoad.objects.visible_to(rider.user).count() == 7
+    assert DailyLoad.objects.visible_to(other_athlete.user).count() == 0
