@@ -12,10 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.services.manual import CSV_MAX_BYTES, MAX_DURATION_S
 from athletes.models import SPORT_CHOICES
-from athletes.zones import METRES_PER_KM, METRES_PER_MILE
 from core.ranges import SESSION_ASCENT_M, SESSION_DISTANCE_M, SESSION_LOAD
+from core.units import (
+    IMPERIAL,
+    METRES_PER_FOOT,
+    metres_per_distance_unit,
+    parse_duration_or_minutes,
+)
 
-METRES_PER_FOOT = 0.3048
 # Foster's session-RPE version of Borg's CR-10 scale (6, 8 and 9 carry no words).
 CR10_CHOICES = [
     ("", _("— not rated —")),
@@ -31,19 +35,6 @@ CR10_CHOICES = [
     (9, "9"),
     (10, _("10 · Maximal")),
 ]
-
-
-def parse_duration_s(text: str) -> float:
-    """ "1:05:30" (h:mm:ss), "45:00" (mm:ss) or "45" (minutes) → seconds; ValueError if bad."""
-    parts = text.strip().split(":")
-    if len(parts) > 3 or not all(p.strip().replace(".", "", 1).isdigit() for p in parts):
-        raise ValueError(text)
-    numbers = [float(p) for p in parts]
-    if len(parts) == 1:
-        return numbers[0] * 60
-    if any(n >= 60 for n in numbers[1:]):
-        raise ValueError(text)
-    return float(sum(n * 60**i for i, n in enumerate(reversed(numbers))))
 
 
 class ManualLogForm(forms.Form):
@@ -92,7 +83,8 @@ class ManualLogForm(forms.Form):
 
     def __init__(self, *args: Any, units: str = "metric", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.imperial = units == "imperial"
+        self.units = units
+        self.imperial = units == IMPERIAL
         if self.imperial:
             self.fields["distance"].label = _("Distance (mi)")
             self.fields["ascent"].label = _("Ascent (ft)")
@@ -101,7 +93,7 @@ class ManualLogForm(forms.Form):
 
     @property
     def _per_distance_unit(self) -> float:
-        return METRES_PER_MILE if self.imperial else METRES_PER_KM
+        return metres_per_distance_unit(self.units)
 
     @property
     def _per_ascent_unit(self) -> float:
@@ -115,7 +107,7 @@ class ManualLogForm(forms.Form):
 
     def clean_duration(self) -> float:
         try:
-            seconds = parse_duration_s(self.cleaned_data["duration"])
+            seconds = parse_duration_or_minutes(self.cleaned_data["duration"])
         except ValueError:
             raise forms.ValidationError(
                 _("Enter the duration as h:mm:ss, mm:ss or minutes."), code="invalid"

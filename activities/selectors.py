@@ -1,4 +1,4 @@
-"""Reads of activities, always scoped through the one door (`for_viewer`)."""
+"""Reads of activities, always scoped through the one door (`visible_to`)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from django.db.models import Case, Exists, F, FloatField, OuterRef, Prefetch, Q,
 from activities.models import Activity, ActivityFile, ActivitySource, Lap, Streams
 from athletes.models import Athlete, User
 from core.ranges import RECORDED_SPEED_MPS
-
-KMH_PER_MPS = 3.6
-MPH_PER_MPS = 3600 / 1609.344
+from core.units import KMH_PER_MPS, MPH_PER_MPS
 
 
 def _with_speeds[M: (Activity, Lap)](rows: QuerySet[M]) -> QuerySet[M]:
@@ -42,7 +40,7 @@ def activity_list(
 
     No related rows are loaded per activity: the list costs the same queries for any length.
     """
-    activities = Activity.objects.for_viewer(viewer).filter(athlete=athlete)
+    activities = Activity.objects.visible_to(viewer).filter(athlete=athlete)
     if sport:
         activities = activities.filter(sport=sport)
     if first is not None:
@@ -59,7 +57,7 @@ def activity_get(*, viewer: User, athlete: Athlete, activity_id: int) -> Activit
     """One activity with its laps and sources (and their files), or None outside scope."""
     sources = ActivitySource.objects.select_related("file").order_by("fetched_at", "id")
     activities = (
-        Activity.objects.for_viewer(viewer)
+        Activity.objects.visible_to(viewer)
         .filter(athlete=athlete, id=activity_id)
         .prefetch_related(Prefetch("laps", queryset=_with_speeds(Lap.objects.order_by("index"))))
         .prefetch_related(Prefetch("sources", queryset=sources))
@@ -78,4 +76,4 @@ def activity_streams_info(*, activity: Activity) -> Mapping[str, object] | None:
 
 def activity_file_get(*, viewer: User, athlete: Athlete, file_id: int) -> ActivityFile | None:
     """An original file of this athlete, or None outside the viewer's scope."""
-    return ActivityFile.objects.for_viewer(viewer).filter(athlete=athlete, id=file_id).first()
+    return ActivityFile.objects.visible_to(viewer).filter(athlete=athlete, id=file_id).first()

@@ -23,12 +23,12 @@ from analytics.metrics.activity import ActivityMetricsResult, MetricThresholds, 
 
 # Below these speeds a sample is standing still (m/s); one table for summaries and metrics.
 from analytics.metrics.prep import MOVING_SPEED_MPS
-from athletes.sports import Sport
+from core.geo import step_lengths_m
+from core.sports import Sport
+from core.units import PAUSE_S
 
-PAUSE_S = 10.0
 ASCENT_HYSTERESIS_M = 1.0
 ASCENT_SMOOTHING_SAMPLES = 5
-EARTH_RADIUS_M = 6_371_008.8
 
 
 def summarize(streams: Streams, *, sport: Sport, laps: list[Lap]) -> Summary:
@@ -202,10 +202,7 @@ def track_length_m(lat_deg: FloatArray, lon_deg: FloatArray) -> float | None:
     fixed = np.isfinite(lat_deg) & np.isfinite(lon_deg)
     if fixed.sum() < 2:
         return None
-    lat, lon = np.radians(lat_deg[fixed]), np.radians(lon_deg[fixed])
-    dlat, dlon = np.diff(lat), np.diff(lon)
-    a = np.sin(dlat / 2) ** 2 + np.cos(lat[:-1]) * np.cos(lat[1:]) * np.sin(dlon / 2) ** 2
-    return float((2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0, 1)))).sum())
+    return float(step_lengths_m(lat_deg[fixed], lon_deg[fixed]).sum())
 
 
 def climb(

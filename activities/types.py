@@ -16,7 +16,7 @@ from enum import StrEnum
 import numpy as np
 from numpy.typing import NDArray
 
-from athletes.sports import Sport
+from core.sports import Sport
 
 FloatArray = NDArray[np.float64]
 

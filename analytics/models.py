@@ -6,8 +6,6 @@ thresholds in force, and can rewrite them at any time (`recompute_metrics`).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -15,10 +13,10 @@ from activities.models import Activity
 from athletes.models import Athlete, AthleteOwnedQuerySet
 
 
-class ActivityMetricsQuerySet(models.QuerySet["ActivityMetrics"]):
-    def for_viewer(self, user: Any) -> ActivityMetricsQuerySet:
-        """Metrics of activities whose athlete the user may see (the one door)."""
-        return self.filter(activity__athlete__in=Athlete.objects.visible_to(user))
+class ActivityMetricsQuerySet(AthleteOwnedQuerySet["ActivityMetrics"]):
+    """Metrics belong to the athlete of their activity (the one door, through it)."""
+
+    athlete_path = "activity__athlete"
 
     def older_than(self, version: int) -> ActivityMetricsQuerySet:
         """Rows computed by an algorithm version before `version` (stale)."""

@@ -46,7 +46,7 @@ from analytics.selectors.planned import planned_loads
 from analytics.thresholds_history import ThresholdsHistory
 from athletes.models import Athlete
 from athletes.selectors.thresholds import HR_FALLBACK_SPORTS, ThresholdValues, own_sport
-from athletes.sports import Sport
+from core.sports import Sport
 
 ALGORITHM_VERSION = 1
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a NOWAIT lock request that failed

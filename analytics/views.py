@@ -21,7 +21,7 @@ from analytics.reference import SECTION_KEYS
 from analytics.selectors import activity_with_metrics_get
 from athletes.models import User
 from athletes.selectors.athletes import athlete_get
-from athletes.sports import Sport
+from core.sports import Sport
 
 # Every label and unit word of analytics/metrics/registry.py, marked so that makemessages
 # extracts them (the metric core stays free of Django). A test keeps this list complete.
@@ -91,7 +91,7 @@ class MetricRow:
 
 def metric_row(metric: Metric) -> MetricRow:
     """The table row of `metric`: translated label, unit word and aggregation; sports in the
-    order of `athletes.sports.Sport`."""
+    order of `core.sports.Sport`."""
     return MetricRow(
         key=metric.key,
         label=gettext(metric.label),

@@ -11,9 +11,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from athletes import crypto
 from athletes.models import Invitation
 from athletes.services.invitations import invitation_get_by_token
+from core import crypto
 from core.http import client_ip
 
 SIGNUP_OPEN, SIGNUP_INVITATION, SIGNUP_CLOSED = "open", "invitation", "closed"

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
 from rest_framework.authtoken.models import Token, TokenProxy
 
-from athletes import crypto
 from athletes.models import (
     Athlete,
     CoachAthlete,
@@ -28,6 +27,7 @@ from athletes.models import (
     WellnessDay,
     ZoneSet,
 )
+from core import crypto
 
 ATHLETE_SEARCH = ("athlete__user__email", "athlete__user__first_name", "athlete__user__last_name")
 

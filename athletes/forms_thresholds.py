@@ -10,26 +10,22 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from athletes.models import SPORT_CHOICES, THRESHOLD_SPORT_CHOICES, Goal, ZoneSet
-from athletes.zones import (
-    METRES_PER_KM,
-    METRES_PER_MILE,
+from athletes.zones import Zone
+from core.ranges import GOAL_ASCENT_M, GOAL_DISTANCE_M, GOAL_TIME_S
+from core.units import (
+    IMPERIAL,
     METRES_PER_SWIM_PACE,
-    Zone,
     format_clock,
     format_duration,
+    is_finite_number,
+    metres_per_distance_unit,
     pace_s_from_speed,
     parse_duration,
     parse_pace,
     speed_from_pace_s,
 )
-from core.ranges import GOAL_ASCENT_M, GOAL_DISTANCE_M, GOAL_TIME_S, is_finite_number
 
-IMPERIAL = "imperial"
 PACE_HELP = _("m:ss, e.g. 4:10")
-
-
-def metres_per_unit(units: str) -> float:
-    return METRES_PER_MILE if units == IMPERIAL else METRES_PER_KM
 
 
 def _speed(text: str, per_m: float) -> float | None:
@@ -88,7 +84,7 @@ class ThresholdsForm(ServiceErrorsMixin, forms.Form):
         self.fields["threshold_pace"].label = f"{_('Threshold pace')} ({per})"
 
     def clean_threshold_pace(self) -> float | None:
-        return _speed(self.cleaned_data["threshold_pace"], metres_per_unit(self.units))
+        return _speed(self.cleaned_data["threshold_pace"], metres_per_distance_unit(self.units))
 
     def clean_css_pace(self) -> float | None:
         return _speed(self.cleaned_data["css_pace"], METRES_PER_SWIM_PACE)
@@ -147,7 +143,9 @@ class ZoneSetForm(ServiceErrorsMixin, forms.Form):
 
     @property
     def per_m(self) -> float:
-        return METRES_PER_SWIM_PACE if self.sport == "swim" else metres_per_unit(self.units)
+        if self.sport == "swim":
+            return METRES_PER_SWIM_PACE
+        return metres_per_distance_unit(self.units)
 
     def rows(self) -> list[tuple[forms.BoundField, forms.BoundField | None]]:
         """(name, bound) pairs for the template; the first zone has no lower bound."""
@@ -221,7 +219,7 @@ class GoalForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.units = units
         unit = _("mi") if units == IMPERIAL else _("km")
-        limits = GOAL_DISTANCE_M.scaled(metres_per_unit(units))
+        limits = GOAL_DISTANCE_M.scaled(metres_per_distance_unit(units))
         self.fields["distance"] = forms.FloatField(
             label=f"{_('Distance')} ({unit})", required=False, max_value=limits.high
         )
@@ -258,7 +256,7 @@ class GoalForm(ServiceErrorsMixin, forms.Form):
             "race_on": data["race_on"],
             "priority": data["priority"],
             "sport": data["sport"],
-            "distance_m": distance * metres_per_unit(self.units) if distance else None,
+            "distance_m": distance * metres_per_distance_unit(self.units) if distance else None,
             "ascent_m": data["ascent_m"],
             "target_time_s": data["target_time"],
             "notes": data["notes"],
@@ -267,7 +265,7 @@ class GoalForm(ServiceErrorsMixin, forms.Form):
     @staticmethod
     def initial_for(goal: Goal, units: str) -> dict[str, Any]:
         """Form values of an existing goal, in display units."""
-        distance = goal.distance_m / metres_per_unit(units) if goal.distance_m else None
+        distance = goal.distance_m / metres_per_distance_unit(units) if goal.distance_m else None
         return {
             "name": goal.name,
             "race_on": goal.race_on,

@@ -1,25 +1,26 @@
 """Users and roles, coach–athlete relationships, groups, invitations, thresholds, zones, goals.
 
-The one door to athlete data is `Athlete.objects.visible_to(user)` / `.editable_by(user)` and the
-`for_viewer`/`for_editor` methods of every athlete-owned model (DESIGN §5).
+The one door to athlete data is `Athlete.objects.visible_to(user)` / `.editable_by(user)` /
+`.plannable_by(user)` / `.manageable_by(user)`, and the same four names on every athlete-owned
+model (DESIGN §5).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from athletes.fields import EncryptedTextField
-from athletes.sports import THRESHOLD_SPORTS, Sport
+from core.fields import EncryptedTextField
+from core.sports import THRESHOLD_SPORTS, Sport
 
 SPORT_CHOICES = [
     (Sport.RUN.value, _("Run")),
@@ -85,55 +86,46 @@ class User(AbstractUser):
 
 
 class AthleteQuerySet(models.QuerySet["Athlete"]):
-    def visible_to(self, user: Any) -> AthleteQuerySet:
-        """The athlete themself, plus athletes this user currently coaches (any permission)."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        coached = CoachAthlete.objects.active().filter(coach=user).values("athlete_id")
-        return self.filter(Q(user=user) | Q(id__in=coached))
+    """The one door to athlete data (DESIGN §5): who reaches which athletes, and for what.
 
-    def editable_by(self, user: Any) -> AthleteQuerySet:
+    Every athlete-owned queryset (`AthleteOwnedQuerySet`) scopes by the same four names.
+    Anonymous users reach nobody; a former coach (ended relationship) reaches nobody either.
+    """
+
+    def visible_to(self, user: User | AnonymousUser) -> AthleteQuerySet:
+        """The athlete themself, plus athletes this user currently coaches (any permission)."""
+        return self._reached_by(user, CoachAthlete.objects.active(), with_self=True)
+
+    def editable_by(self, user: User | AnonymousUser) -> AthleteQuerySet:
         """Athletes whose plan, thresholds and goals this user may change.
 
         The athlete themself edits their own profile; a coach needs `edit` or `full`.
         """
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        coached = (
-            CoachAthlete.objects.active()
-            .filter(coach=user, permission__in=CoachAthlete.EDIT_PERMISSIONS)
-            .values("athlete_id")
-        )
-        return self.filter(Q(user=user) | Q(id__in=coached))
+        return self._reached_by(user, CoachAthlete.objects.editing(), with_self=True)
 
-    def plannable_by(self, user: Any) -> AthleteQuerySet:
+    def plannable_by(self, user: User | AnonymousUser) -> AthleteQuerySet:
         """Athletes whose training plan this user may change: coached with `edit` or `full`
         rights — the self-coached athlete is their own such coach; an athlete with a coach
         sees their plan read-only."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        coached = (
-            CoachAthlete.objects.active()
-            .filter(coach=user, permission__in=CoachAthlete.EDIT_PERMISSIONS)
-            .values("athlete_id")
-        )
-        return self.filter(id__in=coached)
+        return self._reached_by(user, CoachAthlete.objects.editing(), with_self=False)
 
-    def fully_managed_by(self, user: Any) -> AthleteQuerySet:
+    def manageable_by(self, user: User | AnonymousUser) -> AthleteQuerySet:
         """Athletes whose connections and data this user may delete (self, or `full` coach)."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        coached = (
-            CoachAthlete.objects.active()
-            .filter(coach=user, permission=CoachAthlete.Permission.FULL)
-            .values("athlete_id")
-        )
-        return self.filter(Q(user=user) | Q(id__in=coached))
+        return self._reached_by(user, CoachAthlete.objects.fully_managing(), with_self=True)
 
-    def coached_by(self, user: Any) -> AthleteQuerySet:
+    def coached_by(self, user: User | AnonymousUser) -> AthleteQuerySet:
         """Athletes on this user's roster (active relationships only)."""
-        coached = CoachAthlete.objects.active().filter(coach=user).values("athlete_id")
-        return self.filter(id__in=coached)
+        return self._reached_by(user, CoachAthlete.objects.active(), with_self=False)
+
+    def _reached_by(
+        self, user: User | AnonymousUser, relationships: CoachAthleteQuerySet, *, with_self: bool
+    ) -> AthleteQuerySet:
+        """Athletes whose coach is `user` in one of `relationships`, and the user's own athlete
+        when `with_self`; none for an anonymous user."""
+        if not user.is_authenticated:
+            return self.none()
+        coached = Q(id__in=relationships.filter(coach=user).values("athlete_id"))
+        return self.filter((Q(user=user) | coached) if with_self else coached)
 
 
 class Athlete(models.Model):
@@ -185,21 +177,43 @@ class Athlete(models.Model):
 
 
 class AthleteOwnedQuerySet[M: models.Model](models.QuerySet[M]):
-    """Scopes any model with an `athlete` foreign key through the one door."""
+    """Scopes any model that belongs to an athlete through the one door, by the four names of
+    `AthleteQuerySet`. `athlete_path` is the lookup from the model to its athlete."""
 
-    def for_viewer(self, user: Any) -> AthleteOwnedQuerySet[M]:
-        return self.filter(athlete__in=Athlete.objects.visible_to(user))
+    athlete_path: ClassVar[str] = "athlete"
 
-    def for_editor(self, user: Any) -> AthleteOwnedQuerySet[M]:
-        return self.filter(athlete__in=Athlete.objects.editable_by(user))
+    def visible_to(self, user: User | AnonymousUser) -> Self:
+        return self._of(Athlete.objects.visible_to(user))
+
+    def editable_by(self, user: User | AnonymousUser) -> Self:
+        return self._of(Athlete.objects.editable_by(user))
+
+    def plannable_by(self, user: User | AnonymousUser) -> Self:
+        return self._of(Athlete.objects.plannable_by(user))
+
+    def manageable_by(self, user: User | AnonymousUser) -> Self:
+        return self._of(Athlete.objects.manageable_by(user))
+
+    def _of(self, athletes: AthleteQuerySet) -> Self:
+        return self.filter(**{f"{self.athlete_path}__in": athletes})
 
 
 class CoachAthleteQuerySet(models.QuerySet["CoachAthlete"]):
     def active(self) -> CoachAthleteQuerySet:
         return self.filter(status=CoachAthlete.Status.ACTIVE)
 
-    def for_viewer(self, user: Any) -> CoachAthleteQuerySet:
-        """Relationships this user is a party to."""
+    def editing(self) -> CoachAthleteQuerySet:
+        """Active relationships whose coach may edit and plan: `edit` or `full` rights."""
+        return self.active().filter(permission__in=CoachAthlete.EDIT_PERMISSIONS)
+
+    def fully_managing(self) -> CoachAthleteQuerySet:
+        """Active relationships whose coach also manages connections and data: `full`."""
+        return self.active().filter(permission=CoachAthlete.Permission.FULL)
+
+    def visible_to(self, user: User | AnonymousUser) -> CoachAthleteQuerySet:
+        """Relationships this user is a party to (as the coach or as the athlete)."""
+        if not user.is_authenticated:
+            return self.none()
         return self.filter(Q(coach=user) | Q(athlete__user=user))
 
 
@@ -266,7 +280,10 @@ class CoachAthlete(models.Model):
 
 
 class GroupQuerySet(models.QuerySet["Group"]):
-    def for_viewer(self, user: Any) -> GroupQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> GroupQuerySet:
+        """The groups this user coaches (athletes do not see the groups they are in)."""
+        if not user.is_authenticated:
+            return self.none()
         return self.filter(coach=user)
 
 

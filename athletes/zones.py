@@ -1,4 +1,4 @@
-"""Training zones derived from thresholds, and pace/duration conversions. Pure: stdlib only.
+"""Training zones derived from thresholds. Pure: stdlib only.
 
 Every zone is a half-open band `[low, high)` in SI units (bpm, W, m/s); the first zone starts at
 0 (or at the published floor) and the top zone has `high = None`. A value exactly on a boundary
@@ -11,13 +11,8 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-METRES_PER_KM = 1000.0
-METRES_PER_MILE = 1609.344
-METRES_PER_SWIM_PACE = 100.0  # swim pace is shown per 100 m
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,59 +137,3 @@ def swim_zones_from_css(css_mps: float) -> list[Zone]:
     Tempo 92-97 %, Threshold 97-101 % (CSS itself), VO2max 101-105 %, Sprint > 105 %.
     """
     return _scaled(css_mps, SWIM_PERCENTS, SWIM_NAMES)
-
-
-# --- pace and duration conversions ------------------------------------------------------------
-
-_CLOCK = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{2})\s*$")
-_SHORT_CLOCK = re.compile(r"^\s*(\d+):(\d{2})\s*$")
-
-
-def pace_s_from_speed(speed_mps: float, per_m: float = METRES_PER_KM) -> float:
-    """Seconds per `per_m` metres (pace) at `speed_mps`; raises ValueError when not positive."""
-    if speed_mps <= 0:
-        raise ValueError("speed must be positive")
-    return per_m / speed_mps
-
-
-def speed_from_pace_s(pace_s: float, per_m: float = METRES_PER_KM) -> float:
-    """Speed (m/s) of a pace of `pace_s` seconds per `per_m` metres."""
-    if pace_s <= 0:
-        raise ValueError("pace must be positive")
-    return per_m / pace_s
-
-
-def format_clock(seconds: float) -> str:
-    """A pace as "m:ss" (rounded to the second), e.g. 250 → "4:10"."""
-    total = round(seconds)
-    return f"{total // 60}:{total % 60:02d}"
-
-
-def parse_pace(text: str) -> float:
-    """Seconds from a pace written "m:ss" ("4:10" → 250); raises ValueError ("9:99", "abc")."""
-    match = _SHORT_CLOCK.match(text)
-    if match is None:
-        raise ValueError("pace must look like m:ss")
-    minutes, seconds = int(match.group(1)), int(match.group(2))
-    if seconds >= 60 or minutes * 60 + seconds == 0:
-        raise ValueError("pace must look like m:ss with seconds below 60")
-    return float(minutes * 60 + seconds)
-
-
-def format_duration(seconds: float) -> str:
-    """A duration as "h:mm:ss" (rounded to the second), e.g. 3725 → "1:02:05"."""
-    total = round(seconds)
-    hours, rest = divmod(total, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
-
-
-def parse_duration(text: str) -> int:
-    """Seconds from "h:mm:ss" or "mm:ss" ("3:30:00" → 12600); raises ValueError otherwise."""
-    match = _CLOCK.match(text)
-    if match is None:
-        raise ValueError("duration must look like h:mm:ss")
-    hours = int(match.group(1) or 0)
-    minutes, seconds = int(match.group(2)), int(match.group(3))
-    if seconds >= 60 or (match.group(1) is not None and minutes >= 60):
-        raise ValueError("minutes and seconds must be below 60")
-    return hours * 3600 + minutes * 60 + seconds

@@ -25,7 +25,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics.metrics.routes import EARTH_RADIUS_M, Track, cluster_routes  # noqa: E402
+from analytics.metrics.routes import Track, cluster_routes  # noqa: E402
+from core.geo import EARTH_RADIUS_M  # noqa: E402
 
 CITY_LAT, CITY_LON = 45.76, 4.84
 ROUTES, HOMES, TRACKS = 50, 10, 5000

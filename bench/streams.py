@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from activities.parsers import parse_file  # noqa: E402
 from activities.streams_codec import decode_streams, encode_streams  # noqa: E402
 from activities.types import NormalizedActivity, RejectedFile, Streams  # noqa: E402
-from athletes.sports import Sport  # noqa: E402
+from core.sports import Sport  # noqa: E402
 
 TARGET_KB_PER_HOUR = 40.0
 TARGET_DECODE_MS = 10.0

@@ -11,13 +11,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from athletes.forms_thresholds import metres_per_unit
 from athletes.models import SPORT_CHOICES, Group
-from athletes.zones import parse_duration
 from coaching.models import PlannedSession, WorkoutTemplate
 from coaching.workouts.text import format_workout, parse
 from coaching.workouts.tree import WorkoutError, stored_workout, to_data
 from core.ranges import SESSION_ASCENT_M, SESSION_DISTANCE_M, SESSION_DURATION_S
+from core.units import metres_per_distance_unit, parse_hours_or_minutes
 
 MAX_TAGS = 12
 
@@ -37,15 +36,6 @@ def steps_text(steps: Any, sport: str) -> str:
     """The text-syntax form of stored steps ("" for none)."""
     workout = stored_workout(steps)
     return format_workout(workout, sport=sport) if workout.nodes else ""
-
-
-def _duration_s(text: str) -> float:
-    """Seconds from "h:mm", "h:mm:ss" or a number of minutes (ValueError otherwise)."""
-    if text.count(":") == 1:
-        return float(parse_duration(f"{text}:00"))
-    if ":" in text:
-        return float(parse_duration(text))
-    return float(text.replace(",", ".")) * 60
 
 
 class WorkoutFormMixin(forms.Form):
@@ -70,7 +60,7 @@ class WorkoutFormMixin(forms.Form):
     def __init__(self, *args: Any, units: str = "metric", **kwargs: Any) -> None:
         self.units = units
         super().__init__(*args, **kwargs)
-        limits = SESSION_DISTANCE_M.scaled(metres_per_unit(units))
+        limits = SESSION_DISTANCE_M.scaled(metres_per_distance_unit(units))
         self.fields["distance_value"] = forms.FloatField(
             label=_("Distance"),
             required=False,
@@ -91,7 +81,7 @@ class WorkoutFormMixin(forms.Form):
         if not text:
             return None
         try:
-            seconds = _duration_s(text)
+            seconds = parse_hours_or_minutes(text)
         except ValueError:
             raise ValidationError(
                 _("Enter a duration as h:mm or minutes."), code="invalid"
@@ -115,7 +105,7 @@ class WorkoutFormMixin(forms.Form):
         data["steps"] = to_data(workout) if workout else []
         data["duration_s"] = data.get("duration_text")
         distance = data.get("distance_value")
-        data["distance_m"] = distance * metres_per_unit(self.units) if distance else None
+        data["distance_m"] = distance * metres_per_distance_unit(self.units) if distance else None
         return data
 
 

@@ -7,16 +7,17 @@ the steps, the day or the athlete's thresholds change.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Self
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
-from athletes.fields import EncryptedTextField
-from athletes.models import SPORT_CHOICES, Athlete, AthleteOwnedQuerySet, Group
+from athletes.models import SPORT_CHOICES, Athlete, AthleteOwnedQuerySet, Group, User
+from core.fields import EncryptedTextField
 
 
 class SessionType(models.TextChoices):
@@ -32,7 +33,7 @@ class SessionType(models.TextChoices):
 
 
 class WorkoutTemplateQuerySet(models.QuerySet["WorkoutTemplate"]):
-    def usable_by(self, user: Any) -> WorkoutTemplateQuerySet:
+    def usable_by(self, user: User | AnonymousUser) -> WorkoutTemplateQuerySet:
         """The user's own templates, plus those shared with a group the user coaches in or
         belongs to as an athlete."""
         if not getattr(user, "is_authenticated", False):
@@ -79,12 +80,11 @@ class PlannedSessionQuerySet(AthleteOwnedQuerySet["PlannedSession"]):
     def published(self) -> PlannedSessionQuerySet:
         return self.filter(hidden=False)
 
-    def shown_to(self, user: Any) -> PlannedSessionQuerySet:
-        """What `user` may see: drafts only for those who may change the athlete's plan."""
-        editable = Athlete.objects.plannable_by(user).values("id")
-        return self.filter(athlete__in=Athlete.objects.visible_to(user)).filter(
-            Q(hidden=False) | Q(athlete_id__in=editable)
-        )
+    def visible_to(self, user: User | AnonymousUser) -> Self:
+        """What `user` may see: the sessions of athletes they see — drafts only where they
+        plan (`plannable_by`), the athlete of a coach never sees drafts."""
+        planned = Athlete.objects.plannable_by(user).values("id")
+        return super().visible_to(user).filter(Q(hidden=False) | Q(athlete_id__in=planned))
 
 
 class PlannedSession(models.Model):

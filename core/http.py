@@ -1,8 +1,13 @@
 """HTTP helpers every app shares.
 
-`client_ip`: the address a request came from, trusting `X-Forwarded-For` only as far as the
-configured number of proxies in front of the site (PACELINE_TRUSTED_PROXIES, default 0: the
-header is ignored, a client can write anything in it). Rate limits key on it.
+- `Request`: the HttpRequest a view behind login gets, typed: `user` is the site's user
+  model (athletes.models.User — core names no app, so views write `Request[User]`) and
+  `htmx` the django-htmx details.
+- `is_partial`: whether the page asked for a fragment rather than a whole page.
+- `redirect_back`: back to the page a form came from, when that address is ours.
+- `client_ip`: the address a request came from, trusting `X-Forwarded-For` only as far as the
+  configured number of proxies in front of the site (PACELINE_TRUSTED_PROXIES, default 0: the
+  header is ignored, a client can write anything in it). Rate limits key on it.
 """
 
 from __future__ import annotations
@@ -10,7 +15,41 @@ from __future__ import annotations
 import ipaddress
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.middleware import HtmxDetails
+
+
+class Request[U: AbstractBaseUser](HttpRequest):
+    """An HttpRequest as our middleware leaves it for a logged-in view: `user` is a `U`
+    (login_required has checked it), `htmx` the details django-htmx read from its headers."""
+
+    # Narrower than HttpRequest's `User | AnonymousUser` on purpose: only logged-in views are
+    # annotated with it. (mypy cannot see that U is the site's user model: core names no app.)
+    user: U  # type: ignore[assignment]
+    htmx: HtmxDetails
+
+
+def is_partial(request: HttpRequest) -> bool:
+    """Whether the page asked for a fragment to swap in rather than a whole page: an htmx
+    request (`HX-Request: true`) or one of our fetch() scripts (`X-Requested-With:
+    XMLHttpRequest`, the upload page's)."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        or request.headers.get("X-Requested-With") == "XMLHttpRequest"
+    )
+
+
+def redirect_back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
+    """Redirect to the page a form came from (its `next` field) when that address is ours —
+    this host, and https when the request came over https — else to `fallback`."""
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(target if target and safe else fallback)
 
 
 def trusted_proxies() -> int:

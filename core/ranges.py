@@ -13,28 +13,15 @@ thrown away while a corrupt value (65535 bpm, 1e308 m) is.
 from __future__ import annotations
 
 import datetime as dt
-import math
-import numbers
 from dataclasses import dataclass
-from typing import TypedDict, TypeGuard
+from typing import TypedDict
 
-MINUTE_S = 60
-HOUR_S = 3600
-DAY_S = 86400
+from core.units import DAY_S, HOUR_S, is_finite_number
+
 # Days people and clients may ask about: any training history, with room around it for the
 # week, month and season arithmetic that starts from them.
 FIRST_DAY = dt.date(1900, 1, 1)
 LAST_DAY = dt.date(2199, 12, 31)
-
-
-def is_finite_number(value: object) -> TypeGuard[int | float]:
-    """A real number (not a bool; numpy's count) that is neither NaN nor infinite."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        return False
-    try:
-        return math.isfinite(value)
-    except OverflowError:  # an int too large for a float
-        return False
 
 
 class Limits(TypedDict):

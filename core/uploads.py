@@ -24,6 +24,8 @@ from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from core.http import is_partial
+
 MIB = 1024 * 1024
 DEFAULT_MAX_FILE_BYTES = 50 * MIB
 DEFAULT_MAX_ARCHIVE_BYTES = 2 * 1024 * MIB
@@ -137,7 +139,7 @@ def too_large(request: HttpRequest, reason: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         body = json.dumps({"detail": reason})
         return HttpResponse(body, status=413, content_type="application/json")
-    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+    if is_partial(request):
         return HttpResponse(reason, status=413, content_type="text/plain; charset=utf-8")
     page = render_to_string("413.html", {"reason": reason}, request=request)
     return HttpResponse(page, status=413)

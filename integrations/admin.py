@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from athletes import crypto
+from core import crypto
 from integrations.models import Connection
 
 

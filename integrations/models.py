@@ -12,18 +12,13 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from athletes.fields import EncryptedTextField
-from athletes.models import Athlete
+from athletes.models import Athlete, AthleteOwnedQuerySet
+from core.fields import EncryptedTextField
 
 
-class ConnectionQuerySet(models.QuerySet["Connection"]):
-    def for_viewer(self, user: Any) -> ConnectionQuerySet:
-        """Connections of athletes this user may see (self, or any active coach)."""
-        return self.filter(athlete__in=Athlete.objects.visible_to(user))
-
-    def for_manager(self, user: Any) -> ConnectionQuerySet:
-        """Connections this user may create, pause or revoke (self, or a `full` coach)."""
-        return self.filter(athlete__in=Athlete.objects.fully_managed_by(user))
+class ConnectionQuerySet(AthleteOwnedQuerySet["Connection"]):
+    """Seen by whoever sees the athlete (`visible_to`); created, paused or revoked by the
+    athlete or a `full` coach (`manageable_by`)."""
 
     def active(self) -> ConnectionQuerySet:
         return self.filter(status=Connection.Status.ACTIVE)

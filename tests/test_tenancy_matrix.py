@@ -21,7 +21,7 @@ from activities.types import NormalizedActivity, Provider, SourceRef, Streams, S
 from athletes.models import Athlete, CoachAthlete, User
 from athletes.services.groups import group_create, group_set_members
 from athletes.services.invitations import invitation_create
-from athletes.sports import Sport
+from core.sports import Sport
 from tests.factories import GoalFactory, ThresholdsFactory
 from tests.tenancy import extra_rows, extra_worlds
 from tests.tenancy.base import (

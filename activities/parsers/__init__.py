@@ -10,6 +10,7 @@ import zlib
 
 from activities.parsers.xml import root_name
 from activities.types import NormalizedActivity, RejectedFile
+from core.fit import is_fit
 
 GZIP_MAGIC = b"\x1f\x8b"
 # Gzip bomb guards: real activity files are far smaller and compress less than 100:1.
@@ -44,11 +45,6 @@ def parse_file(
 
         return parse_gpx(data)
     raise RejectedFile(NOT_AN_ACTIVITY if data else "empty file")
-
-
-def is_fit(data: bytes) -> bool:
-    """A FIT header: its size (12 or 14) in byte 0 and ".FIT" at bytes 8–11."""
-    return len(data) >= 12 and data[0] in (12, 14) and data[8:12] == b".FIT"
 
 
 def gunzip(data: bytes, *, max_bytes: int = MAX_DECOMPRESSED_BYTES) -> bytes:

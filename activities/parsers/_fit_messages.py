@@ -14,7 +14,7 @@ from typing import Any
 import fitdecode  # untyped: pyproject sets ignore_missing_imports
 
 from activities.types import FileThresholds, Lap, Summary
-from athletes.sports import Sport
+from core.sports import Sport
 
 Message = dict[str, Any]
 

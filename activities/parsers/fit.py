@@ -39,7 +39,8 @@ from activities.types import (
     Streams,
     Summary,
 )
-from athletes.sports import Sport
+from core.fit import is_fit
+from core.sports import Sport
 
 DECODER_CHAIN = ("fitfast", "pyfitparsernative", "fitdecode")
 # FIT date_time values below 0x10000000 are relative ("system time": the clock was not set).
@@ -345,6 +346,6 @@ def _add_warnings(activity: NormalizedActivity, decoded: DecodedFit) -> None:
 def _unreadable_reason(data: bytes, failures: list[str]) -> str:
     if not data:
         return "empty file"
-    if len(data) < 12 or data[8:12] != b".FIT":
+    if not is_fit(data):
         return "not a FIT file"
     return failures[-1] if failures else "unreadable FIT file"

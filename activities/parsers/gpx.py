@@ -18,7 +18,6 @@ from activities.parsers.xml import (
     build_streams,
     children,
     classified,
-    guess_sport,
     parse_time,
     parse_xml,
     text_at,
@@ -26,7 +25,7 @@ from activities.parsers.xml import (
 )
 from activities.summary import summarize
 from activities.types import NormalizedActivity, RejectedFile
-from athletes.sports import Sport
+from core.sports import Sport, guess_sport
 
 # Local names of point elements → our channel; the first one a point has wins.
 _CHANNEL_OF: dict[str, str] = {

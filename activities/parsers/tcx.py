@@ -19,16 +19,14 @@ from activities.parsers.xml import (
     classified,
     element_at,
     float_at,
-    guess_sport,
     parse_time,
     parse_xml,
     text_at,
 )
 from activities.summary import summarize
 from activities.types import Lap, NormalizedActivity, RejectedFile, Summary
-from athletes.sports import Sport
+from core.sports import Sport, guess_sport
 
-_SPORTS: dict[str, Sport] = {"running": Sport.RUN, "biking": Sport.RIDE}
 _INTENSITIES: dict[str, str] = {"active": "active", "resting": "rest"}
 
 
@@ -92,10 +90,8 @@ def _mark_pool_rests(laps: list[Lap]) -> None:
 
 def _sport(attribute: str, *, filename: str, device: str) -> tuple[Sport, str]:
     """Sport="Running"/"Biking"; for "Other" (pool swims, gym…) a guess from the names."""
-    sport = _SPORTS.get(attribute.strip().lower())
-    if sport is not None:
-        return sport, "generic"
-    return guess_sport(filename) or guess_sport(device) or (Sport.OTHER, "generic")
+    named = guess_sport(attribute) or guess_sport(filename) or guess_sport(device)
+    return named or (Sport.OTHER, "generic")
 
 
 def _track_points(lap_elements: list[Element]) -> TrackPoints:

@@ -11,7 +11,6 @@ import datetime as dt
 import functools
 import io
 import math
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import cast
@@ -23,7 +22,7 @@ from defusedxml import ElementTree as SafeET
 from numpy.typing import NDArray
 
 from activities.types import FloatArray, RejectedFile, Streams
-from athletes.sports import Sport
+from core.geo import step_lengths_m
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -148,9 +147,7 @@ def parse_time(text: str | None) -> dt.datetime | None:
     return value.astimezone(dt.UTC)
 
 
-# --- Shared by the XML formats: track points → Streams, sport names, error classification ---
-
-EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG)
+# --- Shared by the XML formats: track points → Streams, error classification ---
 
 
 @dataclass(slots=True)
@@ -238,62 +235,10 @@ def haversine_cumulative_m(
     known = np.isfinite(lat_deg) & np.isfinite(lon_deg)
     if not known.any():
         return out
-    lat, lon = np.radians(lat_deg[known]), np.radians(lon_deg[known])
-    a = (
-        np.sin(np.diff(lat) / 2) ** 2
-        + np.cos(lat[:-1]) * np.cos(lat[1:]) * np.sin(np.diff(lon) / 2) ** 2
-    )
-    step = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    step = step_lengths_m(lat_deg[known], lon_deg[known])
     step[np.diff(segment[known]) != 0] = 0.0
     out[known] = np.concatenate(([0.0], np.cumsum(step)))
     return out
-
-
-# Name fragments → sport, matched against the words of a type, file or device name (prefixes).
-_SPORT_WORDS: tuple[tuple[str, Sport], ...] = (
-    ("run", Sport.RUN),
-    ("jog", Sport.RUN),
-    ("swim", Sport.SWIM),
-    ("bik", Sport.RIDE),
-    ("cycl", Sport.RIDE),
-    ("ride", Sport.RIDE),
-    ("riding", Sport.RIDE),
-    ("mtb", Sport.RIDE),
-    ("hik", Sport.HIKE),
-    ("walk", Sport.HIKE),
-    ("ski", Sport.SKI),
-    ("snowboard", Sport.SKI),
-    ("row", Sport.ROW),
-    ("strength", Sport.STRENGTH),
-    ("weight", Sport.STRENGTH),
-)
-# Words that name a variant of a sport (FIT sub-sport names where there is one).
-_SUB_SPORT_WORDS: dict[Sport, dict[str, str]] = {
-    Sport.RUN: {"treadmill": "treadmill", "trail": "trail", "track": "track", "street": "street"},
-    Sport.RIDE: {
-        "road": "road",
-        "mountain": "mountain",
-        "mtb": "mountain",
-        "gravel": "gravel_cycling",
-        "indoor": "indoor_cycling",
-        "virtual": "virtual_activity",
-    },
-    Sport.SWIM: {"pool": "lap_swimming", "lap": "lap_swimming", "open": "open_water"},
-}
-
-
-def guess_sport(text: str) -> tuple[Sport, str] | None:
-    """(sport, sub_sport) named by a type, file or device name ("road_biking" → ride, road)."""
-    words = [word for word in re.split(r"[^a-z]+", text.lower()) if word]
-    sport = next(
-        (sport for word in words for prefix, sport in _SPORT_WORDS if word.startswith(prefix)),
-        None,
-    )
-    if sport is None:
-        return None
-    variants = _SUB_SPORT_WORDS.get(sport, {})
-    sub_sport = next((variants[word] for word in words if word in variants), "generic")
-    return sport, sub_sport
 
 
 def classified[**P, R](label: str) -> Callable[[Callable[P, R]], Callable[P, R]]:

@@ -19,7 +19,7 @@ from activities.types import (
     Summary,
 )
 from athletes.models import Athlete
-from athletes.sports import Sport
+from core.sports import Sport
 
 LINK_WINDOW = dt.timedelta(seconds=60)
 

@@ -24,7 +24,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from activities.models import ActivityFile, ActivitySource
-from activities.parsers import is_fit, parse_file
+from activities.parsers import parse_file
 from activities.services.ingest import activity_ingest
 from activities.types import (
     FileResult,
@@ -36,6 +36,7 @@ from activities.types import (
     SourceRef,
 )
 from athletes.models import Athlete
+from core.fit import is_fit
 from core.outbox import batched
 from core.uploads import max_file_bytes
 

@@ -17,26 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from activities.types import Summary
-from athletes.sports import Sport
+from core.fit import is_fit
+from core.sports import Sport, sport_from_words
 
 Json = Mapping[str, Any]
 
-SPORT_WORDS: tuple[tuple[str, Sport], ...] = (
-    ("multi_sport", Sport.OTHER),
-    ("transition", Sport.OTHER),
-    ("swim", Sport.SWIM),
-    ("run", Sport.RUN),
-    ("cycl", Sport.RIDE),
-    ("bik", Sport.RIDE),
-    ("ride", Sport.RIDE),
-    ("hik", Sport.HIKE),
-    ("walk", Sport.HIKE),
-    ("ski", Sport.SKI),
-    ("row", Sport.ROW),
-    ("paddl", Sport.ROW),
-    ("strength", Sport.STRENGTH),
-    ("weight", Sport.STRENGTH),
-)
 DURATION_S = (20.0, 200_000.0)  # 20 s to 55 h
 SPEED_MPS = (0.3, 30.0)
 DURATION_SCALES = (1.0, 0.001)  # s, ms
@@ -57,15 +42,9 @@ def activity_type(summary: Json) -> str:
     return str(value).lower()
 
 
-def sport_from_words(kind: str) -> Sport:
-    """Our sport family for a provider's type name (running, lap_swimming, Trail Run, Ride…)."""
-    kind = kind.lower()
-    return next((sport for word, sport in SPORT_WORDS if word in kind), Sport.OTHER)
-
-
 def garmin_sport(summary: Json) -> Sport:
     """Our sport family for Garmin's activityType (running, lap_swimming, road_biking…)."""
-    return sport_from_words(activity_type(summary))
+    return sport_from_words(activity_type(summary)) or Sport.OTHER
 
 
 def is_multisport_parent(summary: Json) -> bool:
@@ -290,7 +269,7 @@ def fit_file_type(data: bytes) -> int | None:
 
     Reads only the first messages: the file_id message comes first in valid files.
     """
-    if len(data) < 12 or data[8:12] != b".FIT":
+    if not is_fit(data):
         return None
     pos, layouts = data[0], {}
     for _ in range(32):

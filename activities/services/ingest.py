@@ -43,8 +43,8 @@ from activities.services.changes import activity_changed
 from activities.streams_codec import CODEC_VERSION, encode_streams
 from activities.types import AUTHORITY, NormalizedActivity, Outcome, Provider, SourceRef, Summary
 from athletes.models import Athlete
-from athletes.sports import Sport
 from core.ranges import POOL_LENGTH_M, RECORDED, THRESHOLDS, Range
+from core.sports import Sport
 
 DUPLICATE_WINDOW = dt.timedelta(seconds=60)
 # The Summary values an Activity (and a source's summary) stores; `Summary.timer_s` is ours only.

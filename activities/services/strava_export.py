@@ -19,9 +19,9 @@ from activities.services.archive_limits import MemberRefused
 from activities.services.archive_link import activities_of_file, source_attach
 from activities.services.archive_plan import Entry, EntryKind, file_entry_import
 from activities.services.archive_reader import ArchiveReader
-from activities.services.garmin_summary import sport_from_words
 from activities.types import FileResult, Outcome, Provider, SourceRef
 from athletes.models import Athlete
+from core.sports import Sport, sport_from_words
 
 CSV_NAME = "activities.csv"
 
@@ -90,7 +90,7 @@ def strava_row_import(*, athlete: Athlete, reader: ArchiveReader, entry: Entry) 
             name=row.get("Activity Name", ""),
             description=row.get("Activity Description", ""),
             session_index=index,
-            sport=sport_from_words(row.get("Activity Type", "")),
+            sport=sport_from_words(row.get("Activity Type", "")) or Sport.OTHER,
         )
         outcomes.append(outcome)
         if attached.id not in result.activity_ids:

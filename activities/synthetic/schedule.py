@@ -11,7 +11,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from athletes.sports import Sport
+from core.sports import Sport
 
 # Weekday (Monday = 0) → sessions as (sport, kind, base minutes, sub-sport).
 Pattern = dict[int, tuple[tuple[str, str, int, str], ...]]

@@ -21,7 +21,7 @@ from activities.synthetic.schedule import SessionSpec
 from activities.synthetic.terrain import Terrain, route_make, terrain_make
 from activities.synthetic.workouts import Workout, workout_build
 from activities.types import FloatArray, NormalizedActivity, Streams
-from athletes.sports import Sport
+from core.sports import Sport
 
 HR_TAU_S = 35.0
 AIR_DENSITY = 1.2

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from athletes.sports import Sport
+from core.sports import Sport
 
 
 @dataclass(frozen=True, slots=True)

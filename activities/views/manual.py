@@ -6,8 +6,6 @@ Outside the viewer's scope: 404; a viewer who sees the athlete but may not edit
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -22,12 +20,13 @@ from activities.services.storage import UploadRefused, upload_admit
 from activities.types import ImportReport, RejectedFile
 from athletes.models import Athlete, User
 from athletes.selectors.athletes import athlete_get_for_edit
+from core.http import Request
 
 
 @login_required
-def activity_log_manual(request: HttpRequest, athlete_id: int) -> HttpResponse:
+def activity_log_manual(request: Request[User], athlete_id: int) -> HttpResponse:
     """Log a session without a recording; then show the activity it was stored on."""
-    user = cast(User, request.user)
+    user = request.user
     athlete = athlete_get_for_edit(viewer=user, athlete_id=athlete_id)
     form = ManualLogForm(
         request.POST or None, units=athlete.units, initial={"day": athlete.local_today()}
@@ -45,9 +44,9 @@ CSV_INLINE_MAX_BYTES = 8 * 1024
 
 
 @login_required
-def activity_csv_import(request: HttpRequest, athlete_id: int) -> HttpResponse:
+def activity_csv_import(request: Request[User], athlete_id: int) -> HttpResponse:
     """Upload a CSV training log; the page then lists what happened to each line."""
-    user = cast(User, request.user)
+    user = request.user
     athlete = athlete_get_for_edit(viewer=user, athlete_id=athlete_id)
     form = CsvImportForm(request.POST or None, request.FILES or None)
     report: ImportReport | None = None

@@ -6,8 +6,6 @@ a viewer who sees the athlete but may not edit (view-only coach) gets 403 on upl
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -26,15 +24,16 @@ from activities.selectors import (
 from activities.services.uploads import UploadRow, uploads_receive
 from athletes.models import Athlete, User
 from athletes.selectors.athletes import athlete_can_edit, athlete_get, athlete_get_for_edit
+from core.http import Request, is_partial
 from core.uploads import upload_limits
 
 PAGE_SIZE = 25
 
 
 @login_required
-def activity_list(request: HttpRequest, athlete_id: int) -> HttpResponse:
+def activity_list(request: Request[User], athlete_id: int) -> HttpResponse:
     """The athlete's activities, filtered and paged (25 a page), newest first."""
-    user = cast(User, request.user)
+    user = request.user
     athlete = athlete_get(viewer=user, athlete_id=athlete_id)
     form = ActivityFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -54,10 +53,10 @@ def activity_list(request: HttpRequest, athlete_id: int) -> HttpResponse:
 
 
 @login_required
-def activity_detail(request: HttpRequest, athlete_id: int, activity_id: int) -> HttpResponse:
+def activity_detail(request: Request[User], athlete_id: int, activity_id: int) -> HttpResponse:
     """One activity: summary, laps, sources with their original files, and the panels other
     apps add (journal, planned session, metrics, comments: activities.panels)."""
-    user = cast(User, request.user)
+    user = request.user
     athlete = athlete_get(viewer=user, athlete_id=athlete_id)
     activity = activity_get(viewer=user, athlete=athlete, activity_id=activity_id)
     if activity is None:
@@ -72,10 +71,10 @@ def activity_detail(request: HttpRequest, athlete_id: int, activity_id: int) -> 
 
 
 @login_required
-def activity_upload(request: HttpRequest, athlete_id: int) -> HttpResponse:
+def activity_upload(request: Request[User], athlete_id: int) -> HttpResponse:
     """Upload activity files and archives: each becomes a background import job, listed with
     its progress (finished at once in the embedded mode)."""
-    user = cast(User, request.user)
+    user = request.user
     athlete = athlete_get_for_edit(viewer=user, athlete_id=athlete_id)
     if request.method != "POST":
         return _upload_page(request, athlete, UploadForm(), rows=None, status=200)
@@ -99,15 +98,15 @@ def _upload_page(
 ) -> HttpResponse:  # fmt: skip
     """The whole page, or only the results list when the upload script asks for it."""
     context = {"athlete": athlete, "form": form, "rows": rows, "limits": upload_limits()}
-    partial = request.headers.get("X-Requested-With") == "XMLHttpRequest"
+    partial = is_partial(request)
     template = "activities/partials/_upload_results.html" if partial else "activities/upload.html"
     return render(request, template, context, status=status)
 
 
 @login_required
-def activity_file_download(request: HttpRequest, athlete_id: int, file_id: int) -> FileResponse:
+def activity_file_download(request: Request[User], athlete_id: int, file_id: int) -> FileResponse:
     """The original file as uploaded, for whoever may read the athlete's activities."""
-    user = cast(User, request.user)
+    user = request.user
     athlete = athlete_get(viewer=user, athlete_id=athlete_id)
     stored = activity_file_get(viewer=user, athlete=athlete, file_id=file_id)
     if stored is None:

@@ -14,12 +14,10 @@ from analytics.metrics.efforts import BEST_EFFORT_LABELS
 from analytics.metrics.registry import METRICS
 from analytics.reference import reference_anchor
 from athletes.templatetags.units import pace, swim_pace
-from athletes.zones import format_clock, format_duration
+from core.sports import ON_FOOT_SPORTS
+from core.units import HOUR_S, KMH_PER_MPS, MPH_PER_MPS, format_clock, format_duration
 
 EMPTY = "—"
-KMH_PER_MPS = 3.6
-MPH_PER_MPS = 3600 / 1609.344
-ON_FOOT = frozenset({"run", "hike"})
 
 # The best-effort distance names of analytics/metrics/efforts.py, marked for makemessages.
 EFFORT_NAMES = (
@@ -56,7 +54,7 @@ class Shown:
 def label(key: str, *, sport: str = "") -> Label:
     """The registry metric `key` in the active language, linked to its reference section."""
     metric = METRICS[key]
-    anchor = reference_anchor(key, on_foot=sport in ON_FOOT)
+    anchor = reference_anchor(key, on_foot=sport in ON_FOOT_SPORTS)
     return Label(
         key=key,
         label=gettext(metric.label),
@@ -95,7 +93,7 @@ def speed_text(speed_mps: float | None, *, sport: str, units: str) -> str:
     """Speed as the sport reads it: pace for run/hike, per 100 m for swims, else km/h or mph."""
     if not speed_mps or not math.isfinite(speed_mps) or speed_mps <= 0:
         return EMPTY
-    if sport in ON_FOOT:
+    if sport in ON_FOOT_SPORTS:
         return pace(speed_mps, units)
     if sport == "swim":
         return swim_pace(speed_mps)
@@ -108,7 +106,7 @@ def duration_text(seconds: float | None) -> str:
     """Seconds as "m:ss" under an hour, else "h:mm:ss"."""
     if seconds is None or not math.isfinite(seconds):
         return EMPTY
-    return format_clock(seconds) if round(seconds) < 3600 else format_duration(seconds)
+    return format_clock(seconds) if round(seconds) < HOUR_S else format_duration(seconds)
 
 
 def effort_name(distance_m: float) -> str:

@@ -43,7 +43,6 @@ from analytics.metrics.load import LoadResult, activity_load
 from analytics.metrics.meanmax import mean_max, meanmax_durations
 from analytics.metrics.power import intensity_factor, normalized_power, training_stress_score
 from analytics.metrics.prep import (
-    PAUSE_S,
     BoolArray,
     FloatArray,
     Resampled,
@@ -58,8 +57,9 @@ from analytics.metrics.running import (
     rtss,
 )
 from analytics.metrics.zones import sample_durations_s, time_in_zones
+from core.sports import ON_FOOT_SPORTS
+from core.units import PAUSE_S
 
-ON_FOOT = frozenset({"run", "hike"})
 SPEED_RESOLUTION_MPS = 0.001
 
 
@@ -279,7 +279,7 @@ def _heart(
 def _graded_speed(sport: str, grid: _Grid) -> FloatArray | None:
     """Grade-adjusted 1 Hz speed on foot (implausible paces masked); flat when the grade is
     unknown (no distance or altitude). None for other sports or without speed."""
-    if sport not in ON_FOOT or grid.speed_mps is None:
+    if sport not in ON_FOOT_SPORTS or grid.speed_mps is None:
         return None
     speed = mask_implausible_run_pace(grid.speed_mps)
     if grid.distance_m is None or grid.altitude_m is None:
@@ -329,7 +329,7 @@ def _zones(
     """Seconds per zone for HR, power and pace (on foot) on the raw samples; None where the
     channel or the zones are missing."""
     durations = sample_durations_s(times)
-    pace_speed = speed if sport in ON_FOOT else None
+    pace_speed = speed if sport in ON_FOOT_SPORTS else None
     kinds = (
         ("hr", hr, thresholds.hr_zone_bounds_bpm),
         ("power", power, thresholds.power_zone_bounds_w),
@@ -348,7 +348,7 @@ def _zones(
 def _mean_max(sport: str, grid: _Grid) -> dict[str, dict[int, float] | None]:
     """Mean-max curves (duration s → best average) on the shared duration grid."""
     speed = grid.speed_mps
-    if speed is not None and sport in ON_FOOT:
+    if speed is not None and sport in ON_FOOT_SPORTS:
         speed = mask_implausible_run_pace(speed)
     return {
         "power_w": _curve(grid.power_w, zero_for_nan=True, resolution=None),
@@ -380,6 +380,6 @@ def _best_efforts(
     sport: str, times: FloatArray, distance: FloatArray | None
 ) -> dict[float, float | None] | None:
     """Fastest time (s) over each best-effort distance, on foot and with a distance stream."""
-    if sport not in ON_FOOT or distance is None:
+    if sport not in ON_FOOT_SPORTS or distance is None:
         return None
     return best_efforts(distance, times, BEST_EFFORT_DISTANCES_M)

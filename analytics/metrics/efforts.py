@@ -20,11 +20,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from core.units import METRES_PER_MILE
+
 FloatArray = NDArray[np.float64]
 
 TILT_M = 1e-7
 
-METRES_PER_MILE = 1609.344
 BEST_EFFORT_DISTANCES_M: tuple[float, ...] = (
     400.0,
     800.0,

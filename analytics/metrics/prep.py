@@ -16,11 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from core.units import PAUSE_S
+
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
-PAUSE_S = 10.0
 # Below these speeds a sample is standing still (m/s) — the one table, which
 # `activities.summary` uses too. Sports without one (strength, other) count every sample.
 MOVING_SPEED_MPS: dict[str, float] = {

@@ -25,12 +25,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, NamedTuple, TypeGuard
 
+from core.units import METRES_PER_MILE
+
 ActivityId = int | str
 RecordKind = Literal["effort", "whole"]
 Clock = Literal["elapsed", "moving"]
 
 WHOLE_ACTIVITY_TOLERANCE = 0.05
-WHOLE_ACTIVITY_BINS_M: tuple[float, ...] = (1000.0, 1609.344, 5000.0, 10000.0, 21097.5, 42195.0)
+WHOLE_ACTIVITY_BINS_M: tuple[float, ...] = (
+    1000.0,
+    METRES_PER_MILE,
+    5000.0,
+    10000.0,
+    21097.5,
+    42195.0,
+)
 
 
 @dataclass(frozen=True, slots=True)

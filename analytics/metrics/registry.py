@@ -1,8 +1,7 @@
 """Every metric Paceline computes: key, English label, unit, how it aggregates, which sports.
 
 Pure: stdlib only. Keys are the ones of DESIGN §7's ``analyze_file`` entries and of DESIGN §6;
-labels are plain English — the UI layer translates them. Sports are the values of
-``athletes.sports.Sport`` (strings here: the metric core imports no app).
+labels are plain English — the UI layer translates them. Sports are ``core.sports.Sport``.
 
 Aggregation over several activities or days (a week, a season):
 - ``sum``: totals (time, distance, load, time in zone);
@@ -18,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.sports import ON_FOOT_SPORTS, Sport
+
 
 class Aggregation(StrEnum):
     SUM = "sum"
@@ -27,9 +28,8 @@ class Aggregation(StrEnum):
     LAST = "last"
 
 
-ALL_SPORTS = frozenset({"run", "ride", "swim", "hike", "ski", "row", "strength", "other"})
+ALL_SPORTS = frozenset(Sport)
 ENDURANCE = ALL_SPORTS - {"strength"}
-ON_FOOT = frozenset({"run", "hike"})
 DISTANCE_SPORTS = frozenset({"run", "ride", "swim", "hike", "ski", "row"})
 POWER_SPORTS = frozenset({"ride", "run", "row", "ski"})
 DIST_EQ_SPORTS = frozenset({"run", "hike", "ride", "ski"})
@@ -70,11 +70,11 @@ _ALL: tuple[Metric, ...] = (
     Metric("avg_cadence_spm", "Average cadence", "spm", _MEAN, ENDURANCE),
     # Power
     Metric("np_w", "Normalized power", "W", _MEAN, POWER_SPORTS),
-    Metric("intensity_factor", "Intensity factor", "", _MEAN, POWER_SPORTS | ON_FOOT),
+    Metric("intensity_factor", "Intensity factor", "", _MEAN, POWER_SPORTS | ON_FOOT_SPORTS),
     Metric("tss", "Training stress score", "points", _SUM, POWER_SPORTS),
     # Running
-    Metric("graded_speed_mps", "Grade-adjusted speed", "m/s", _MEAN, ON_FOOT),
-    Metric("rtss", "Running training stress score", "points", _SUM, ON_FOOT),
+    Metric("graded_speed_mps", "Grade-adjusted speed", "m/s", _MEAN, ON_FOOT_SPORTS),
+    Metric("rtss", "Running training stress score", "points", _SUM, ON_FOOT_SPORTS),
     # Heart rate
     Metric("trimp", "TRIMP", "points", _SUM, ALL_SPORTS),
     Metric("hr_tss", "Heart-rate training stress score", "points", _SUM, ALL_SPORTS),
@@ -101,7 +101,7 @@ _ALL: tuple[Metric, ...] = (
     Metric("mean_max_power_w", "Mean-max power", "W", _MAX, POWER_SPORTS),
     Metric("mean_max_speed_mps", "Mean-max speed", "m/s", _MAX, DISTANCE_SPORTS),
     Metric("mean_max_hr_bpm", "Mean-max heart rate", "bpm", _MAX, ALL_SPORTS),
-    Metric("best_efforts_s", "Best efforts", "s", _MIN, ON_FOOT),
+    Metric("best_efforts_s", "Best efforts", "s", _MIN, ON_FOOT_SPORTS),
     # Compliance (planned vs actual)
     Metric("compliance", "Compliance", "", _MEAN, ALL_SPORTS),
 )

@@ -47,10 +47,11 @@ from itertools import product
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from core.geo import EARTH_RADIUS_M, haversine_rad_m, step_lengths_m
+
 FloatArray = NDArray[np.float64]
 ActivityId = int | str
 
-EARTH_RADIUS_M = 6_371_008.8
 ENDPOINT_M = 200.0
 DISTANCE_RATIO = 1.10
 PATH_M = 100.0
@@ -106,18 +107,6 @@ class _Prepared:
     ids: list[ActivityId]
 
 
-def haversine_m(
-    lat1_deg: ArrayLike, lon1_deg: ArrayLike, lat2_deg: ArrayLike, lon2_deg: ArrayLike
-) -> FloatArray:
-    """Great-circle distance (m) between points given in degrees (haversine, mean radius)."""
-    return _haversine_rad(
-        *(
-            np.radians(np.asarray(v, dtype=np.float64))
-            for v in (lat1_deg, lon1_deg, lat2_deg, lon2_deg)
-        )
-    )
-
-
 def resample_track(
     lat_deg: ArrayLike, lon_deg: ArrayLike, samples: int = SAMPLES
 ) -> tuple[FloatArray, FloatArray, float] | None:
@@ -129,7 +118,7 @@ def resample_track(
     lat, lon = lat[kept], lon[kept]
     if lat.size < 2:
         return None
-    along = np.concatenate([[0.0], np.cumsum(haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:]))])
+    along = np.concatenate([[0.0], np.cumsum(step_lengths_m(lat, lon))])
     length_m = float(along[-1])
     if length_m <= 0.0:
         return np.full(samples, lat[0]), np.full(samples, lon[0]), 0.0
@@ -309,8 +298,8 @@ def _link(
     if rows.size == 0:
         return
     lat, lon, dist = prepared.lat_rad, prepared.lon_rad, prepared.distance_m
-    near_start = _haversine_rad(lat[i, 0], lon[i, 0], lat[rows, 0], lon[rows, 0]) <= endpoint_m
-    near_end = _haversine_rad(lat[i, -1], lon[i, -1], lat[rows, -1], lon[rows, -1]) <= endpoint_m
+    near_start = haversine_rad_m(lat[i, 0], lon[i, 0], lat[rows, 0], lon[rows, 0]) <= endpoint_m
+    near_end = haversine_rad_m(lat[i, -1], lon[i, -1], lat[rows, -1], lon[rows, -1]) <= endpoint_m
     ratio = np.maximum(dist[rows], dist[i]) / np.minimum(dist[rows], dist[i])
     rows = rows[near_start & near_end & (ratio <= distance_ratio)]
     for chunk in np.array_split(rows, max(1, -(-rows.size // CHUNK))):
@@ -325,19 +314,8 @@ def _cluster(indices: list[int], prepared: _Prepared) -> RouteCluster:
         return RouteCluster(activity_ids=ids, representative=ids[0])
     lat, lon = prepared.lat_rad[indices], prepared.lon_rad[indices]
     mean_lat, mean_lon = lat.mean(axis=0), lon.mean(axis=0)
-    spread = _haversine_rad(lat, lon, mean_lat[None, :], mean_lon[None, :]).mean(axis=1)
+    spread = haversine_rad_m(lat, lon, mean_lat[None, :], mean_lon[None, :]).mean(axis=1)
     return RouteCluster(activity_ids=ids, representative=ids[int(np.argmin(spread))])
-
-
-def _haversine_rad(
-    lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike
-) -> FloatArray:
-    """Haversine distance (m) between points given in radians."""
-    h = (
-        np.sin(np.subtract(lat2, lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin(np.subtract(lon2, lon1) / 2) ** 2
-    )
-    return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
 
 
 def _find(parent: list[int], i: int) -> int:

@@ -16,9 +16,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from core.units import PAUSE_S
+
 FloatArray = NDArray[np.float64]
 
-PAUSE_S = 10.0
 SOURCE_STREAMS = "streams"
 SOURCE_LAPS = "lap"
 

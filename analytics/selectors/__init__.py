@@ -1,6 +1,6 @@
 """Reads of stored metrics for the analytics pages and the API, always through the one door.
 
-Rows are reached only through ``for_viewer`` (``Athlete.objects.visible_to``): an activity
+Rows are reached only through ``visible_to`` (``Athlete.objects.visible_to``): an activity
 outside the viewer's scope is 404, the athlete itself comes from ``athlete_get`` (404 too).
 Every selector costs a fixed number of queries whatever the number of activities or days;
 the numbers come from the pure core (``analytics.metrics``), never re-derived here.

@@ -17,7 +17,7 @@ from athletes.zones import Zone
 
 def activity_metrics_get(*, viewer: User, activity: Activity) -> ActivityMetrics | None:
     """The stored metrics of `activity` if the viewer may see it; None when not computed yet."""
-    return ActivityMetrics.objects.for_viewer(viewer).filter(activity=activity).first()
+    return ActivityMetrics.objects.visible_to(viewer).filter(activity=activity).first()
 
 
 def activity_with_metrics_get(
@@ -26,7 +26,7 @@ def activity_with_metrics_get(
     """An activity of `athlete` in the viewer's scope and its metrics (None: not computed yet);
     404 when out of scope. One query."""
     activity = (
-        Activity.objects.for_viewer(viewer)
+        Activity.objects.visible_to(viewer)
         .filter(athlete=athlete, id=activity_id)
         .select_related("athlete", "metrics")
         .first()
@@ -52,7 +52,7 @@ def activity_zones(
 
 def activities_exist(*, viewer: User, athlete: Athlete) -> bool:
     """Whether the athlete has any activity the viewer may see. One query."""
-    return Activity.objects.for_viewer(viewer).filter(athlete=athlete).exists()
+    return Activity.objects.visible_to(viewer).filter(athlete=athlete).exists()
 
 
 def daily_load_list(
@@ -64,7 +64,7 @@ def daily_load_list(
 ) -> QuerySet[DailyLoad]:
     """The athlete's DailyLoad rows from `since` to `until` (athlete-local days, inclusive;
     None: unbounded), oldest first."""
-    rows = DailyLoad.objects.for_viewer(viewer).filter(athlete=athlete)
+    rows = DailyLoad.objects.visible_to(viewer).filter(athlete=athlete)
     if since is not None:
         rows = rows.filter(day__gte=since)
     if until is not None:

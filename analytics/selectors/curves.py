@@ -40,7 +40,7 @@ class SeasonCurve:
 def _metrics_in_season(
     viewer: User, athlete: Athlete, since: dt.date | None
 ) -> QuerySet[ActivityMetrics]:
-    rows = ActivityMetrics.objects.for_viewer(viewer).filter(activity__athlete=athlete)
+    rows = ActivityMetrics.objects.visible_to(viewer).filter(activity__athlete=athlete)
     rows = rows.exclude(mean_max={})
     return rows.filter(activity__day__gte=since) if since is not None else rows
 

@@ -50,7 +50,7 @@ def personal_records_get(*, viewer: User, athlete: Athlete) -> PersonalRecords:
     """All-time records of the sports that have best efforts (registry), by
     `analytics.metrics.records.personal_records` over the stored best efforts. One query."""
     rows = list(
-        Activity.objects.for_viewer(viewer)
+        Activity.objects.visible_to(viewer)
         .filter(athlete=athlete, sport__in=sorted(RECORD_SPORTS))
         .values_list(*RECORD_COLUMNS)
     )

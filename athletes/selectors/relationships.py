@@ -60,7 +60,7 @@ def relationships_for(*, user: Any) -> list[CoachAthlete]:
     """Active relationships the user is a party to, as coach or as athlete."""
     return list(
         CoachAthlete.objects.active()
-        .for_viewer(user)
+        .visible_to(user)
         .select_related("coach", "athlete__user")
         .order_by("started_on", "id")
     )
@@ -98,4 +98,4 @@ def invitation_received_get(*, user: Any, invitation_id: int) -> Invitation | No
 
 def group_list(*, viewer: Any) -> list[Group]:
     """The viewer's groups, each with `member_count`."""
-    return list(Group.objects.for_viewer(viewer).annotate(member_count=Count("athletes")))
+    return list(Group.objects.visible_to(viewer).annotate(member_count=Count("athletes")))

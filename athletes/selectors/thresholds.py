@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from athletes.models import Athlete, Thresholds, ZoneSet
-from athletes.sports import THRESHOLD_SPORTS, Sport
 from athletes.zones import (
     Zone,
     hr_zones_from_lthr,
@@ -24,6 +23,7 @@ from athletes.zones import (
     zones_from_bounds,
 )
 from core.ranges import THRESHOLDS, ZONE_BOUNDS
+from core.sports import THRESHOLD_SPORTS, Sport
 
 THRESHOLD_FIELDS = Thresholds.VALUE_FIELDS
 HR_FIELDS = Thresholds.HR_FIELDS

@@ -15,8 +15,8 @@ from django.apps import apps
 from django.db import models, transaction
 from django.db.models.functions import Cast
 
-from athletes import crypto
-from athletes.fields import EncryptedTextField
+from core import crypto
+from core.fields import EncryptedTextField
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def _rotate_column(
 
 def _rotate_mfa_data(data: dict[str, Any]) -> dict[str, Any]:
     """allauth stores the TOTP `secret`, the recovery-code `seed` and `migrated_codes` encrypted
-    through MFA_ADAPTER (our MFAAdapter, i.e. `athletes.crypto`); WebAuthn data is public."""
+    through MFA_ADAPTER (our MFAAdapter, i.e. `core.crypto`); WebAuthn data is public."""
     data = dict(data)
     for key in ("secret", "seed"):
         if data.get(key):

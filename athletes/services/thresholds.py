@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 
 from athletes.models import Athlete, Thresholds, User, ZoneSet
 from athletes.selectors.thresholds import THRESHOLD_FIELDS, values_from_rows
-from athletes.sports import THRESHOLD_SPORTS
 from athletes.zones import zones_from_bounds
 from core.events import ThresholdsChanged
 from core.outbox import publish
 from core.ranges import THRESHOLDS, ZONE_BOUNDS
+from core.sports import THRESHOLD_SPORTS
 
 
 def _check_sport(sport: str) -> None:

@@ -1,5 +1,5 @@
-"""Display filters: SI values (m/s, s, m) shown as pace, clock durations and km or miles;
-sport and zone-kind labels, days to go."""
+"""Display filters: SI values (m/s, s, m) shown as pace, clock durations and km or miles —
+thin wrappers around core.units —; sport and zone-kind labels, days to go."""
 
 from __future__ import annotations
 
@@ -12,16 +12,8 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext, gettext_noop
 
 from athletes.models import SPORT_CHOICES, ZoneSet
-from athletes.zones import (
-    METRES_PER_KM,
-    METRES_PER_MILE,
-    METRES_PER_SWIM_PACE,
-    Zone,
-    format_clock,
-    format_duration,
-    pace_s_from_speed,
-)
-from core.ranges import is_finite_number
+from athletes.zones import Zone
+from core import units as si
 
 register = template.Library()
 SPORT_NAMES = dict(SPORT_CHOICES)
@@ -51,90 +43,34 @@ ZONE_NAMES = (
 )
 _KNOWN_ZONE_NAMES = frozenset(ZONE_NAMES)
 
-EMPTY = "—"
-IMPERIAL = "imperial"
-
-
-def _number(value: float) -> str:
-    """A short decimal: two places at most, no trailing zeros (42.195 → "42.2", 5.0 → "5")."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
-def _per_m(units: str) -> tuple[float, str]:
-    return (METRES_PER_MILE, "/mi") if units == IMPERIAL else (METRES_PER_KM, "/km")
+pace_value = register.filter("pace_value", si.format_pace_value)
+pace = register.filter("pace", si.format_pace)
+swim_pace_value = register.filter("swim_pace_value", si.format_swim_pace_value)
+swim_pace = register.filter("swim_pace", si.format_swim_pace)
+duration = register.filter("duration", si.format_duration)
+distance_value = register.filter("distance_value", si.format_distance_value)
 
 
 @register.filter
-def pace_value(speed_mps: float | None, units: str = "metric") -> str:
-    """Speed as a bare pace "m:ss" per km (or per mile for imperial units); "" when unknown."""
-    if not is_finite_number(speed_mps) or speed_mps <= 0:
-        return ""
-    return format_clock(pace_s_from_speed(speed_mps, _per_m(units)[0]))
-
-
-@register.filter
-def pace(speed_mps: float | None, units: str = "metric") -> str:
-    """Speed as pace with its unit: "4:10 /km" (metric) or "6:42 /mi" (imperial)."""
-    if not is_finite_number(speed_mps) or speed_mps <= 0:
-        return EMPTY
-    return f"{pace_value(speed_mps, units)} {_per_m(units)[1]}"
-
-
-@register.filter
-def swim_pace_value(speed_mps: float | None) -> str:
-    """Swim speed as a bare pace "m:ss" per 100 m; "" when unknown."""
-    if not is_finite_number(speed_mps) or speed_mps <= 0:
-        return ""
-    return format_clock(pace_s_from_speed(speed_mps, METRES_PER_SWIM_PACE))
-
-
-@register.filter
-def swim_pace(speed_mps: float | None) -> str:
-    """Swim speed as "1:40 /100m"."""
-    if not is_finite_number(speed_mps) or speed_mps <= 0:
-        return EMPTY
-    return f"{swim_pace_value(speed_mps)} /100m"
-
-
-@register.filter
-def duration(seconds: float | None) -> str:
-    """Seconds as "h:mm:ss"; "—" when unknown or not finite (a stored extreme)."""
-    if not is_finite_number(seconds):
-        return EMPTY
-    return format_duration(seconds)
-
-
-@register.filter
-def distance_value(metres: float | None, units: str = "metric") -> str:
-    """Metres as a bare number of km (or miles for imperial units); "" when unknown."""
-    if not is_finite_number(metres):
-        return ""
-    return _number(metres / _per_m(units)[0])
-
-
-@register.filter
-def distance(metres: float | None, units: str = "metric") -> str:
+def distance(metres: float | None, units: str = si.METRIC) -> str:
     """Metres as "42.2 km" or "26.22 mi", with the active language's decimal sign ("42,2 km")."""
-    if not is_finite_number(metres):
-        return EMPTY
-    number = distance_value(metres, units).replace(".", get_format("DECIMAL_SEPARATOR"))
-    return f"{number} {'mi' if units == IMPERIAL else 'km'}"
+    return si.format_distance(metres, units, decimal_sign=str(get_format("DECIMAL_SEPARATOR")))
 
 
 def _bound(value: float, kind: str, units: str, swim: bool) -> str:
     if kind == "pace":
-        return swim_pace_value(value) if swim else pace_value(value, units)
+        return si.format_swim_pace_value(value) if swim else si.format_pace_value(value, units)
     return str(math.floor(value + 0.5))  # half up: 144.5 bpm shows as 145
 
 
 def _suffix(kind: str, units: str, swim: bool) -> str:
     if kind == "pace":
-        return "/100m" if swim else _per_m(units)[1]
+        return "/100m" if swim else f"/{si.distance_unit(units)}"
     return "W" if kind == "power" else "bpm"
 
 
 @register.simple_tag
-def zone_range(zone: Zone, kind: str, units: str = "metric", sport: str = "run") -> str:
+def zone_range(zone: Zone, kind: str, units: str = si.METRIC, sport: str = "run") -> str:
     """A zone's band for display: "144-153 bpm", "≥ 375 W", "> 5:21 /km" (slower than)…
 
     Pace bands are shown slowest first, so a pace zone reads "5:21-4:44 /km".

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +14,7 @@ from athletes.forms import ProfileForm
 from athletes.models import Athlete, User
 from athletes.selectors.athletes import athlete_get_for_edit
 from athletes.services.profiles import athlete_profile_update
+from core.http import Request
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -38,9 +37,9 @@ def me(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile_edit(request: HttpRequest, athlete_id: int) -> HttpResponse:
+def profile_edit(request: Request[User], athlete_id: int) -> HttpResponse:
     """An athlete's profile settings (sex, birth date, time zone, units, language, load)."""
-    user = cast(User, request.user)  # logged in: @login_required
+    user = request.user
     athlete = athlete_get_for_edit(viewer=user, athlete_id=athlete_id)
     is_self = athlete.user_id == user.id
     form = ProfileForm(request.POST or None, instance=athlete, include_names=is_self)

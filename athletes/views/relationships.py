@@ -17,7 +17,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -55,33 +54,22 @@ from athletes.services.invitations import (
 from athletes.services.profiles import self_coaching_start as self_coaching_start_service
 from athletes.services.relationships import relationship_end as relationship_end_service
 from athletes.services.relationships import relationship_set_permission
+from core.http import Request, is_partial, redirect_back
 
 GONE_CODES = ("used", "expired", "unknown")
-
-
-def _back(request: HttpRequest, default: str) -> HttpResponse:
-    """Redirect to the page the form came from (`next`, same host only), else `default`."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return redirect(target)
-    return redirect(default)
 
 
 def _not_coach(request: HttpRequest) -> HttpResponse:
     return render(request, "athletes/roster.html", {"not_coach": True}, status=403)
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 # --- Roster -------------------------------------------------------------------------------------
 
 
 @login_required
-def roster(request: HttpRequest) -> HttpResponse:
+def roster(request: Request[User]) -> HttpResponse:
     """The coach's athletes, filterable by group, with the invitations still pending."""
-    user = _user(request)
+    user = request.user
     if not user.is_coach:
         return _not_coach(request)
     group_id = request.GET.get("group", "")
@@ -89,7 +77,7 @@ def roster(request: HttpRequest) -> HttpResponse:
     if group_id:
         if not group_id.isdigit():
             raise Http404
-        group = get_object_or_404(Group.objects.for_viewer(user), id=int(group_id))
+        group = get_object_or_404(Group.objects.visible_to(user), id=int(group_id))
     sent = [
         i
         for i in invitations_for(user=user).sent
@@ -108,9 +96,9 @@ def roster(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def invitation_list(request: HttpRequest) -> HttpResponse:
+def invitation_list(request: Request[User]) -> HttpResponse:
     """Invitations received and sent, and the user's current relationships on both sides."""
-    user = _user(request)
+    user = request.user
     lists = invitations_for(user=user)
     relationships = relationships_for(user=user)
     context = {
@@ -126,9 +114,9 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def invitation_create(request: HttpRequest) -> HttpResponse:
+def invitation_create(request: Request[User]) -> HttpResponse:
     """Invite someone by email: a coach invites an athlete, an athlete invites a coach."""
-    user = _user(request)
+    user = request.user
     initial = {"direction": request.GET.get("direction", "")}
     form = InvitationForm(request.POST or None, user=user, initial=initial)
     status = 200
@@ -143,7 +131,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
                 request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
             )
             return redirect("invitation_list")
-    if status == 200 and request.method == "POST" and request.htmx:  # type: ignore[attr-defined]
+    if status == 200 and request.method == "POST" and is_partial(request):
         status = 422
     context = {"form": form, "invitation_days": settings.PACELINE_INVITATION_DAYS}
     return render(request, "athletes/invitation_form.html", context, status=status)
@@ -162,9 +150,8 @@ def _respond_error(
 
 
 def _after_answer(
-    request: HttpRequest, action: str, invitation: Invitation, **lookup: Any
+    request: HttpRequest, user: User, action: str, invitation: Invitation, **lookup: Any
 ) -> HttpResponse:
-    user = _user(request)
     if action == "accept":
         relationship = invitation_accept(user=user, **lookup)
         messages.success(
@@ -189,9 +176,9 @@ def invitation_respond(request: HttpRequest, token: str) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     action = request.POST.get("action", "")
     try:
-        invitation_check(invitation=invitation, user=_user(request), now=timezone.now())
+        invitation_check(invitation=invitation, user=request.user, now=timezone.now())
         if request.method == "POST" and action in ("accept", "decline"):
-            return _after_answer(request, action, invitation, token=token)
+            return _after_answer(request, request.user, action, invitation, token=token)
     except InvitationError as exc:
         return _respond_error(request, invitation, exc)
     return render(request, "athletes/invitation_respond.html", {"invitation": invitation})
@@ -199,7 +186,7 @@ def invitation_respond(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_answer(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def invitation_answer(request: Request[User], invitation_id: int) -> HttpResponse:
     """Accept or decline from the list page, where the token is unknown (matched by email)."""
     invitation = invitation_received_get(user=request.user, invitation_id=invitation_id)
     if invitation is None:
@@ -208,24 +195,24 @@ def invitation_answer(request: HttpRequest, invitation_id: int) -> HttpResponse:
     if action not in ("accept", "decline"):
         return redirect("invitation_list")
     try:
-        return _after_answer(request, action, invitation, invitation_id=invitation.id)
+        return _after_answer(request, request.user, action, invitation, invitation_id=invitation.id)
     except InvitationError as exc:
         return _respond_error(request, invitation, exc)
 
 
 @login_required
 @require_POST
-def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def invitation_revoke(request: Request[User], invitation_id: int) -> HttpResponse:
     """Withdraw a pending invitation the user sent."""
     invitation = get_object_or_404(
-        Invitation.objects.filter(invited_by=_user(request), status=Invitation.Status.PENDING),
+        Invitation.objects.filter(invited_by=request.user, status=Invitation.Status.PENDING),
         id=invitation_id,
     )
-    invitation_revoke_service(invitation=invitation, by=_user(request))
-    if request.htmx:  # type: ignore[attr-defined]
+    invitation_revoke_service(invitation=invitation, by=request.user)
+    if is_partial(request):
         return HttpResponse("")
     messages.success(request, _("Invitation to %(email)s revoked.") % {"email": invitation.email})
-    return _back(request, reverse("invitation_list"))
+    return redirect_back(request, reverse("invitation_list"))
 
 
 # --- Relationships ------------------------------------------------------------------------------
@@ -233,28 +220,28 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def relationship_end(request: HttpRequest, relationship_id: int) -> HttpResponse:
+def relationship_end(request: Request[User], relationship_id: int) -> HttpResponse:
     """End a relationship the user is a party to (coach or athlete)."""
     relationship = get_object_or_404(
         CoachAthlete.objects.active()
-        .for_viewer(request.user)
+        .visible_to(request.user)
         .select_related("athlete__user", "coach"),
         id=relationship_id,
     )
     today = relationship.athlete.local_today(timezone.now())
-    relationship_end_service(relationship=relationship, by=_user(request), today=today)
-    if request.htmx:  # type: ignore[attr-defined]
+    relationship_end_service(relationship=relationship, by=request.user, today=today)
+    if is_partial(request):
         return HttpResponse("")
     messages.success(request, _("The coaching relationship has ended."))
-    return _back(request, reverse("invitation_list"))
+    return redirect_back(request, reverse("invitation_list"))
 
 
 @login_required
 @require_POST
-def relationship_permission(request: HttpRequest, relationship_id: int) -> HttpResponse:
+def relationship_permission(request: Request[User], relationship_id: int) -> HttpResponse:
     """The athlete sets what one of their coaches may do."""
     relationship = get_object_or_404(
-        CoachAthlete.objects.active().for_viewer(request.user).select_related("athlete", "coach"),
+        CoachAthlete.objects.active().visible_to(request.user).select_related("athlete", "coach"),
         id=relationship_id,
     )
     if relationship.athlete.user_id != request.user.id:
@@ -263,8 +250,8 @@ def relationship_permission(request: HttpRequest, relationship_id: int) -> HttpR
     if not form.is_valid():
         messages.error(request, _("Choose a valid permission level."))
         return redirect("invitation_list")
-    relationship_set_permission(relationship=relationship, by=_user(request), **form.cleaned_data)
-    if request.htmx:  # type: ignore[attr-defined]
+    relationship_set_permission(relationship=relationship, by=request.user, **form.cleaned_data)
+    if is_partial(request):
         return render(
             request, "athletes/partials/_invitation_coach_row.html", {"rel": relationship}
         )
@@ -276,9 +263,9 @@ def relationship_permission(request: HttpRequest, relationship_id: int) -> HttpR
 
 @login_required
 @require_POST
-def self_coaching_start(request: HttpRequest) -> HttpResponse:
+def self_coaching_start(request: Request[User]) -> HttpResponse:
     """Become your own coach: you appear on your own roster with full rights."""
-    self_coaching_start_service(user=_user(request))
+    self_coaching_start_service(user=request.user)
     messages.success(request, _("You now coach yourself: you are on your own roster."))
     return redirect("roster")
 
@@ -287,9 +274,9 @@ def self_coaching_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def group_list(request: HttpRequest) -> HttpResponse:
+def group_list(request: Request[User]) -> HttpResponse:
     """The coach's groups and a form to create one."""
-    user = _user(request)
+    user = request.user
     if not user.is_coach:
         return _not_coach(request)
     form = GroupForm(request.POST or None)
@@ -324,9 +311,9 @@ def _group_post(request: HttpRequest, group: Group) -> tuple[GroupForm, GroupMem
 
 
 @login_required
-def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
+def group_detail(request: Request[User], group_id: int) -> HttpResponse:
     """Rename a group and choose its members among the coach's athletes."""
-    group = get_object_or_404(Group.objects.for_viewer(request.user), id=group_id)
+    group = get_object_or_404(Group.objects.visible_to(request.user), id=group_id)
     if request.method == "POST":
         rename, members, saved = _group_post(request, group)
         if saved:
@@ -341,9 +328,9 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def group_delete(request: HttpRequest, group_id: int) -> HttpResponse:
+def group_delete(request: Request[User], group_id: int) -> HttpResponse:
     """Delete a group; its athletes stay on the roster."""
-    group = get_object_or_404(Group.objects.for_viewer(request.user), id=group_id)
+    group = get_object_or_404(Group.objects.visible_to(request.user), id=group_id)
     group_services.group_delete(group=group)
     messages.success(request, _("Group “%(name)s” deleted.") % {"name": group.name})
     return redirect("group_list")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,14 +36,10 @@ from athletes.services.thresholds import (
     zone_set_delete,
     zone_set_save,
 )
-from athletes.sports import THRESHOLD_SPORTS
+from core.http import Request, is_partial
+from core.sports import THRESHOLD_SPORTS
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _user(request: HttpRequest) -> User:
-    """The logged-in user (views here are all behind `login_required`)."""
-    return cast(User, request.user)
 
 
 def _day(request: HttpRequest, athlete: Athlete) -> tuple[dt.date, bool]:
@@ -70,7 +66,7 @@ def _submit(form: ServiceErrorsMixin, action: Callable[[], object]) -> bool:
 
 
 def _invalid_status(request: HttpRequest) -> int:
-    return 422 if getattr(request, "htmx", False) else 200
+    return 422 if is_partial(request) else 200
 
 
 # --- athlete overview ---------------------------------------------------------------------------
@@ -78,7 +74,7 @@ def _invalid_status(request: HttpRequest) -> int:
 
 @login_required
 @require_GET
-def athlete_detail(request: HttpRequest, athlete_id: int) -> HttpResponse:
+def athlete_detail(request: Request[User], athlete_id: int) -> HttpResponse:
     athlete = athlete_get(viewer=request.user, athlete_id=athlete_id)
     overview = athlete_overview(viewer=request.user, athlete=athlete, today=athlete.local_today())
     context = {"athlete": athlete, "overview": overview, "units": athlete.units}
@@ -107,16 +103,16 @@ def _thresholds_page(
 
 @login_required
 @require_GET
-def thresholds_page(request: HttpRequest, athlete_id: int) -> HttpResponse:
+def thresholds_page(request: Request[User], athlete_id: int) -> HttpResponse:
     return _thresholds_page(request, athlete_get(viewer=request.user, athlete_id=athlete_id))
 
 
 @login_required
 @require_POST
-def thresholds_add(request: HttpRequest, athlete_id: int) -> HttpResponse:
+def thresholds_add(request: Request[User], athlete_id: int) -> HttpResponse:
     athlete = athlete_get_for_edit(viewer=request.user, athlete_id=athlete_id)
     form = ThresholdsForm(request.POST, units=athlete.units)
-    if _submit(form, lambda: thresholds_set(athlete=athlete, by=_user(request), **form.values())):
+    if _submit(form, lambda: thresholds_set(athlete=athlete, by=request.user, **form.values())):
         messages.success(request, _("Thresholds saved."))
         return redirect("thresholds", athlete_id=athlete.id)
     return _thresholds_page(request, athlete, form, status=_invalid_status(request))
@@ -124,7 +120,7 @@ def thresholds_add(request: HttpRequest, athlete_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def thresholds_delete_view(request: HttpRequest, athlete_id: int, row_id: int) -> HttpResponse:
+def thresholds_delete_view(request: Request[User], athlete_id: int, row_id: int) -> HttpResponse:
     athlete = athlete_get_for_edit(viewer=request.user, athlete_id=athlete_id)
     row = get_object_or_404(Thresholds.objects.filter(athlete=athlete), id=row_id)
     thresholds_delete(row=row)
@@ -135,7 +131,7 @@ def thresholds_delete_view(request: HttpRequest, athlete_id: int, row_id: int) -
 # --- custom zones -------------------------------------------------------------------------------
 
 
-def _zones_saved(request: HttpRequest, athlete: Athlete, form: ZoneSetForm) -> bool:
+def _zones_saved(request: Request[User], athlete: Athlete, form: ZoneSetForm) -> bool:
     def save() -> object:
         data = form.cleaned_data
         return zone_set_save(
@@ -145,7 +141,7 @@ def _zones_saved(request: HttpRequest, athlete: Athlete, form: ZoneSetForm) -> b
             valid_from=data["valid_from"],
             bounds=data["bounds"],
             names=data["names"],
-            by=_user(request),
+            by=request.user,
         )
 
     return _submit(form, save)
@@ -157,7 +153,7 @@ def _thresholds_url(athlete: Athlete, day: dt.date) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def zones_edit(request: HttpRequest, athlete_id: int, sport: str, kind: str) -> HttpResponse:
+def zones_edit(request: Request[User], athlete_id: int, sport: str, kind: str) -> HttpResponse:
     athlete = athlete_get_for_edit(viewer=request.user, athlete_id=athlete_id)
     if sport not in THRESHOLD_SPORTS or kind not in ZoneSet.Kind.values:
         raise Http404
@@ -200,13 +196,13 @@ def _goals_page(
 
 @login_required
 @require_GET
-def goals_page(request: HttpRequest, athlete_id: int) -> HttpResponse:
+def goals_page(request: Request[User], athlete_id: int) -> HttpResponse:
     return _goals_page(request, athlete_get(viewer=request.user, athlete_id=athlete_id))
 
 
 @login_required
 @require_POST
-def goal_add(request: HttpRequest, athlete_id: int) -> HttpResponse:
+def goal_add(request: Request[User], athlete_id: int) -> HttpResponse:
     athlete = athlete_get_for_edit(viewer=request.user, athlete_id=athlete_id)
     form = GoalForm(request.POST, units=athlete.units)
     if _submit(form, lambda: goal_create(athlete=athlete, **form.values())):
@@ -217,7 +213,7 @@ def goal_add(request: HttpRequest, athlete_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def goal_edit(request: HttpRequest, athlete_id: int, goal_id: int) -> HttpResponse:
+def goal_edit(request: Request[User], athlete_id: int, goal_id: int) -> HttpResponse:
     athlete = athlete_get_for_edit(viewer=request.user, athlete_id=athlete_id)
     goal = goal_get(athlete=athlete, goal_id=goal_id)
     initial = GoalForm.initial_for(goal, athlete.units)
@@ -232,7 +228,7 @@ def goal_edit(request: HttpRequest, athlete_id: int, goal_id: int) -> HttpRespon
 
 @login_required
 @require_POST
-def goal_delete_view(request: HttpRequest, athlete_id: int, goal_id: int) -> HttpResponse:
+def goal_delete_view(request: Request[User], athlete_id: int, goal_id: int) -> HttpResponse:
     athlete = athlete_get_for_edit(viewer=request.user, athlete_id=athlete_id)
     goal_delete(goal=goal_get(athlete=athlete, goal_id=goal_id))
     messages.success(request, _("Goal deleted."))

@@ -2,7 +2,7 @@
 
 A comment is unread for a user when someone else wrote it after the user's read mark of its
 thread (`CommentRead.read_at`), or the user has no read mark there. Comments on draft sessions
-count only for those who may see drafts (`PlannedSession.objects.shown_to`).
+count only for those who may see drafts (`PlannedSession.objects.visible_to`).
 """
 
 from __future__ import annotations
@@ -57,10 +57,10 @@ def thread_target(
     """The session (shown to the viewer: no drafts for the athlete) or activity of the
     athlete whose thread this is; 404 when out of the viewer's scope or an unknown kind."""
     if kind == "session":
-        sessions = PlannedSession.objects.shown_to(viewer).filter(athlete=athlete)
+        sessions = PlannedSession.objects.visible_to(viewer).filter(athlete=athlete)
         return get_object_or_404(sessions, id=object_id)
     if kind == "activity":
-        activities = Activity.objects.for_viewer(viewer).filter(athlete=athlete)
+        activities = Activity.objects.visible_to(viewer).filter(athlete=athlete)
         return get_object_or_404(activities, id=object_id)
     raise Http404
 
@@ -103,9 +103,9 @@ def unread_comments(*, user: User) -> QuerySet[Comment]:
     """Every comment the user has not read yet, in threads they may see."""
     session_mark = CommentRead.objects.filter(user=user, session=OuterRef("session_id"))
     activity_mark = CommentRead.objects.filter(user=user, activity=OuterRef("activity_id"))
-    shown_sessions = PlannedSession.objects.shown_to(user).values("id")
+    shown_sessions = PlannedSession.objects.visible_to(user).values("id")
     return (
-        Comment.objects.for_viewer(user)
+        Comment.objects.visible_to(user)
         .exclude(author=user)
         .filter(Q(session__isnull=True) | Q(session__in=shown_sessions))
         .annotate(

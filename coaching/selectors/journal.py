@@ -93,7 +93,7 @@ def activity_link_panel(*, viewer: User, activity: Activity, can_edit: bool) -> 
 
 
 def _shown(viewer: User, session: PlannedSession) -> bool:
-    return PlannedSession.objects.shown_to(viewer).filter(id=session.id).exists()
+    return PlannedSession.objects.visible_to(viewer).filter(id=session.id).exists()
 
 
 def _ratio(session: PlannedSession, activity: Activity) -> SessionRatio | None:
@@ -111,7 +111,7 @@ def _ratio(session: PlannedSession, activity: Activity) -> SessionRatio | None:
 def _candidates(viewer: User, activity: Activity, link: Link | None) -> list[Candidate]:
     window = dt.timedelta(days=LINK_WINDOW_DAYS)
     sessions = (
-        PlannedSession.objects.shown_to(viewer)
+        PlannedSession.objects.visible_to(viewer)
         .filter(athlete_id=activity.athlete_id, hidden=False)
         .filter(day__range=(activity.day - window, activity.day + window))
         .exclude(session_type=SessionType.REST)

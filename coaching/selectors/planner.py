@@ -6,9 +6,9 @@ sessions (with their link, the linked activity and its metrics), one for the act
 days (with their metrics and link), one for the goals — plus one to know whether the viewer
 plans for this athlete.
 
-Who plans: a coach with `edit` or `full` rights, and a self-coached athlete (their own coach,
-`CoachAthlete.is_self_coached`). The athlete of a coach sees their plan read-only and never
-sees drafts.
+Who plans is the one door's rule, `Athlete.objects.plannable_by`: a coach with `edit` or
+`full` rights, and a self-coached athlete (their own coach, `CoachAthlete.is_self_coached`).
+The athlete of a coach sees their plan read-only and never sees drafts.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 
 from activities.models import Activity
 from analytics.metrics.disteq import distance_equivalent_km
-from athletes.models import Athlete, CoachAthlete, Goal, Group
+from athletes.models import Athlete, Goal, Group
 from athletes.selectors.athletes import athlete_get
 from coaching.models import Link, PlannedSession
 from coaching.workouts.compliance import Colour, SessionRatio, session_compliance, session_ratio
@@ -35,18 +35,10 @@ HEAVY_METRICS = ("metrics__time_in_zone_s", "metrics__mean_max", "metrics__best_
 # --- who plans --------------------------------------------------------------------------------
 
 
-def _planning_relationships(viewer: Any) -> QuerySet[CoachAthlete]:
-    return CoachAthlete.objects.active().filter(
-        coach=viewer, permission__in=CoachAthlete.EDIT_PERMISSIONS
-    )
-
-
 def plan_can_edit(*, viewer: Any, athlete: Athlete) -> bool:
     """Whether the viewer plans for this athlete: a coach with edit rights, or the athlete
     themself when self-coached."""
-    if not getattr(viewer, "is_authenticated", False):
-        return False
-    return _planning_relationships(viewer).filter(athlete=athlete).exists()
+    return Athlete.objects.plannable_by(viewer).filter(id=athlete.id).exists()
 
 
 def athlete_get_for_plan(*, viewer: Any, athlete_id: int) -> Athlete:
@@ -59,8 +51,7 @@ def athlete_get_for_plan(*, viewer: Any, athlete_id: int) -> Athlete:
 
 def planner_athletes(*, viewer: Any) -> QuerySet[Athlete]:
     """Every athlete the viewer plans for (targets of a week copy), by name."""
-    planned = _planning_relationships(viewer).values("athlete_id")
-    return Athlete.objects.editable_by(viewer).filter(id__in=planned).select_related("user")
+    return Athlete.objects.plannable_by(viewer).select_related("user")
 
 
 def planned_session_get(*, athlete: Athlete, session_id: int, drafts: bool) -> PlannedSession:
@@ -74,7 +65,7 @@ def planned_session_get(*, athlete: Athlete, session_id: int, drafts: bool) -> P
 def planner_groups(*, viewer: Any) -> list[tuple[str, list[int]]]:
     """The viewer's groups, each with the ids of its athletes (to tick them all at once in
     the week copy). Two queries."""
-    groups = Group.objects.for_viewer(viewer).prefetch_related("athletes")
+    groups = Group.objects.visible_to(viewer).prefetch_related("athletes")
     return [(group.name, [athlete.id for athlete in group.athletes.all()]) for group in groups]
 
 

@@ -44,12 +44,12 @@ def unlinked_list(*, viewer: User, athlete: Athlete, today: dt.date) -> Unlinked
     first = today - dt.timedelta(weeks=WINDOW_WEEKS)
     near = dt.timedelta(days=NEAR_DAYS)
     activities = list(
-        Activity.objects.for_viewer(viewer)
+        Activity.objects.visible_to(viewer)
         .filter(athlete=athlete, link__isnull=True, day__range=(first - near, today))
         .order_by("-started_at", "-id")
     )
     sessions = list(
-        PlannedSession.objects.shown_to(viewer)
+        PlannedSession.objects.visible_to(viewer)
         .filter(athlete=athlete, hidden=False, link__isnull=True)
         .filter(day__range=(first - near, today + near))
         .exclude(session_type=SessionType.REST)

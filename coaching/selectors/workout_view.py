@@ -17,8 +17,6 @@ from django.utils.translation import gettext_lazy
 
 from athletes.templatetags.units import distance, pace, swim_pace
 from athletes.zones import (
-    METRES_PER_MILE,
-    format_duration,
     hr_zones_from_lthr,
     pace_zones_from_threshold_speed,
     power_zones_from_ftp,
@@ -37,6 +35,15 @@ from coaching.workouts.tree import (
     TargetKind,
     TargetMode,
     Workout,
+)
+from core.units import (
+    HOUR_S,
+    IMPERIAL,
+    KMH_PER_MPS,
+    MINUTE_S,
+    MPH_PER_MPS,
+    format_duration,
+    metres_per_distance_unit,
 )
 
 CHART_WIDTH = 1000.0
@@ -197,14 +204,14 @@ def duration_label(duration: Duration, *, sport: str, units: str) -> str:
     if duration.kind is DurationKind.OPEN:
         return _("open (lap button)")
     if duration.kind is DurationKind.DISTANCE:
-        short = sport == "swim" or value < (METRES_PER_MILE if units == "imperial" else 1000)
+        short = sport == "swim" or value < metres_per_distance_unit(units)
         return f"{_number(value)} m" if short else distance(value, units)
     if value < 60:
         return _("%(seconds)s s") % {"seconds": _number(value)}
-    if value < 3600 and value % 60 == 0:
-        return _("%(minutes)d min") % {"minutes": value // 60}
+    if value < HOUR_S and value % MINUTE_S == 0:
+        return _("%(minutes)d min") % {"minutes": value // MINUTE_S}
     text = format_duration(value)
-    return text.removeprefix("0:").removeprefix("0") if value < 3600 else text
+    return text.removeprefix("0:").removeprefix("0") if value < HOUR_S else text
 
 
 def target_label(target: Target, *, sport: str, units: str) -> str:
@@ -226,7 +233,7 @@ def target_label(target: Target, *, sport: str, units: str) -> str:
 def _speed_label(low_mps: float, high_mps: float, sport: str, units: str) -> str:
     """Slower first: "5:00–4:40 /km"; rides as km/h or mph."""
     if sport == "ride":
-        factor, unit = (3600 / METRES_PER_MILE, "mph") if units == "imperial" else (3.6, "km/h")
+        factor, unit = (MPH_PER_MPS, "mph") if units == IMPERIAL else (KMH_PER_MPS, "km/h")
         return f"{_range(round(low_mps * factor, 1), round(high_mps * factor, 1))} {unit}"
     shown = [swim_pace(v) if sport == "swim" else pace(v, units) for v in (low_mps, high_mps)]
     if low_mps == high_mps:

@@ -89,12 +89,8 @@ class DemoPlanAthlete:
 
 def _planner_of(athlete: Athlete) -> User:
     """Who plans for the athlete: their coach with edit rights, else themself."""
-    relation = (
-        CoachAthlete.objects.active()
-        .filter(athlete=athlete, permission__in=CoachAthlete.EDIT_PERMISSIONS)
-        .select_related("coach")
-        .first()
-    )
+    planning = CoachAthlete.objects.editing().filter(athlete=athlete)
+    relation = planning.select_related("coach").first()
     return relation.coach if relation is not None else athlete.user
 
 

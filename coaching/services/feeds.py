@@ -26,7 +26,7 @@ from athletes.templatetags.units import distance, duration, sport_label
 from coaching.models import CalendarFeed, PlannedSession
 from coaching.workouts.text import format_workout
 from coaching.workouts.tree import WorkoutError, from_data
-from core.ranges import is_finite_number
+from core.units import is_finite_number
 
 TOKEN_BYTES = 32
 WEEKS_BACK = 8

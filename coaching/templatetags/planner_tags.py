@@ -7,11 +7,9 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from core.ranges import is_finite_number
+from core.units import EMPTY, is_finite_number
 
 register = template.Library()
-
-EMPTY = "—"
 
 
 @register.filter

@@ -22,7 +22,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -48,6 +47,7 @@ from coaching.selectors.unlinked import unlinked_list
 from coaching.services.comments import comment_add, comment_delete, thread_mark_read
 from coaching.services.feeds import calendar_feed_events, calendar_feed_regenerate
 from coaching.services.linking import link_manual, link_remove
+from core.http import is_partial, redirect_back
 
 PROMPT = "coaching/partials/_rpe_prompt.html"
 THREAD = "coaching/partials/_comment_thread.html"
@@ -60,15 +60,11 @@ def _user(request: HttpRequest) -> User:
 
 def _activity(viewer: User, athlete: Athlete, activity_id: int) -> Activity:
     return get_object_or_404(
-        Activity.objects.for_viewer(viewer).filter(athlete=athlete), id=activity_id
+        Activity.objects.visible_to(viewer).filter(athlete=athlete), id=activity_id
     )
 
 
 # --- the journal card of the activity page ------------------------------------------------------
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 @login_required
@@ -87,7 +83,7 @@ def activity_journal(request: HttpRequest, athlete_id: int, activity_id: int) ->
     saved = False
     if form is not None and form.is_bound and form.is_valid():
         activity_journal_update(activity=activity, by=user, **form.cleaned_data)
-        if not _is_htmx(request):
+        if not is_partial(request):
             return redirect("activity_detail", athlete.id, activity.id)
         form, saved = journal_form(activity), True
     context = {"athlete": athlete, "activity": activity, "can_log": can_log, "saved": saved}
@@ -196,7 +192,7 @@ def comment_delete_view(request: HttpRequest, athlete_id: int, comment_id: int) 
     user = _user(request)
     athlete = athlete_get(viewer=user, athlete_id=athlete_id)
     comment = get_object_or_404(
-        Comment.objects.for_viewer(user).filter(athlete=athlete), id=comment_id
+        Comment.objects.visible_to(user).filter(athlete=athlete), id=comment_id
     )
     target = comment.session or comment.activity
     assert target is not None
@@ -223,15 +219,6 @@ def comment_unread_badge(request: HttpRequest) -> HttpResponse:
 # --- links ---------------------------------------------------------------------------------------
 
 
-def _back(request: HttpRequest, default: str) -> HttpResponse:
-    """Redirect to the `next` URL of the form when it is ours, else to `default`."""
-    target = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return redirect(target if safe and target else default)
-
-
 @login_required
 @require_POST
 def link_create(request: HttpRequest, athlete_id: int) -> HttpResponse:
@@ -239,10 +226,10 @@ def link_create(request: HttpRequest, athlete_id: int) -> HttpResponse:
     user = _user(request)
     athlete = athlete_get_for_edit(viewer=user, athlete_id=athlete_id)
     activity = _activity(user, athlete, _int(request.POST.get("activity")))
-    sessions = PlannedSession.objects.shown_to(user).filter(athlete=athlete)
+    sessions = PlannedSession.objects.visible_to(user).filter(athlete=athlete)
     session = get_object_or_404(sessions, id=_int(request.POST.get("session")))
     link_manual(session=session, activity=activity, by=user)
-    return _back(request, reverse("activity_detail", args=[athlete.id, activity.id]))
+    return redirect_back(request, reverse("activity_detail", args=[athlete.id, activity.id]))
 
 
 @login_required
@@ -251,10 +238,10 @@ def link_remove_view(request: HttpRequest, athlete_id: int, link_id: int) -> Htt
     """Unlink an activity from its session (the pair is refused to the auto-linker)."""
     user = _user(request)
     athlete = athlete_get_for_edit(viewer=user, athlete_id=athlete_id)
-    link = get_object_or_404(Link.objects.for_editor(user).filter(athlete=athlete), id=link_id)
+    link = get_object_or_404(Link.objects.editable_by(user).filter(athlete=athlete), id=link_id)
     activity_id = link.activity_id
     link_remove(link=link, by=user)
-    return _back(request, reverse("activity_detail", args=[athlete.id, activity_id]))
+    return redirect_back(request, reverse("activity_detail", args=[athlete.id, activity_id]))
 
 
 def _int(value: str | None) -> int:

@@ -26,7 +26,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from athletes.models import SPORT_CHOICES, Athlete, User
 from athletes.selectors.athletes import athlete_get
-from athletes.zones import METRES_PER_KM, METRES_PER_MILE, format_duration
 from coaching.forms import PlannedSessionForm, steps_text, workout_error_message
 from coaching.forms_planner import (
     SessionMoveForm,
@@ -58,6 +57,8 @@ from coaching.services.sessions import (
     week_publish,
 )
 from coaching.workouts.tree import WorkoutError
+from core.http import is_partial
+from core.units import format_duration, metres_per_distance_unit
 
 WEEK_PARTIAL = "coaching/partials/_planner_week.html"
 
@@ -82,7 +83,7 @@ def _week_response(
     request: HttpRequest, athlete: Athlete, week_start: dt.date, notice: str = ""
 ) -> HttpResponse:
     """After a write: the week grid for htmx (retargeted, the dialog closes), else back."""
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not is_partial(request):
         return redirect(_week_url(athlete, week_start))
     today = athlete.local_today()
     week = plan_week(viewer=request.user, athlete=athlete, week_start=week_start, today=today)
@@ -98,8 +99,8 @@ def _panel(
     request: HttpRequest, partial: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     """A dialog's content for htmx, or the same content on a page of its own."""
-    context = context | {"dialog": bool(request.htmx), "partial": partial}  # type: ignore[attr-defined]
-    template = partial if request.htmx else "coaching/planner_panel.html"  # type: ignore[attr-defined]
+    context = context | {"dialog": is_partial(request), "partial": partial}
+    template = partial if is_partial(request) else "coaching/planner_panel.html"
     return render(request, template, context, status=status)
 
 
@@ -179,7 +180,7 @@ def planner_templates(request: HttpRequest, athlete_id: int) -> HttpResponse:
         "templates": templates,
         "day": request.GET.get("day", ""),
         "week_start": _week(request, athlete),
-        "dialog": bool(request.htmx),  # type: ignore[attr-defined]
+        "dialog": is_partial(request),
     }
     return render(request, "coaching/partials/_planner_templates.html", context)
 
@@ -224,7 +225,7 @@ def planner_session_create(request: HttpRequest, athlete_id: int) -> HttpRespons
 
 
 def _edit_initial(session: PlannedSession, units: str) -> dict[str, Any]:
-    per_unit = METRES_PER_MILE if units == "imperial" else METRES_PER_KM
+    per_unit = metres_per_distance_unit(units)
     return {
         "steps_text": steps_text(session.steps, session.sport),
         "duration_text": format_duration(session.duration_s) if session.duration_s else "",

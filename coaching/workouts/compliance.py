@@ -31,7 +31,7 @@ from typing import Literal
 
 import numpy as np
 
-from analytics.metrics.prep import PAUSE_S, FloatArray
+from analytics.metrics.prep import FloatArray
 from analytics.metrics.zones import sample_durations_s
 from coaching.workouts.estimates import StepEstimate, estimate
 from coaching.workouts.resolve import compliance_range
@@ -44,6 +44,7 @@ from coaching.workouts.tree import (
     Workout,
     flatten,
 )
+from core.units import PAUSE_S
 
 Colour = Literal["green", "yellow", "red"]
 Method = Literal["laps", "time"]

@@ -47,6 +47,7 @@ from coaching.workouts.tree import (
     Workout,
     flatten,
 )
+from core.units import HOUR_S
 
 DEFAULT_INTENSITY: dict[Intent, float] = {
     Intent.WARMUP: 0.65,
@@ -58,7 +59,6 @@ DEFAULT_INTENSITY: dict[Intent, float] = {
 ENDURANCE_OF_THRESHOLD = 0.75
 SOURCE_DEFAULT = "default"
 SOURCE_MIXED = "mixed"
-HOUR_S = 3600.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,6 +59,7 @@ from coaching.workouts.tree import (
     WorkoutError,
     _,
 )
+from core.fit import FIT_SIGNATURE
 
 MAX_WATCH_STEPS = 50
 NAME_BYTES = 64
@@ -95,7 +96,7 @@ INTENSITIES = {
 HR_OFFSET_BPM = 100
 POWER_OFFSET_W = 1000
 
-# Our sport strings (athletes.sports values and variants) → FIT (sport, sub_sport).
+# Our sport strings (core.sports values and variants) → FIT (sport, sub_sport).
 SPORTS: dict[str, tuple[int, int]] = {
     "run": (1, 0),
     "trail_run": (1, 3),
@@ -428,7 +429,9 @@ def _text(text: str, size: int) -> bytes:
 
 
 def _fit_file(records: bytes) -> bytes:
-    header = struct.pack("<BBHI4s", 14, PROTOCOL_VERSION, PROFILE_VERSION, len(records), b".FIT")
+    header = struct.pack(
+        "<BBHI4s", 14, PROTOCOL_VERSION, PROFILE_VERSION, len(records), FIT_SIGNATURE
+    )
     header += struct.pack("<H", fit_crc(header))
     content = header + records
     return content + struct.pack("<H", fit_crc(content))

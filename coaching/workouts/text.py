@@ -55,6 +55,14 @@ from coaching.workouts.tree import (
     check_target,
 )
 from core.ranges import TARGET_RPE, ZONE_NUMBER
+from core.units import (
+    HOUR_S,
+    METRES_PER_KM,
+    METRES_PER_MILE,
+    METRES_PER_YARD,
+    MINUTE_S,
+    clock_s,
+)
 
 MAX_ZONE = ZONE_NUMBER.high
 MAX_RPE = TARGET_RPE.high
@@ -129,16 +137,14 @@ _KIND_WORDS = {
     "rpe": TargetKind.RPE,
 }
 _SECONDS = {"s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1}
-_MINUTES = {"min": 60, "mins": 60, "minute": 60, "minutes": 60}
-_HOURS = {"h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600}
+_MINUTES = dict.fromkeys(("min", "mins", "minute", "minutes"), MINUTE_S)
+_HOURS = dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), HOUR_S)
 _TIME_S = {**_SECONDS, **_MINUTES, **_HOURS}
-_MILE_M = 1609.344
-_YARD_M = 0.9144
 _DISTANCE_M = {
-    "km": 1000.0,
+    "km": METRES_PER_KM,
     **dict.fromkeys(("mtr", "meter", "meters", "metre", "metres"), 1.0),
-    **dict.fromkeys(("mi", "mile", "miles"), _MILE_M),
-    **dict.fromkeys(("y", "yd", "yds", "yard", "yards"), _YARD_M),
+    **dict.fromkeys(("mi", "mile", "miles"), METRES_PER_MILE),
+    **dict.fromkeys(("y", "yd", "yds", "yard", "yards"), METRES_PER_YARD),
 }
 _ABSOLUTE = {
     "bpm": TargetKind.HR,
@@ -148,14 +154,14 @@ _ABSOLUTE = {
 }
 # speed = value × numerator / denominator (m/s)
 _SPEED = {
-    **dict.fromkeys(("km/h", "kmh", "kph"), (1000.0, 3600.0)),
-    "mph": (_MILE_M, 3600.0),
+    **dict.fromkeys(("km/h", "kmh", "kph"), (METRES_PER_KM, float(HOUR_S))),
+    "mph": (METRES_PER_MILE, float(HOUR_S)),
     **dict.fromkeys(("m/s", "mps"), (1.0, 1.0)),
 }
 
 
 def parse(text: str, *, sport: str) -> Workout:
-    """The workout written in `text` for `sport` (an athletes.sports value); raises
+    """The workout written in `text` for `sport` (a core.sports value); raises
     WorkoutError whose `position` is the offset of the offending character in `text`."""
     return _Parser(text, sport).workout()
 
@@ -170,15 +176,6 @@ def _minutes_or_metres(value: float, sport: str) -> Duration:
     if sport != "swim" and value < 100:
         return Duration(DurationKind.TIME, value * 60)
     return Duration(DurationKind.DISTANCE, value)
-
-
-def _clock_s(clock: str) -> float:
-    """Seconds in `m:ss` or `h:mm:ss` (the last part may have decimals)."""
-    *whole, last = clock.split(":")
-    total = 0.0
-    for part in whole:
-        total = total * 60 + int(part)
-    return total * 60 + float(last)
 
 
 def _per_m(count: float, unit: str) -> float:
@@ -414,7 +411,7 @@ class _Parser:
                 raise WorkoutError(
                     _("%(value)s must be below 60 here."), match.start(name), value=match[name]
                 )
-            total += value * {"h": 3600, "m": 60, "s": 1}[name]
+            total += value * {"h": HOUR_S, "m": MINUTE_S, "s": 1}[name]
         self.pos = match.end()
         return Duration(DurationKind.TIME, self._checked(total, match.start()))
 
@@ -523,7 +520,7 @@ class _Parser:
                 raise WorkoutError(
                     _("%(value)s must be below 60 here."), start + part.start(), value=part.group()
                 )
-        return self._checked(_clock_s(clock), start)
+        return self._checked(clock_s(clock), start)
 
     def _checked(self, value: float, position: int) -> float:
         if not 0 < value < _LIMIT:
@@ -683,8 +680,8 @@ def _format_time(seconds: float, sport: str) -> str:
     """`1h30m`, `2m30s`, `45s` (`min` in swims, where a lone `m` is metres)."""
     if not seconds.is_integer():
         return f"{_number_text(seconds)}s"
-    hours, rest = divmod(int(seconds), 3600)
-    minutes, secs = divmod(rest, 60)
+    hours, rest = divmod(int(seconds), HOUR_S)
+    minutes, secs = divmod(rest, MINUTE_S)
     minute = "min" if sport == "swim" else "m"
     parts = ((hours, "h"), (minutes, minute), (secs, "s"))
     return "".join(f"{count}{unit}" for count, unit in parts if count)
@@ -695,8 +692,8 @@ def _format_distance(metres: float, sport: str) -> str:
     exact metres (`mtr` below 100 outside swims, where a lone `m` would be minutes)."""
     swim = sport == "swim"
     if metres.is_integer() and (swim or metres >= 100):
-        km = _number_text(metres / 1000)
-        if not swim and metres >= 1000 and float(km) * _DISTANCE_M["km"] == metres:
+        km = _number_text(metres / METRES_PER_KM)
+        if not swim and metres >= METRES_PER_KM and float(km) * _DISTANCE_M["km"] == metres:
             return f"{km}km"
         return f"{int(metres)}m"
     unit = "yd" if swim else "mi"
@@ -758,7 +755,7 @@ def _pace_text(speed_mps: float, per_m: float) -> str | None:
         minutes, rest = divmod(total, 60 * scale)
         whole, fraction = divmod(rest, scale)
         text = f"{minutes}:{whole:02d}" + (f".{fraction:0{digits}d}" if digits else "")
-        if total > 0 and per_m / _clock_s(text) == speed_mps:
+        if total > 0 and per_m / clock_s(text) == speed_mps:
             return text
     return None
 

@@ -35,8 +35,8 @@ from core.ranges import (
     TARGET_SPEED_MPS,
     ZONE_NUMBER,
     Range,
-    is_finite_number,
 )
+from core.units import is_finite_number
 
 MAX_REPEAT = int(REPEAT_COUNT.high)
 MAX_DEPTH = 3

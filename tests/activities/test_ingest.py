@@ -21,7 +21,7 @@ from activities.types import (
     Summary,
 )
 from athletes.models import Athlete
-from athletes.sports import Sport
+from core.sports import Sport
 
 START = dt.datetime(2026, 3, 14, 7, 30, tzinfo=dt.UTC)
 

@@ -20,7 +20,7 @@ from activities.types import (
     Summary,
 )
 from athletes.models import Athlete
-from athletes.sports import Sport
+from core.sports import Sport
 
 pytestmark = pytest.mark.django_db
 

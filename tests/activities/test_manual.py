@@ -15,7 +15,7 @@ from activities.services.ingest import activity_ingest
 from activities.services.manual import manual_activity_log
 from activities.types import NormalizedActivity, Outcome, Provider, SourceRef, Streams, Summary
 from athletes.models import Athlete, User
-from athletes.sports import Sport
+from core.sports import Sport
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ from activities.services.files import activity_file_store
 from activities.services.ingest import activity_ingest
 from activities.types import Provider, SourceRef
 from athletes.models import Athlete, User
-from athletes.sports import Sport
+from core.sports import Sport
 from tests.activities.test_ingest import START, recording
 from tests.factories import PASSWORD
 

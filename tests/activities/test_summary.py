@@ -7,7 +7,7 @@ import pytest
 
 from activities.summary import climb, recorded_s, summarize, timer_seconds, track_length_m
 from activities.types import Lap, Streams
-from athletes.sports import Sport
+from core.sports import Sport
 
 
 def series(*values: float) -> np.ndarray:

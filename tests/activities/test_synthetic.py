@@ -22,7 +22,7 @@ from activities.synthetic.schedule import PATTERNS
 from activities.types import NormalizedActivity
 from athletes.models import Athlete
 from athletes.services.demo import ATHLETES
-from athletes.sports import Sport
+from core.sports import Sport
 from tests.factories import ThresholdsFactory
 
 BODY = Physiology(

@@ -25,7 +25,7 @@ from analytics.pipeline import (
 )
 from analytics.planned import planned_loads_store
 from athletes.models import Athlete
-from athletes.sports import Sport
+from core.sports import Sport
 from tests.factories import ThresholdsFactory
 
 NOW = dt.datetime(2026, 3, 20, 12, 0, tzinfo=dt.UTC)
@@ -276,7 +276,7 @@ def test_metrics_and_daily_load_go_through_the_one_door(
 ) -> None:
     ingest_ride(rider, dt.date(2026, 3, 14))
 
-    assert ActivityMetrics.objects.for_viewer(rider.user).count() == 1
-    assert ActivityMetrics.objects.for_viewer(other_athlete.user).count() == 0
-    assert DailyLoad.objects.for_viewer(rider.user).count() == 7
-    assert DailyLoad.objects.for_viewer(other_athlete.user).count() == 0
+    assert ActivityMetrics.objects.visible_to(rider.user).count() == 1
+    assert ActivityMetrics.objects.visible_to(other_athlete.user).count() == 0
+    assert DailyLoad.objects.visible_to(rider.user).count() == 7
+    assert DailyLoad.objects.visible_to(other_athlete.user).count() == 0

@@ -36,8 +36,8 @@ from athletes.services.thresholds import (
     zone_set_delete,
     zone_set_save,
 )
-from athletes.sports import Sport
 from core.outbox import batched
+from core.sports import Sport
 from tests.analytics.test_pipeline import NOW, TODAY, TSS, TSS_AT_FTP, ride
 from tests.factories import ThresholdsFactory
 

@@ -31,9 +31,9 @@ from analytics.models import ActivityMetrics, DailyLoad, PendingLoad
 from analytics.pipeline import ALGORITHM_VERSION, daily_load_recompute, load_mark_dirty
 from analytics.tasks import activities_changed_task, athlete_load_task
 from athletes.models import Athlete
-from athletes.sports import Sport
 from config.celery import app as celery_app
 from core.events import ActivitiesChanged
+from core.sports import Sport
 from tests.outbox import outbox_message
 from tests.test_services_e2e import celery_worker, this_runs_database_url, wait_for
 

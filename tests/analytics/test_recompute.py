@@ -14,7 +14,7 @@ from activities.models import Activity
 from analytics.models import ActivityMetrics, DailyLoad
 from analytics.pipeline import ALGORITHM_VERSION
 from athletes.models import Athlete
-from athletes.sports import Sport
+from core.sports import Sport
 
 NOW = dt.datetime(2026, 3, 20, 12, 0, tzinfo=dt.UTC)
 

@@ -18,8 +18,8 @@ from analytics.models import ActivityMetrics, DailyLoad, PendingLoad
 from analytics.pipeline import load_mark_dirty, pending_load_run, sports_using
 from analytics.tasks import activities_changed_task, athlete_load_task, athlete_refresh_task
 from athletes.models import Athlete
-from athletes.sports import Sport
 from core.events import ActivitiesChanged, ThresholdsChanged
+from core.sports import Sport
 from tests.conftest import need
 from tests.outbox import run_subscriber
 

@@ -18,8 +18,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from athletes import crypto
 from athletes.models import Athlete, CoachAthlete, User
+from core import crypto
 from tests.factories import PASSWORD, AthleteFactory
 
 NEW_PASSWORD = "a fresh uphill tempo 42"

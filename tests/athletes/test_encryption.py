@@ -14,9 +14,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection as db
 from pytest_django.fixtures import Settings
 
-from athletes import crypto
 from athletes.models import Athlete
 from athletes.services.encryption import encrypted_fields, encryption_rotate
+from core import crypto
 from integrations.models import Connection
 
 TOKENS = {"access_token": "strava-access-4f9a1c", "refresh_token": "strava-refresh-77b2e0"}

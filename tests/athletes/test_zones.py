@@ -1,4 +1,4 @@
-"""Pure zone derivations and conversions, with hand-computed boundaries (no database)."""
+"""Pure zone derivations, with hand-computed boundaries (no database)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,10 @@ import pytest
 
 from athletes.zones import (
     Zone,
-    format_clock,
-    format_duration,
     hr_zones_from_lthr,
     hr_zones_from_max,
-    pace_s_from_speed,
     pace_zones_from_threshold_speed,
-    parse_duration,
-    parse_pace,
     power_zones_from_ftp,
-    speed_from_pace_s,
     swim_zones_from_css,
     zone_index,
     zones_from_bounds,
@@ -108,29 +102,3 @@ def test_zones_from_bounds_builds_open_ended_bands() -> None:
 def test_zones_from_bounds_refuses_bad_shapes(bounds: list[float], names: list[str]) -> None:
     with pytest.raises(ValueError):
         zones_from_bounds(bounds, names)
-
-
-def test_pace_conversions_round_trip() -> None:
-    assert pace_s_from_speed(4.0) == 250.0
-    assert speed_from_pace_s(250.0) == 4.0
-    assert format_clock(250.0) == "4:10"
-    assert parse_pace("4:10") == 250.0
-    assert format_clock(pace_s_from_speed(1.0, 100.0)) == "1:40"
-
-
-@pytest.mark.parametrize("text", ["9:99", "abc", "4", "", "0:00", "4:1"])
-def test_parse_pace_refuses_garbage(text: str) -> None:
-    with pytest.raises(ValueError):
-        parse_pace(text)
-
-
-def test_durations_format_and_parse_as_h_mm_ss() -> None:
-    assert format_duration(3725) == "1:02:05"
-    assert parse_duration("3:29:00") == 12540
-    assert parse_duration("45:30") == 2730
-
-
-@pytest.mark.parametrize("text", ["1:60:00", "1:00:60", "x", "12"])
-def test_parse_duration_refuses_garbage(text: str) -> None:
-    with pytest.raises(ValueError):
-        parse_duration(text)

@@ -12,9 +12,9 @@ from activities.models import Activity
 from activities.services.ingest import activity_ingest
 from activities.types import NormalizedActivity, Provider, SourceRef, Streams, Summary
 from athletes.models import Athlete, User
-from athletes.sports import Sport
 from coaching.models import PlannedSession
 from coaching.services.sessions import planned_session_create
+from core.sports import Sport
 
 _refs = itertools.count(1)
 

@@ -19,7 +19,6 @@ from activities.synthetic.workouts import Workout as Blocks
 from activities.types import NormalizedActivity, Provider, SourceRef, Streams
 from athletes.models import Athlete, User
 from athletes.services.thresholds import thresholds_set
-from athletes.sports import Sport
 from coaching.models import PlannedSession
 from coaching.selectors.journal import activity_step_report
 from coaching.services.linking import link_manual
@@ -35,6 +34,7 @@ from coaching.workouts.tree import (
     Workout,
     to_data,
 )
+from core.sports import Sport
 from tests.coaching.journal_world import client_for, planned
 
 DAY = dt.date(2026, 3, 10)

@@ -10,7 +10,6 @@ from activities.models import Activity
 from activities.services.ingest import activity_ingest
 from activities.types import NormalizedActivity, Outcome, Provider, SourceRef, Streams, Summary
 from athletes.models import Athlete, User
-from athletes.sports import Sport
 from coaching.models import Link, LinkRefusal, PlannedSession
 from coaching.services.linking import (
     Side,
@@ -21,6 +20,7 @@ from coaching.services.linking import (
     pair_score,
 )
 from coaching.services.sessions import planned_session_create
+from core.sports import Sport
 
 DAY = dt.date(2026, 3, 10)
 pytestmark = pytest.mark.django_db

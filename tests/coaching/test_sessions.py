@@ -173,7 +173,7 @@ def test_publishing_a_week_shows_its_drafts(athlete: Athlete, coach: User) -> No
     _ride(athlete, coach, hidden=True)
     _ride(athlete, coach, day=MONDAY + dt.timedelta(days=7), hidden=True)
     assert week_publish(athlete=athlete, week_start=MONDAY, by=coach) == 1
-    assert list(PlannedSession.objects.shown_to(athlete.user).values_list("day", flat=True)) == [
+    assert list(PlannedSession.objects.visible_to(athlete.user).values_list("day", flat=True)) == [
         MONDAY
     ]
 

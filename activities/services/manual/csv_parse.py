@@ -12,8 +12,8 @@ from django.utils.translation import gettext
 
 from activities.services.manual.log import MAX_DURATION_S, ManualEntry
 from activities.types import RejectedFile
-from athletes.sports import Sport
 from core.ranges import SESSION_DISTANCE_M, SESSION_LOAD, Range
+from core.sports import Sport, sport_from_words
 
 CSV_MAX_BYTES = 5 * 1024 * 1024
 CSV_MAX_ROWS = 10_000
@@ -25,21 +25,26 @@ CSV_COLUMNS = (
     "training_load",
     "notes",
 )
-CSV_TYPES: dict[str, tuple[Sport, str]] = {
-    "run": (Sport.RUN, ""),
-    "running": (Sport.RUN, ""),
-    "trail": (Sport.RUN, "trail"),
-    "ride": (Sport.RIDE, ""),
-    "bike": (Sport.RIDE, ""),
-    "cycling": (Sport.RIDE, ""),
-    "swim": (Sport.SWIM, ""),
-    "hike": (Sport.HIKE, "hiking"),
-    "walk": (Sport.HIKE, "walking"),
-    "ski": (Sport.SKI, ""),
-    "row": (Sport.ROW, ""),
-    "strength": (Sport.STRENGTH, ""),
-    "other": (Sport.OTHER, ""),
-}
+# The activity types of the CSV format, as its help lists them (any case). What sport each
+# names is core.sports' reading of sport names ("other" names none); some also name a variant.
+CSV_TYPES = frozenset(
+    {
+        "run",
+        "running",
+        "trail",
+        "ride",
+        "bike",
+        "cycling",
+        "swim",
+        "hike",
+        "walk",
+        "ski",
+        "row",
+        "strength",
+        "other",
+    }
+)
+CSV_SUB_SPORTS = {"trail": "trail", "hike": "hiking", "walk": "walking"}
 
 
 class RowError(ValueError):
@@ -164,10 +169,10 @@ def _day(value: str) -> dt.date:
 
 
 def _sport(value: str) -> tuple[Sport, str]:
-    found = CSV_TYPES.get(value.strip().lower())
-    if found is None:
+    word = value.strip().lower()
+    if word not in CSV_TYPES:
         raise RowError(gettext("unknown activity type “%(value)s”") % {"value": value})
-    return found
+    return sport_from_words(word) or Sport.OTHER, CSV_SUB_SPORTS.get(word, "")
 
 
 def _entry(cells: dict[str, str]) -> ManualEntry:

@@ -15,7 +15,6 @@ from activities.models import Activity
 from activities.services.ingest import activity_ingest
 from activities.types import NormalizedActivity, Outcome, Provider, SourceRef, Streams, Summary
 from athletes.models import Athlete, User
-from athletes.sports import Sport
 from core.ranges import (
     RPE_CR10,
     SESSION_ASCENT_M,
@@ -24,6 +23,7 @@ from core.ranges import (
     SESSION_LOAD,
     Range,
 )
+from core.sports import Sport
 
 DEFAULT_START = dt.time(12, 0)
 SLOT_STEP = dt.timedelta(minutes=5)

@@ -14,7 +14,7 @@ from fitdecode.utils import compute_crc
 from activities.parsers._fit_decoders import DECODERS, DecoderError
 from activities.parsers.fit import parse_fit, parse_fit_with
 from activities.types import RejectedFile
-from athletes.sports import Sport
+from core.sports import Sport
 
 pytestmark = pytest.mark.corpus
 

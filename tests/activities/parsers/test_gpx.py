@@ -12,7 +12,7 @@ import pytest
 
 from activities.parsers.gpx import parse_gpx
 from activities.types import NormalizedActivity, RejectedFile
-from athletes.sports import Sport
+from core.sports import Sport
 
 RUN = "sportslib__runs_6782987395"
 RIDE = "sportslib__rides_3939576645"

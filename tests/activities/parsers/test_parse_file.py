@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from activities.parsers import gunzip, is_fit, parse_file
+from activities.parsers import gunzip, parse_file
 from activities.types import RejectedFile
-from athletes.sports import Sport
+from core.fit import is_fit
+from core.sports import Sport
 
 GPX = b"""<?xml version="1.0"?>
 <gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1"><trk><type>running</type>
@@ -99,12 +100,6 @@ def test_gunzip_refuses_content_beyond_the_limit() -> None:
 
 def test_gunzip_reads_every_member_of_a_concatenated_file() -> None:
     assert gunzip(gzip.compress(b"abc") + gzip.compress(b"def")) == b"abcdef"
-
-
-def test_fit_header_needs_its_signature_at_bytes_8_to_11() -> None:
-    assert is_fit(b"\x0e\x10\x00\x00\x00\x00\x00\x00.FIT\x00\x00")
-    assert not is_fit(b"\x0e\x10\x00\x00\x00\x00\x00\x00.GPX\x00\x00")
-    assert not is_fit(b"\x0e\x10")
 
 
 @settings(max_examples=150, deadline=None)

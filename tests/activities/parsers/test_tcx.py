@@ -13,7 +13,7 @@ import pytest
 
 from activities.parsers.tcx import parse_tcx
 from activities.types import FloatArray, NormalizedActivity, RejectedFile
-from athletes.sports import Sport
+from core.sports import Sport
 
 RUN = "sportslib__runs_6782987395"
 SWIM = "sportslib__swim_6688025408"

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from analytics.metrics.registry import MEAN_MAX_CHANNELS, METRICS, Aggregation
-from athletes.sports import Sport
+from core.sports import Sport
 
 ANALYZE_FILE_METRIC_KEYS = [
     "elapsed_s",

@@ -8,15 +8,14 @@ import numpy as np
 import pytest
 
 from analytics.metrics.routes import (
-    EARTH_RADIUS_M,
     RouteEffort,
     Track,
     cluster_routes,
-    haversine_m,
     path_distance_m,
     resample_track,
     route_progression,
 )
+from core.geo import EARTH_RADIUS_M, haversine_m
 
 LAT0, LON0 = 48.85, 2.35  # Paris
 FloatArray = np.ndarray
@@ -63,11 +62,6 @@ STRAIGHT_10K = [(0.0, 0.0), (10000.0, 0.0)]
 
 def ids(clusters: list) -> list[list[int]]:
     return sorted(sorted(cluster.activity_ids) for cluster in clusters)
-
-
-def test_haversine_of_one_degree_of_latitude_is_about_111_km() -> None:
-    assert haversine_m(0.0, 0.0, 1.0, 0.0) == pytest.approx(EARTH_RADIUS_M * math.pi / 180)
-    assert haversine_m(LAT0, LON0, LAT0, LON0) == 0.0
 
 
 def test_a_straight_track_is_resampled_to_equal_steps_along_its_length() -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import models
 
-from athletes import crypto
+from core import crypto
 
 
 class EncryptedTextField(models.TextField):  # type: ignore[type-arg]

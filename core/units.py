@@ -1,0 +1,206 @@
+"""Units: SI inside, display units at the edges. Pure: stdlib only.
+
+Every conversion factor is spelled once here; so is the pause threshold every recording is
+read with. The `format_*` helpers write an SI value for people (pace per km, mile or 100 m,
+clock durations, km or miles) and the `parse_*` helpers read what people type back to SI;
+the template filters of athletes/templatetags/units.py are thin wrappers around them.
+`units` arguments are the athlete's preference: "metric" or "imperial".
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from typing import TypeGuard
+
+METRES_PER_KM = 1000.0
+METRES_PER_MILE = 1609.344
+METRES_PER_YARD = 0.9144
+METRES_PER_FOOT = 0.3048
+METRES_PER_SWIM_PACE = 100.0  # swim pace is shown per 100 m
+MINUTE_S = 60
+HOUR_S = 3600
+DAY_S = 86400
+KMH_PER_MPS = HOUR_S / METRES_PER_KM
+MPH_PER_MPS = HOUR_S / METRES_PER_MILE
+# A gap of more than this between two samples is a pause (auto-pause, a stopped timer): its
+# time is neither moving nor recorded, and no value is carried across it.
+PAUSE_S = 10.0
+
+METRIC = "metric"
+IMPERIAL = "imperial"
+EMPTY = "—"  # what a page shows for an unknown value
+
+_CLOCK = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{2})\s*$")
+_SHORT_CLOCK = re.compile(r"^\s*(\d+):(\d{2})\s*$")
+
+
+def is_finite_number(value: object) -> TypeGuard[int | float]:
+    """A real number (not a bool; numpy's count) that is neither NaN nor infinite."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
+# --- distance units ----------------------------------------------------------------------------
+
+
+def metres_per_distance_unit(units: str) -> float:
+    """Metres in the distance unit of `units`: a mile for imperial, else a kilometre."""
+    return METRES_PER_MILE if units == IMPERIAL else METRES_PER_KM
+
+
+def distance_unit(units: str) -> str:
+    """The distance unit's symbol: "mi" for imperial, else "km"."""
+    return "mi" if units == IMPERIAL else "km"
+
+
+# --- pace and clock -------------------------------------------------------------------------
+
+
+def pace_s_from_speed(speed_mps: float, per_m: float = METRES_PER_KM) -> float:
+    """Seconds per `per_m` metres (pace) at `speed_mps`; raises ValueError when not positive."""
+    if speed_mps <= 0:
+        raise ValueError("speed must be positive")
+    return per_m / speed_mps
+
+
+def speed_from_pace_s(pace_s: float, per_m: float = METRES_PER_KM) -> float:
+    """Speed (m/s) of a pace of `pace_s` seconds per `per_m` metres."""
+    if pace_s <= 0:
+        raise ValueError("pace must be positive")
+    return per_m / pace_s
+
+
+def format_clock(seconds: float) -> str:
+    """A pace or short duration as "m:ss" (rounded to the second), e.g. 250 → "4:10"."""
+    total = round(seconds)
+    return f"{total // MINUTE_S}:{total % MINUTE_S:02d}"
+
+
+def format_duration(seconds: float | None) -> str:
+    """A duration as "h:mm:ss" (rounded to the second), e.g. 3725 → "1:02:05"; "—" when
+    unknown or not finite (a stored extreme)."""
+    if not is_finite_number(seconds):
+        return EMPTY
+    hours, rest = divmod(round(seconds), HOUR_S)
+    return f"{hours}:{rest // MINUTE_S:02d}:{rest % MINUTE_S:02d}"
+
+
+def _positive(speed_mps: float | None) -> TypeGuard[float]:
+    return is_finite_number(speed_mps) and speed_mps > 0
+
+
+def format_pace_value(speed_mps: float | None, units: str = METRIC) -> str:
+    """Speed as a bare pace "m:ss" per km (per mile for imperial); "" when unknown."""
+    if not _positive(speed_mps):
+        return ""
+    return format_clock(pace_s_from_speed(speed_mps, metres_per_distance_unit(units)))
+
+
+def format_pace(speed_mps: float | None, units: str = METRIC) -> str:
+    """Speed as a pace with its unit: "4:10 /km" (metric) or "6:42 /mi"; "—" when unknown."""
+    if not _positive(speed_mps):
+        return EMPTY
+    return f"{format_pace_value(speed_mps, units)} /{distance_unit(units)}"
+
+
+def format_swim_pace_value(speed_mps: float | None) -> str:
+    """Swim speed as a bare pace "m:ss" per 100 m; "" when unknown."""
+    if not _positive(speed_mps):
+        return ""
+    return format_clock(pace_s_from_speed(speed_mps, METRES_PER_SWIM_PACE))
+
+
+def format_swim_pace(speed_mps: float | None) -> str:
+    """Swim speed as "1:40 /100m"; "—" when unknown."""
+    if not _positive(speed_mps):
+        return EMPTY
+    return f"{format_swim_pace_value(speed_mps)} /100m"
+
+
+# --- distances --------------------------------------------------------------------------------
+
+
+def short_number(value: float) -> str:
+    """A short decimal: two places at most, no trailing zeros (42.195 → "42.2", 5.0 → "5")."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def format_distance_value(metres: float | None, units: str = METRIC) -> str:
+    """Metres as a bare number of km (of miles for imperial); "" when unknown."""
+    if not is_finite_number(metres):
+        return ""
+    return short_number(metres / metres_per_distance_unit(units))
+
+
+def format_distance(metres: float | None, units: str = METRIC, *, decimal_sign: str = ".") -> str:
+    """Metres as "42.2 km" or "26.22 mi" (with the given decimal sign); "—" when unknown."""
+    if not is_finite_number(metres):
+        return EMPTY
+    number = format_distance_value(metres, units).replace(".", decimal_sign)
+    return f"{number} {distance_unit(units)}"
+
+
+# --- what people type -------------------------------------------------------------------------
+
+
+def parse_pace(text: str) -> float:
+    """Seconds from a pace written "m:ss" ("4:10" → 250); raises ValueError ("9:99", "abc")."""
+    match = _SHORT_CLOCK.match(text)
+    if match is None:
+        raise ValueError("pace must look like m:ss")
+    minutes, seconds = int(match.group(1)), int(match.group(2))
+    if seconds >= MINUTE_S or minutes * MINUTE_S + seconds == 0:
+        raise ValueError("pace must look like m:ss with seconds below 60")
+    return float(minutes * MINUTE_S + seconds)
+
+
+def parse_duration(text: str) -> int:
+    """Seconds from "h:mm:ss" or "mm:ss" ("3:30:00" → 12600); raises ValueError otherwise."""
+    match = _CLOCK.match(text)
+    if match is None:
+        raise ValueError("duration must look like h:mm:ss")
+    hours = int(match.group(1) or 0)
+    minutes, seconds = int(match.group(2)), int(match.group(3))
+    if seconds >= MINUTE_S or (match.group(1) is not None and minutes >= MINUTE_S):
+        raise ValueError("minutes and seconds must be below 60")
+    return hours * HOUR_S + minutes * MINUTE_S + seconds
+
+
+def parse_duration_or_minutes(text: str) -> float:
+    """Seconds from "1:05:30" (h:mm:ss), "45:00" (mm:ss) or "45" (minutes, decimals allowed);
+    raises ValueError otherwise. How the manual log reads a session's duration."""
+    parts = text.strip().split(":")
+    if len(parts) > 3 or not all(p.strip().replace(".", "", 1).isdigit() for p in parts):
+        raise ValueError(text)
+    numbers = [float(p) for p in parts]
+    if len(parts) == 1:
+        return numbers[0] * MINUTE_S
+    if any(n >= MINUTE_S for n in numbers[1:]):
+        raise ValueError(text)
+    return float(sum(n * MINUTE_S**i for i, n in enumerate(reversed(numbers))))
+
+
+def parse_hours_or_minutes(text: str) -> float:
+    """Seconds from "1:30" (h:mm), "1:30:00" (h:mm:ss) or "90" / "90,5" (minutes); raises
+    ValueError otherwise. How the planner reads a planned session's duration."""
+    if text.count(":") == 1:
+        return float(parse_duration(f"{text}:00"))
+    if ":" in text:
+        return float(parse_duration(text))
+    return float(text.replace(",", ".")) * MINUTE_S
+
+
+def clock_s(text: str) -> float:
+    """Seconds in a clock already known to read "m:ss" or "h:mm:ss" (the last part may have
+    decimals: "3:30.5" → 210.5). Unchecked: match the text against a pattern first."""
+    *whole, last = text.split(":")
+    total = 0.0
+    for part in whole:
+        total = total * MINUTE_S + int(part)
+    return total * MINUTE_S + float(last)

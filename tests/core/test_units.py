@@ -1,0 +1,157 @@
+"""Units: the conversion factors, and SI values written for people and read back (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from core.units import (
+    DAY_S,
+    HOUR_S,
+    KMH_PER_MPS,
+    METRES_PER_FOOT,
+    METRES_PER_KM,
+    METRES_PER_MILE,
+    METRES_PER_YARD,
+    MPH_PER_MPS,
+    clock_s,
+    distance_unit,
+    format_clock,
+    format_distance,
+    format_distance_value,
+    format_duration,
+    format_pace,
+    format_pace_value,
+    format_swim_pace,
+    format_swim_pace_value,
+    is_finite_number,
+    metres_per_distance_unit,
+    pace_s_from_speed,
+    parse_duration,
+    parse_duration_or_minutes,
+    parse_hours_or_minutes,
+    parse_pace,
+    speed_from_pace_s,
+)
+
+NOT_A_VALUE = [None, float("nan"), float("inf"), "12", True, 10**400]
+
+
+def test_the_imperial_units_are_the_international_ones() -> None:
+    mile_m = METRES_PER_MILE
+    assert mile_m == pytest.approx(1760 * METRES_PER_YARD)
+    assert mile_m == pytest.approx(5280 * METRES_PER_FOOT)
+    yard_m = METRES_PER_YARD
+    assert yard_m == pytest.approx(3 * METRES_PER_FOOT)
+
+
+def test_speeds_convert_to_kmh_and_mph() -> None:
+    assert 10 * KMH_PER_MPS == 36.0
+    one_mph_in_mps = METRES_PER_MILE / HOUR_S
+    assert one_mph_in_mps * MPH_PER_MPS == pytest.approx(1.0)
+    assert DAY_S == 24 * HOUR_S
+
+
+@pytest.mark.parametrize("value", [*NOT_A_VALUE, float("-inf")])
+def test_only_real_finite_numbers_are_numbers(value: object) -> None:
+    assert not is_finite_number(value)
+
+
+def test_distance_units_follow_the_athletes_preference() -> None:
+    assert metres_per_distance_unit("metric") == METRES_PER_KM
+    assert metres_per_distance_unit("imperial") == METRES_PER_MILE
+    assert (distance_unit("metric"), distance_unit("imperial")) == ("km", "mi")
+
+
+def test_pace_conversions_round_trip() -> None:
+    assert pace_s_from_speed(4.0) == 250.0
+    assert speed_from_pace_s(250.0) == 4.0
+    assert format_clock(250.0) == "4:10"
+    assert parse_pace("4:10") == 250.0
+    assert format_clock(pace_s_from_speed(1.0, 100.0)) == "1:40"
+
+
+@pytest.mark.parametrize("convert", [pace_s_from_speed, speed_from_pace_s])
+def test_a_pace_needs_a_positive_speed(convert: Callable[[float], float]) -> None:
+    with pytest.raises(ValueError):
+        convert(0.0)
+
+
+def test_paces_show_per_km_mile_or_100_m() -> None:
+    assert format_pace(4.0) == "4:10 /km"
+    assert format_pace(4.0, "imperial") == "6:42 /mi"
+    assert format_pace_value(4.0, "imperial") == "6:42"
+    assert format_swim_pace(1.0) == "1:40 /100m"
+    assert format_swim_pace_value(1.0) == "1:40"
+
+
+@pytest.mark.parametrize("speed_mps", [*NOT_A_VALUE, 0.0, -1.0])
+def test_an_unknown_speed_shows_as_a_dash_or_nothing(speed_mps: float | None) -> None:
+    assert format_pace(speed_mps) == format_swim_pace(speed_mps) == "—"
+    assert format_pace_value(speed_mps) == format_swim_pace_value(speed_mps) == ""
+
+
+def test_durations_show_as_h_mm_ss() -> None:
+    assert format_duration(3725) == "1:02:05"
+    assert format_duration(59.6) == "0:01:00"
+    assert format_duration(None) == format_duration(float("nan")) == "—"
+
+
+def test_distances_show_in_km_or_miles_with_the_given_decimal_sign() -> None:
+    assert format_distance(42195) == "42.2 km"
+    assert format_distance(42195, "imperial") == "26.22 mi"
+    assert format_distance(5000, decimal_sign=",") == "5 km"
+    assert format_distance(1500, decimal_sign=",") == "1,5 km"
+    assert format_distance_value(21097.5) == "21.1"
+    assert (format_distance(None), format_distance_value(float("inf"))) == ("—", "")
+
+
+def test_durations_are_read_as_h_mm_ss_or_mm_ss() -> None:
+    assert parse_duration("3:29:00") == 12540
+    assert parse_duration("45:30") == 2730
+
+
+@pytest.mark.parametrize("text", ["1:60:00", "1:00:60", "x", "12"])
+def test_parse_duration_refuses_garbage(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_duration(text)
+
+
+@pytest.mark.parametrize("text", ["9:99", "abc", "4", "", "0:00", "4:1"])
+def test_parse_pace_refuses_garbage(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_pace(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("1:05:30", 3930.0), ("45:00", 2700.0), ("45", 2700.0), ("7.5", 450.0)]
+)
+def test_a_logged_duration_is_a_clock_or_minutes(text: str, seconds: float) -> None:
+    assert parse_duration_or_minutes(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "a:b", "1:2:3:4", "10:60", "-5", "1:75:00"])
+def test_a_logged_duration_refuses_garbage(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_duration_or_minutes(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("1:30", 5400.0), ("1:30:15", 5415.0), ("90", 5400.0), ("2,5", 150.0)]
+)
+def test_a_planned_duration_is_hours_and_minutes_or_minutes(text: str, seconds: float) -> None:
+    assert parse_hours_or_minutes(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["1:75", "abc", "1:00:99"])
+def test_a_planned_duration_refuses_garbage(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_hours_or_minutes(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("3:30", 210.0), ("3:30.5", 210.5), ("1:02:03", 3723.0), ("0:07", 7.0)]
+)
+def test_a_clock_reads_as_seconds(text: str, seconds: float) -> None:
+    assert clock_s(text) == seconds
