@@ -6,22 +6,16 @@ so a job's `cursor` — the number of entries already handled — is enough to r
 
 from __future__ import annotations
 
-import hashlib
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import IO, Any
 
-from django.utils.translation import gettext as _
-
 from activities.models import ImportJob
-from activities.services.archive_limits import MemberRefused, gunzip_limited
+from activities.services.archive_limits import gunzip_limited
 from activities.services.archive_reader import ArchiveReader, Member
-from activities.services.files import SNIFF_BYTES, files_import, is_delimited_text
-from activities.services.garmin_summary import is_activity_fit
-from activities.types import FileResult, Outcome
-from athletes.models import Athlete
+from activities.services.files import SNIFF_BYTES, is_delimited_text
 
 ACTIVITY_SUFFIXES = (".fit", ".tcx", ".gpx", ".fit.gz", ".tcx.gz", ".gpx.gz")
 
@@ -114,28 +108,3 @@ def member_bytes(reader: ArchiveReader, member: Member) -> tuple[str, bytes]:
         data = gunzip_limited(data, name=name, limits=reader.limits)
         name = name[:-3] if name.lower().endswith(".gz") else name
     return name, data
-
-
-def file_entry_import(
-    *, athlete: Athlete, reader: ArchiveReader, entry: Entry
-) -> tuple[FileResult, str]:
-    """Import one activity file of the archive; returns its result and the content's sha256.
-
-    FIT files that are not activities (monitoring, sleep, settings) are SKIPPED, not failed.
-    """
-    assert entry.member is not None
-    try:
-        name, data = member_bytes(reader, entry.member)
-    except MemberRefused as refused:
-        return FileResult(entry.name, Outcome.FAILED, refused.reason), ""
-    if not is_activity_fit(data):
-        reason = _("not an activity recording (monitoring, sleep or settings file)")
-        return FileResult(entry.name, Outcome.SKIPPED, reason), ""
-    results = files_import(athlete=athlete, items=[(name, data)]).results
-    result = results[0] if results else FileResult(entry.name, Outcome.FAILED, _("nothing read"))
-    result.name = entry.name
-    return result, hashlib.sha256(data).hexdigest()
-
-
-def other_entry_result(entry: Entry) -> FileResult:
-    return FileResult(entry.name, Outcome.SKIPPED, _("not an activity file"))

@@ -1,7 +1,8 @@
-"""Bulk imports of archives: Garmin "Export Your Data", Strava bulk export, zips of files, CSV.
+"""Bulk imports of archives: providers' data exports, zips of files, CSV logs.
 
-`archive_import` is the synchronous entry (the `import_files` command, and the job below).
-`import_job_create` stores an upload and queues `import_job_run` in the background.
+`archive_import` is the synchronous entry (the `import_files` command, and the jobs below);
+`import_job_run` runs an import job (created by `uploads.import_job_create`, queued by
+`activities.tasks`) one time slice at a time.
 
 Resumable and idempotent: the archive becomes a deterministic list of entries
 (`archive_plan`); entries are imported in small batches, and each batch's rows are committed in
@@ -14,43 +15,42 @@ it; a rerun continues from the cursor, so final rows *and* counts equal an unint
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import ImportJob
-from activities.services.archive_limits import ArchiveLimits, ArchiveRefused
+from activities.services.archive_limits import ArchiveLimits, ArchiveRefused, MemberRefused
 from activities.services.archive_plan import (
     Entry,
     EntryKind,
     archive_plan,
-    file_entry_import,
-    other_entry_result,
+    member_bytes,
     reader_kind,
-    upload_kind,
 )
 from activities.services.archive_reader import ArchiveReader
+from activities.services.files import files_import, is_archive
+from activities.services.garmin_summary import is_activity_fit
+from activities.services.manual import csv_import
 from activities.types import FileResult, ImportReport, Outcome, RejectedFile
-from athletes.models import Athlete, User
+from athletes.models import Athlete
 from core.leases import LeaseHeld
-from core.outbox import batched, send
+from core.outbox import batched
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ArchiveRefused", "archive_import", "import_job_create", "import_job_run"]
+__all__ = ["ArchiveRefused", "archive_import", "file_entry_import", "import_job_run"]
 
 
 class LeaseLost(Exception):  # noqa: N818
@@ -151,8 +151,6 @@ def _entry_import(athlete: Athlete, reader: ArchiveReader, entry: Entry) -> list
 
 
 def _csv_entry_import(athlete: Athlete, reader: ArchiveReader, entry: Entry) -> list[FileResult]:
-    from activities.services.manual import csv_import
-
     assert entry.member is not None
     try:
         return csv_import(athlete=athlete, data=reader.read(entry.member)).results
@@ -160,54 +158,43 @@ def _csv_entry_import(athlete: Athlete, reader: ArchiveReader, entry: Entry) -> 
         return [FileResult(entry.name, Outcome.FAILED, rejected.reason)]
 
 
-# --- Jobs ----------------------------------------------------------------------------------------
+def file_entry_import(
+    *, athlete: Athlete, reader: ArchiveReader, entry: Entry
+) -> tuple[FileResult, str]:
+    """Import one activity file of the archive; returns its result and the content's sha256.
 
-
-def import_job_create(
-    *, athlete: Athlete, by: User | None, uploaded_file: UploadedFile[bytes], kind: str = ""
-) -> ImportJob:
-    """Store an uploaded file and queue its import once this transaction commits.
-
-    `kind` forces the job's kind (the CSV page: a log whatever its name); otherwise it comes
-    from the content (`upload_kind`). If the broker is away the job stays queued and the
-    sweep sends it when it is back.
+    FIT files that are not activities (monitoring, sleep, settings) are SKIPPED, not failed.
+    A member whose bytes are a zip (whatever its name) is imported as an archive of its own.
     """
-    name = Path(uploaded_file.name or "upload").name[:200]
-    job = ImportJob(
-        athlete=athlete,
-        created_by=by,
-        kind=kind or upload_kind(uploaded_file),
-        original_name=name,
-        size_bytes=uploaded_file.size or 0,
-    )
-    job.archive.save(f"{uuid.uuid4().hex[:12]}-{name}", uploaded_file, save=False)
-    job.save()
-    transaction.on_commit(partial(import_job_send, job.id), robust=True)
-    return job
+    assert entry.member is not None
+    try:
+        name, data = member_bytes(reader, entry.member)
+    except MemberRefused as refused:
+        return FileResult(entry.name, Outcome.FAILED, refused.reason), ""
+    if not is_activity_fit(data):
+        reason = _("not an activity recording (monitoring, sleep or settings file)")
+        return FileResult(entry.name, Outcome.SKIPPED, reason), ""
+    results = _recording_import(athlete, name, data)
+    result = results[0] if results else FileResult(entry.name, Outcome.FAILED, _("nothing read"))
+    result.name = entry.name
+    return result, hashlib.sha256(data).hexdigest()
 
 
-def import_job_send(job_id: int) -> bool:
-    """Queue (a slice of) the job; False when the broker is away (the sweep sends it later)."""
-    from activities.tasks import import_job_run_task  # the task module imports this one
+def _recording_import(athlete: Athlete, name: str, data: bytes) -> list[FileResult]:
+    """A plain file's result, or every result of the archive these bytes are."""
+    if not is_archive(data):
+        return files_import(athlete=athlete, items=[(name, data)]).results
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "archive.zip"
+        path.write_bytes(data)
+        return archive_import(athlete=athlete, path=path).results
 
-    ImportJob.objects.filter(id=job_id).update(sent_at=timezone.now())
-    return send(import_job_run_task, job_id)
+
+def other_entry_result(entry: Entry) -> FileResult:
+    return FileResult(entry.name, Outcome.SKIPPED, _("not an activity file"))
 
 
-def import_jobs_sweep(*, now: dt.datetime) -> int:
-    """Send again the jobs nobody works on: queued ones never sent or whose message was lost,
-    running ones whose worker died (lease expired) or whose next slice was never queued.
-    Returns how many were sent."""
-    grace = dt.timedelta(seconds=float(setting("PACELINE_IMPORT_RESEND_S", 120)))
-    not_sent = Q(sent_at__isnull=True) | Q(sent_at__lt=now - grace)
-    queued = Q(state=ImportJob.State.QUEUED, created_at__lt=now - grace) & not_sent
-    orphaned = (
-        Q(state=ImportJob.State.RUNNING)
-        & (Q(lease_until__lt=now) | Q(lease_until__isnull=True))
-        & not_sent
-    )
-    ids = list(ImportJob.objects.filter(queued | orphaned).values_list("id", flat=True))
-    return sum(import_job_send(job_id) for job_id in ids)
+# --- Jobs ----------------------------------------------------------------------------------------
 
 
 def import_job_run(*, job_id: int) -> ImportJob | None:

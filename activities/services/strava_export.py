@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from activities.services.archive_limits import MemberRefused
 from activities.services.archive_link import activities_of_file, source_attach
-from activities.services.archive_plan import Entry, EntryKind, file_entry_import
+from activities.services.archive_plan import Entry, EntryKind
 from activities.services.archive_reader import ArchiveReader
+from activities.services.archives import file_entry_import
 from activities.services.garmin_summary import sport_from_words
 from activities.types import FileResult, Outcome, Provider, SourceRef
 from athletes.models import Athlete
