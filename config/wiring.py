@@ -15,11 +15,14 @@ from collections.abc import Callable
 from typing import Any
 
 from activities import tasks as activities
+from activities.services.archive_plan import ArchiveFormat
 from analytics import tasks as analytics
 from athletes import tasks as athletes
 from coaching import tasks as coaching
 from core.events import ActivitiesChanged, Event, InvitationCreated, PlanChanged, ThresholdsChanged
 from core.outbox import outbox_sweep
+from integrations.garmin.export import GARMIN_EXPORT
+from integrations.strava.export import STRAVA_EXPORT
 
 SUBSCRIBERS: dict[type[Event], tuple[Any, ...]] = {
     # A file, a sync or a manual log created or changed activities (or one was deleted):
@@ -44,4 +47,13 @@ SWEEPERS: tuple[Callable[..., int], ...] = (
     outbox_sweep,  # events not delivered (broker away, worker killed, subscriber failed)
     activities.import_jobs_sweep,  # import jobs never started or whose worker died
     analytics.pending_loads_sweep,  # daily loads still stale (their task lost)
+)
+
+# Providers' export archives that the archive import of `activities` recognises, plans and
+# imports (`activities.services.archive_plan.ArchiveFormat`; read by name through
+# `core.outbox.wiring`, as `activities` sits below `integrations`). Tried in this order: a zip
+# is the first one whose `detect` accepts its member names.
+ARCHIVE_FORMATS: tuple[ArchiveFormat, ...] = (
+    GARMIN_EXPORT,  # a DI_CONNECT/ folder: summaries, wellness, nested uploaded files
+    STRAVA_EXPORT,  # activities.csv at the root (or one folder down) and its files
 )

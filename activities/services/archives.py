@@ -10,6 +10,8 @@ the **same transaction** as the job's counts, results and cursor (one compare-an
 the cursor). A killed worker therefore leaves either the whole batch with its counts or none of
 it; a rerun continues from the cursor, so final rows *and* counts equal an uninterrupted run's.
 (Original files already written to storage by a rolled-back batch stay as unreferenced files.)
+Entries of the generic kinds are imported here; a provider export's own entries by its
+`ArchiveFormat` (config/wiring.py ARCHIVE_FORMATS).
 """
 
 from __future__ import annotations
@@ -31,17 +33,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import ImportJob
+from activities.parsers.fit_type import is_activity_fit
 from activities.services.archive_limits import ArchiveLimits, ArchiveRefused, MemberRefused
 from activities.services.archive_plan import (
+    ArchiveFormat,
     Entry,
     EntryKind,
+    archive_format,
     archive_plan,
     member_bytes,
     reader_kind,
 )
 from activities.services.archive_reader import ArchiveReader
 from activities.services.files import files_import, is_archive
-from activities.services.garmin_summary import is_activity_fit
 from activities.services.manual import csv_import
 from activities.types import FileResult, ImportReport, Outcome, RejectedFile
 from athletes.models import Athlete
@@ -90,6 +94,7 @@ def _archive_import(
     with ArchiveReader(path, limits=ArchiveLimits.from_settings(), name=name) as reader:
         kind = job.kind if job is not None and job.kind else reader_kind(reader)
         entries = archive_plan(reader, kind)
+        export = archive_format(kind)
         if job is not None:
             _job_planned(job, kind=kind, total=len(entries))
         index = first = job.cursor if job is not None else 0
@@ -97,7 +102,7 @@ def _archive_import(
             index == first or until is None or time.monotonic() < until
         ):
             with transaction.atomic():
-                results, index_after = _batch(athlete, reader, entries, index)
+                results, index_after = _batch(athlete, reader, export, entries, index)
                 if job is not None:
                     _job_advance(job, to_cursor=index_after, results=results)
             report.results += results
@@ -105,7 +110,11 @@ def _archive_import(
 
 
 def _batch(
-    athlete: Athlete, reader: ArchiveReader, entries: list[Entry], start: int
+    athlete: Athlete,
+    reader: ArchiveReader,
+    export: ArchiveFormat | None,
+    entries: list[Entry],
+    start: int,
 ) -> tuple[list[FileResult], int]:
     """Import entries from `start` until the batch size or time is reached."""
     size = int(setting("PACELINE_IMPORT_BATCH_ENTRIES", 25))
@@ -113,16 +122,18 @@ def _batch(
     results: list[FileResult] = []
     index = start
     while index < len(entries) and index - start < size and time.monotonic() < deadline:
-        results += _entry_import_safely(athlete, reader, entries[index])
+        results += _entry_import_safely(athlete, reader, export, entries[index])
         index += 1
     return results, index
 
 
-def _entry_import_safely(athlete: Athlete, reader: ArchiveReader, entry: Entry) -> list[FileResult]:
+def _entry_import_safely(
+    athlete: Athlete, reader: ArchiveReader, export: ArchiveFormat | None, entry: Entry
+) -> list[FileResult]:
     """One entry's results; an unexpected error fails this entry only (its writes undone)."""
     try:
         with transaction.atomic():
-            return _entry_import(athlete, reader, entry)
+            return _entry_import(athlete, reader, export, entry)
     except ArchiveRefused:
         raise
     except Exception:
@@ -130,23 +141,21 @@ def _entry_import_safely(athlete: Athlete, reader: ArchiveReader, entry: Entry) 
         return [FileResult(entry.name, Outcome.FAILED, _("could not import this entry"))]
 
 
-def _entry_import(athlete: Athlete, reader: ArchiveReader, entry: Entry) -> list[FileResult]:
-    from activities.services.garmin_export import garmin_summary_import, garmin_wellness_import
-    from activities.services.strava_export import strava_row_import
-
+def _entry_import(
+    athlete: Athlete, reader: ArchiveReader, export: ArchiveFormat | None, entry: Entry
+) -> list[FileResult]:
+    """A generic entry here; any other kind by the export format that planned it."""
     match entry.kind:
         case EntryKind.FILE:
             return [file_entry_import(athlete=athlete, reader=reader, entry=entry)[0]]
-        case EntryKind.GARMIN_SUMMARY:
-            return [garmin_summary_import(athlete=athlete, entry=entry)]
-        case EntryKind.GARMIN_SLEEP | EntryKind.GARMIN_HEALTH:
-            return [garmin_wellness_import(athlete=athlete, reader=reader, entry=entry)]
-        case EntryKind.STRAVA_ROW:
-            return [strava_row_import(athlete=athlete, reader=reader, entry=entry)]
         case EntryKind.CSV:
             return _csv_entry_import(athlete, reader, entry)
         case EntryKind.BROKEN:
             return [FileResult(entry.name, Outcome.FAILED, entry.reason)]
+        case EntryKind.OTHER:
+            return [other_entry_result(entry)]
+    if export is not None:
+        return [export.import_entry(athlete=athlete, reader=reader, entry=entry)]
     return [other_entry_result(entry)]
 
 

@@ -9,9 +9,9 @@ import pytest
 from activities.models import Activity, ActivitySource, ImportJob
 from activities.services.archive_plan import archive_kind
 from activities.services.archives import archive_import
-from activities.services.strava_export import csv_rows
 from activities.types import Provider
 from athletes.models import Athlete
+from integrations.strava.mapping import csv_rows
 from tests.activities.archives import builders
 
 pytestmark = pytest.mark.corpus

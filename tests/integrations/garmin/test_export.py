@@ -9,7 +9,9 @@ import pytest
 
 from activities.models import Activity, ActivitySource
 from activities.services.archives import archive_import
-from activities.services.garmin_summary import (
+from activities.types import Provider
+from athletes.models import Athlete, WellnessDay
+from integrations.garmin.mapping import (
     Units,
     garmin_started_at,
     garmin_summary_values,
@@ -19,8 +21,6 @@ from activities.services.garmin_summary import (
     summaries_in,
     summary_units,
 )
-from activities.types import Provider
-from athletes.models import Athlete, WellnessDay
 from tests.activities.archives import builders
 
 pytestmark = pytest.mark.corpus
