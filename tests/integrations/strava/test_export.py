@@ -1,4 +1,5 @@
-"""Strava bulk export archives, built at test time from corpus FIT, GPX and TCX files."""
+"""Strava bulk export archives through the archive import, built at test time from corpus FIT,
+GPX and TCX files (tests/activities/archives/builders.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from activities.services.archive_plan import archive_kind
 from activities.services.archives import archive_import
 from activities.types import Provider
 from athletes.models import Athlete
-from integrations.strava.mapping import csv_rows
 from tests.activities.archives import builders
 
 pytestmark = pytest.mark.corpus
@@ -105,13 +105,3 @@ def test_strava_export_is_recognised_by_activities_csv_at_the_root() -> None:
     assert archive_kind([], is_zip=False, head=b"date,sport\n") == ImportJob.Kind.CSV
     assert archive_kind([], is_zip=False, head=b"<?xml><gpx>") == ImportJob.Kind.FILES
     assert archive_kind(["a.fit"], is_zip=True, head=b"PK") == ImportJob.Kind.FILES
-
-
-def test_repeated_csv_columns_keep_their_first_value() -> None:
-    data = (
-        b"\xef\xbb\xbfActivity ID,Distance,Filename,Distance\n7,10.5,activities/7.gpx,10500.0\n\n"
-    )
-
-    assert csv_rows(data) == [
-        {"Activity ID": "7", "Distance": "10.5", "Filename": "activities/7.gpx"}
-    ]
