@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from activities import tasks as activities
+from activities.services.archive_plan import ArchiveFormat
 from analytics import panels as analytics_panels
 from analytics import tasks as analytics
 from athletes import tasks as athletes
@@ -22,6 +23,8 @@ from coaching import panels as coaching_panels
 from coaching import tasks as coaching
 from core.events import ActivitiesChanged, Event, InvitationCreated, PlanChanged, ThresholdsChanged
 from core.outbox import outbox_sweep
+from integrations.garmin.export import GARMIN_EXPORT
+from integrations.strava.export import STRAVA_EXPORT
 
 SUBSCRIBERS: dict[type[Event], tuple[Any, ...]] = {
     # A file, a sync or a manual log created or changed activities (or one was deleted):
@@ -52,4 +55,13 @@ SWEEPERS: tuple[Callable[..., int], ...] = (
 ACTIVITY_PANELS = (
     coaching_panels.activity_coaching_panels,  # journal card, planned session, comments
     analytics_panels.activity_analytics_panels,  # metrics
+)
+
+# Providers' export archives that the archive import of `activities` recognises, plans and
+# imports (`activities.services.archive_plan.ArchiveFormat`; read by name through
+# `core.wiring.wired`, as `activities` sits below `integrations`). Tried in this order: a zip
+# is the first one whose `detect` accepts its member names.
+ARCHIVE_FORMATS: tuple[ArchiveFormat, ...] = (
+    GARMIN_EXPORT,  # a DI_CONNECT/ folder: summaries, wellness, nested uploaded files
+    STRAVA_EXPORT,  # activities.csv at the root (or one folder down) and its files
 )

@@ -24,7 +24,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from activities.models import Activity, ImportJob
-from activities.services.archives import archive_import, import_job_create
+from activities.services.archives import archive_import
+from activities.services.uploads import import_job_create
 from analytics.models import ActivityMetrics, PendingLoad
 from athletes.models import Athlete, Thresholds, User
 from core.models import OutboxMessage

@@ -1,8 +1,9 @@
-"""Attach what an export says about a recording (Garmin summary, Strava CSV row) to the activity
-its file created, through `activity_ingest`, so the file stays the authoritative values.
+"""Attach what a provider's export says about a recording (an activity summary, a CSV row) to
+the activity its file created, through `activity_ingest`, so the file stays the authoritative
+values. Used by the export formats of `integrations` (config/wiring.py ARCHIVE_FORMATS).
 
-When the export's provider outranks the activity's (a Garmin summary over a GPX upload), its
-summary values win; `activity_ingest` keeps the stored streams and laps a summary lacks.
+When the export's provider outranks the activity's (a provider's summary over a GPX upload),
+its summary values win; `activity_ingest` keeps the stored streams and laps a summary lacks.
 """
 
 from __future__ import annotations

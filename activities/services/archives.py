@@ -1,7 +1,8 @@
-"""Bulk imports of archives: Garmin "Export Your Data", Strava bulk export, zips of files, CSV.
+"""Bulk imports of archives: providers' data exports, zips of files, CSV logs.
 
-`archive_import` is the synchronous entry (the `import_files` command, and the job below).
-`import_job_create` stores an upload and queues `import_job_run` in the background.
+`archive_import` is the synchronous entry (the `import_files` command, and the jobs below);
+`import_job_run` runs an import job (created by `uploads.import_job_create`, queued by
+`activities.tasks`) one time slice at a time.
 
 Resumable and idempotent: the archive becomes a deterministic list of entries
 (`archive_plan`); entries are imported in small batches, and each batch's rows are committed in
@@ -9,48 +10,51 @@ the **same transaction** as the job's counts, results and cursor (one compare-an
 the cursor). A killed worker therefore leaves either the whole batch with its counts or none of
 it; a rerun continues from the cursor, so final rows *and* counts equal an uninterrupted run's.
 (Original files already written to storage by a rolled-back batch stay as unreferenced files.)
+Entries of the generic kinds are imported here; a provider export's own entries by its
+`ArchiveFormat` (config/wiring.py ARCHIVE_FORMATS).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import ImportJob
-from activities.services.archive_limits import ArchiveLimits, ArchiveRefused
+from activities.parsers.fit_type import is_activity_fit
+from activities.services.archive_limits import ArchiveLimits, ArchiveRefused, MemberRefused
 from activities.services.archive_plan import (
+    ArchiveFormat,
     Entry,
     EntryKind,
+    archive_format,
     archive_plan,
-    file_entry_import,
-    other_entry_result,
+    member_bytes,
     reader_kind,
-    upload_kind,
 )
 from activities.services.archive_reader import ArchiveReader
+from activities.services.files import files_import, is_archive
+from activities.services.manual import csv_import
 from activities.types import FileResult, ImportReport, Outcome, RejectedFile
-from athletes.models import Athlete, User
+from athletes.models import Athlete
 from core.leases import LeaseHeld
-from core.outbox import batched, send
+from core.outbox import batched
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ArchiveRefused", "archive_import", "import_job_create", "import_job_run"]
+__all__ = ["ArchiveRefused", "archive_import", "file_entry_import", "import_job_run"]
 
 
 class LeaseLost(Exception):  # noqa: N818
@@ -90,6 +94,7 @@ def _archive_import(
     with ArchiveReader(path, limits=ArchiveLimits.from_settings(), name=name) as reader:
         kind = job.kind if job is not None and job.kind else reader_kind(reader)
         entries = archive_plan(reader, kind)
+        export = archive_format(kind)
         if job is not None:
             _job_planned(job, kind=kind, total=len(entries))
         index = first = job.cursor if job is not None else 0
@@ -97,7 +102,7 @@ def _archive_import(
             index == first or until is None or time.monotonic() < until
         ):
             with transaction.atomic():
-                results, index_after = _batch(athlete, reader, entries, index)
+                results, index_after = _batch(athlete, reader, export, entries, index)
                 if job is not None:
                     _job_advance(job, to_cursor=index_after, results=results)
             report.results += results
@@ -105,7 +110,11 @@ def _archive_import(
 
 
 def _batch(
-    athlete: Athlete, reader: ArchiveReader, entries: list[Entry], start: int
+    athlete: Athlete,
+    reader: ArchiveReader,
+    export: ArchiveFormat | None,
+    entries: list[Entry],
+    start: int,
 ) -> tuple[list[FileResult], int]:
     """Import entries from `start` until the batch size or time is reached."""
     size = int(setting("PACELINE_IMPORT_BATCH_ENTRIES", 25))
@@ -113,16 +122,18 @@ def _batch(
     results: list[FileResult] = []
     index = start
     while index < len(entries) and index - start < size and time.monotonic() < deadline:
-        results += _entry_import_safely(athlete, reader, entries[index])
+        results += _entry_import_safely(athlete, reader, export, entries[index])
         index += 1
     return results, index
 
 
-def _entry_import_safely(athlete: Athlete, reader: ArchiveReader, entry: Entry) -> list[FileResult]:
+def _entry_import_safely(
+    athlete: Athlete, reader: ArchiveReader, export: ArchiveFormat | None, entry: Entry
+) -> list[FileResult]:
     """One entry's results; an unexpected error fails this entry only (its writes undone)."""
     try:
         with transaction.atomic():
-            return _entry_import(athlete, reader, entry)
+            return _entry_import(athlete, reader, export, entry)
     except ArchiveRefused:
         raise
     except Exception:
@@ -130,29 +141,25 @@ def _entry_import_safely(athlete: Athlete, reader: ArchiveReader, entry: Entry) 
         return [FileResult(entry.name, Outcome.FAILED, _("could not import this entry"))]
 
 
-def _entry_import(athlete: Athlete, reader: ArchiveReader, entry: Entry) -> list[FileResult]:
-    from activities.services.garmin_export import garmin_summary_import, garmin_wellness_import
-    from activities.services.strava_export import strava_row_import
-
+def _entry_import(
+    athlete: Athlete, reader: ArchiveReader, export: ArchiveFormat | None, entry: Entry
+) -> list[FileResult]:
+    """A generic entry here; any other kind by the export format that planned it."""
     match entry.kind:
         case EntryKind.FILE:
             return [file_entry_import(athlete=athlete, reader=reader, entry=entry)[0]]
-        case EntryKind.GARMIN_SUMMARY:
-            return [garmin_summary_import(athlete=athlete, entry=entry)]
-        case EntryKind.GARMIN_SLEEP | EntryKind.GARMIN_HEALTH:
-            return [garmin_wellness_import(athlete=athlete, reader=reader, entry=entry)]
-        case EntryKind.STRAVA_ROW:
-            return [strava_row_import(athlete=athlete, reader=reader, entry=entry)]
         case EntryKind.CSV:
             return _csv_entry_import(athlete, reader, entry)
         case EntryKind.BROKEN:
             return [FileResult(entry.name, Outcome.FAILED, entry.reason)]
+        case EntryKind.OTHER:
+            return [other_entry_result(entry)]
+    if export is not None:
+        return [export.import_entry(athlete=athlete, reader=reader, entry=entry)]
     return [other_entry_result(entry)]
 
 
 def _csv_entry_import(athlete: Athlete, reader: ArchiveReader, entry: Entry) -> list[FileResult]:
-    from activities.services.manual import csv_import
-
     assert entry.member is not None
     try:
         return csv_import(athlete=athlete, data=reader.read(entry.member)).results
@@ -160,54 +167,43 @@ def _csv_entry_import(athlete: Athlete, reader: ArchiveReader, entry: Entry) -> 
         return [FileResult(entry.name, Outcome.FAILED, rejected.reason)]
 
 
-# --- Jobs ----------------------------------------------------------------------------------------
+def file_entry_import(
+    *, athlete: Athlete, reader: ArchiveReader, entry: Entry
+) -> tuple[FileResult, str]:
+    """Import one activity file of the archive; returns its result and the content's sha256.
 
-
-def import_job_create(
-    *, athlete: Athlete, by: User | None, uploaded_file: UploadedFile[bytes], kind: str = ""
-) -> ImportJob:
-    """Store an uploaded file and queue its import once this transaction commits.
-
-    `kind` forces the job's kind (the CSV page: a log whatever its name); otherwise it comes
-    from the content (`upload_kind`). If the broker is away the job stays queued and the
-    sweep sends it when it is back.
+    FIT files that are not activities (monitoring, sleep, settings) are SKIPPED, not failed.
+    A member whose bytes are a zip (whatever its name) is imported as an archive of its own.
     """
-    name = Path(uploaded_file.name or "upload").name[:200]
-    job = ImportJob(
-        athlete=athlete,
-        created_by=by,
-        kind=kind or upload_kind(uploaded_file),
-        original_name=name,
-        size_bytes=uploaded_file.size or 0,
-    )
-    job.archive.save(f"{uuid.uuid4().hex[:12]}-{name}", uploaded_file, save=False)
-    job.save()
-    transaction.on_commit(partial(import_job_send, job.id), robust=True)
-    return job
+    assert entry.member is not None
+    try:
+        name, data = member_bytes(reader, entry.member)
+    except MemberRefused as refused:
+        return FileResult(entry.name, Outcome.FAILED, refused.reason), ""
+    if not is_activity_fit(data):
+        reason = _("not an activity recording (monitoring, sleep or settings file)")
+        return FileResult(entry.name, Outcome.SKIPPED, reason), ""
+    results = _recording_import(athlete, name, data)
+    result = results[0] if results else FileResult(entry.name, Outcome.FAILED, _("nothing read"))
+    result.name = entry.name
+    return result, hashlib.sha256(data).hexdigest()
 
 
-def import_job_send(job_id: int) -> bool:
-    """Queue (a slice of) the job; False when the broker is away (the sweep sends it later)."""
-    from activities.tasks import import_job_run_task  # the task module imports this one
+def _recording_import(athlete: Athlete, name: str, data: bytes) -> list[FileResult]:
+    """A plain file's result, or every result of the archive these bytes are."""
+    if not is_archive(data):
+        return files_import(athlete=athlete, items=[(name, data)]).results
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "archive.zip"
+        path.write_bytes(data)
+        return archive_import(athlete=athlete, path=path).results
 
-    ImportJob.objects.filter(id=job_id).update(sent_at=timezone.now())
-    return send(import_job_run_task, job_id)
+
+def other_entry_result(entry: Entry) -> FileResult:
+    return FileResult(entry.name, Outcome.SKIPPED, _("not an activity file"))
 
 
-def import_jobs_sweep(*, now: dt.datetime) -> int:
-    """Send again the jobs nobody works on: queued ones never sent or whose message was lost,
-    running ones whose worker died (lease expired) or whose next slice was never queued.
-    Returns how many were sent."""
-    grace = dt.timedelta(seconds=float(setting("PACELINE_IMPORT_RESEND_S", 120)))
-    not_sent = Q(sent_at__isnull=True) | Q(sent_at__lt=now - grace)
-    queued = Q(state=ImportJob.State.QUEUED, created_at__lt=now - grace) & not_sent
-    orphaned = (
-        Q(state=ImportJob.State.RUNNING)
-        & (Q(lease_until__lt=now) | Q(lease_until__isnull=True))
-        & not_sent
-    )
-    ids = list(ImportJob.objects.filter(queued | orphaned).values_list("id", flat=True))
-    return sum(import_job_send(job_id) for job_id in ids)
+# --- Jobs ----------------------------------------------------------------------------------------
 
 
 def import_job_run(*, job_id: int) -> ImportJob | None:

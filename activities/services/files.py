@@ -4,7 +4,8 @@ A file is parsed before it is stored, so bytes that are not an activity at all (
 truncated download) are reported and never kept; every file that gave at least one session is
 kept under `activity-files/` so everything can be recomputed later. One file's failure is a
 `FileResult`, never an exception: a bad file never aborts a batch. Archives (.zip) belong to
-`activities.services.archives`.
+`activities.services.archives`, which imports their members here: this module never opens a
+zip (`is_archive` tells callers which bytes to send there).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import gzip
 import hashlib
 import io
 import logging
-import tempfile
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -126,6 +126,7 @@ def _storage_name(sha256: str, filename: str) -> str:
 def files_import(*, athlete: Athlete, items: Iterable[tuple[str, bytes]]) -> ImportReport:
     """Import plain activity files (FIT, TCX, GPX, gzipped or not), one result per file.
 
+    Zips are not plain files: send them to `archives.archive_import` (`is_archive`).
     Idempotent: a file whose content was already imported is SKIPPED ("already imported").
     The whole batch is announced once (`batched`): one metrics pass, one daily-load
     recompute.
@@ -133,21 +134,8 @@ def files_import(*, athlete: Athlete, items: Iterable[tuple[str, bytes]]) -> Imp
     report = ImportReport()
     with batched():
         for name, data in items:
-            if is_archive(data):
-                report.extend(_archive(athlete, name, data))
-            else:
-                report.add(_import_one(athlete, name, data))
+            report.add(_import_one(athlete, name, data))
     return report
-
-
-def _archive(athlete: Athlete, name: str, data: bytes) -> ImportReport:
-    """Zips go to the archive import; this module never opens them itself."""
-    from activities.services.archives import archive_import  # archives imports this module
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "archive.zip"
-        path.write_bytes(data)
-        return archive_import(athlete=athlete, path=path)
 
 
 def _import_one(athlete: Athlete, name: str, data: bytes) -> FileResult:

@@ -7,16 +7,20 @@ GPX, a CSV log — from its bytes. Quotas are checked before anything is stored.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 
 from activities.models import ImportJob
-from activities.services.archives import import_job_create
+from activities.services.archive_plan import upload_kind
 from activities.services.storage import UploadRefused, upload_admit
+from activities.tasks import import_job_send
 from activities.types import FileResult, Outcome
 from athletes.models import Athlete, User
 
@@ -71,3 +75,26 @@ def uploads_receive(
         if row.job is not None:
             row.job.refresh_from_db()
     return rows
+
+
+def import_job_create(
+    *, athlete: Athlete, by: User | None, uploaded_file: UploadedFile[bytes], kind: str = ""
+) -> ImportJob:
+    """Store an uploaded file and queue its import once this transaction commits.
+
+    `kind` forces the job's kind (the CSV page: a log whatever its name); otherwise it comes
+    from the content (`upload_kind`). If the broker is away the job stays queued and the
+    sweep sends it when it is back.
+    """
+    name = Path(uploaded_file.name or "upload").name[:200]
+    job = ImportJob(
+        athlete=athlete,
+        created_by=by,
+        kind=kind or upload_kind(uploaded_file),
+        original_name=name,
+        size_bytes=uploaded_file.size or 0,
+    )
+    job.archive.save(f"{uuid.uuid4().hex[:12]}-{name}", uploaded_file, save=False)
+    job.save()
+    transaction.on_commit(partial(import_job_send, job.id), robust=True)
+    return job

@@ -26,9 +26,11 @@ VALUE_FIELDS = frozenset(
 
 
 def wellness_upsert(
-    *, athlete: Athlete, day: dt.date, source: str = "garmin", **values: Any
+    *, athlete: Athlete, day: dt.date, source: str, **values: Any
 ) -> tuple[WellnessDay, Outcome]:
     """Create or update one athlete-local day; None values never erase a known one.
+
+    `source` (the provider of the values) is recorded when the day's row is created.
 
     `raw` (a dict) is merged key by key into the stored raw JSON. Returns the row and CREATED,
     MERGED (a value changed) or SKIPPED (nothing new): running an import twice changes nothing.

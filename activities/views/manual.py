@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from activities.forms_manual import CsvImportForm, ManualLogForm
 from activities.models import ImportJob
-from activities.services.archives import import_job_create
 from activities.services.manual import CSV_COLUMNS, csv_import, manual_activity_log
 from activities.services.storage import UploadRefused, upload_admit
+from activities.services.uploads import import_job_create
 from activities.types import ImportReport, RejectedFile
 from athletes.models import Athlete, User
 from athletes.selectors.athletes import athlete_get_for_edit

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Activity, ActivityFile, ImportJob
-from activities.services.archives import import_job_create
 from activities.services.storage import stored_files_sweep
+from activities.services.uploads import import_job_create
 from athletes.models import Athlete
 from core.tasks import sweep
 from tests.activities.test_pages import gpx, login
@@ -221,9 +221,9 @@ def test_a_queued_job_whose_message_was_lost_is_sent_again_by_the_sweep(
         athlete=athlete, by=None, uploaded_file=SimpleUploadedFile("run.gpx", gpx())
     )
 
-    assert sweep()["activities.services.archives.import_jobs_sweep"] == 0  # not due yet
+    assert sweep()["activities.tasks.import_jobs_sweep"] == 0  # not due yet
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=5)):
-        assert sweep()["activities.services.archives.import_jobs_sweep"] == 1
+        assert sweep()["activities.tasks.import_jobs_sweep"] == 1
 
     job.refresh_from_db()
     assert (job.state, job.created) == ("done", 1)

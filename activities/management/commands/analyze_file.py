@@ -3,97 +3,20 @@
     python manage.py analyze_file PATH... --json [--sex M|F] [--hr-rest N] [--hr-max N]
         [--lthr N] [--ftp W] [--threshold-speed MPS]
 
-Every value is computed by our code from the file's records; what the device wrote is printed
-beside it under "device". Metric fields come from `activities.summary.stream_metrics`
-(DESIGN §6); null where a value cannot be computed (no power: no NP/TSS; no HR: no TRIMP…).
-
-Thresholds: an option given on the command line wins; else the value the file carries (its FTP,
-HR max, resting HR, LTHR); else the defaults — sex M, resting HR 60 bpm, HR max 190 bpm, LTHR
-0.9 × HR max, no FTP (power IF/TSS/zones null), no threshold speed (rTSS and pace zones null).
-Zones: HR from LTHR (Friel), power from FTP (Coggan), pace from threshold speed (runs and
-hikes). TSS is computed over the recorded time (elapsed minus pauses). A file that cannot be
-read: one stderr line, exit status 2.
+The analysis — what is computed, the thresholds' fallbacks — is `activities.analysis`. A file
+that cannot be read: one stderr line, exit status 2.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import math
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from activities.parsers import parse_file
-from activities.summary import stream_metrics
-from activities.types import NormalizedActivity, RejectedFile, Summary
-from analytics.metrics.activity import ActivityMetricsResult, MetricThresholds
-from athletes.zones import (
-    Zone,
-    hr_zones_from_lthr,
-    pace_zones_from_threshold_speed,
-    power_zones_from_ftp,
-)
-
-DEFAULT_SEX = "M"
-DEFAULT_HR_REST_BPM = 60.0
-DEFAULT_HR_MAX_BPM = 190.0
-DEFAULT_LTHR_SHARE_OF_MAX = 0.9
-
-SUMMARY_KEYS = (
-    "elapsed_s",
-    "moving_s",
-    "distance_m",
-    "ascent_m",
-    "descent_m",
-    "avg_hr_bpm",
-    "max_hr_bpm",
-    "avg_power_w",
-    "max_power_w",
-    "avg_speed_mps",
-    "avg_cadence_spm",
-)
-METRIC_KEYS = (
-    "np_w",
-    "intensity_factor",
-    "tss",
-    "trimp",
-    "hr_tss",
-    "rtss",
-    "dist_eq_km",
-    "decoupling_pct",
-    "efficiency_factor",
-)
-ENTRY_ORDER = (
-    "sport",
-    "sub_sport",
-    "started_at",
-    "elapsed_s",
-    "moving_s",
-    "distance_m",
-    "ascent_m",
-    "descent_m",
-    "avg_hr_bpm",
-    "max_hr_bpm",
-    "avg_power_w",
-    "max_power_w",
-    "np_w",
-    "intensity_factor",
-    "tss",
-    "trimp",
-    "hr_tss",
-    "rtss",
-    "avg_speed_mps",
-    "avg_cadence_spm",
-    "dist_eq_km",
-    "decoupling_pct",
-    "efficiency_factor",
-    "laps",
-    "samples",
-)
+from activities.analysis import ThresholdOptions, UnreadableFile, file_analysis
 
 
 class Command(BaseCommand):
@@ -123,150 +46,26 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        thresholds = ThresholdOptions(
+            sex=options["sex"],
+            hr_rest_bpm=options["hr_rest"],
+            hr_max_bpm=options["hr_max"],
+            lthr_bpm=options["lthr"],
+            ftp_w=options["ftp"],
+            threshold_speed_mps=options["threshold_speed"],
+        )
         unreadable = 0
         for path in options["paths"]:
             try:
-                sessions = _read(path)
-            except UnreadableError as error:
+                document = file_analysis(path, thresholds)
+            except UnreadableFile as error:
                 sys.stderr.write(f"cannot read {path}: {error}\n")
                 unreadable += 1
                 continue
-            document = {
-                "file": str(path),
-                "activities": [entry(s, options) for s in sessions],
-            }
             self.stdout.write(json.dumps(document) if options["json"] else _text(document))
         if unreadable:
             sys.stdout.flush()
             sys.exit(2)
-
-
-class UnreadableError(Exception):
-    pass
-
-
-def _read(path: Path) -> list[NormalizedActivity]:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise UnreadableError(error.strerror or str(error)) from error
-    try:
-        sessions = parse_file(data, path.name)
-    except RejectedFile as rejected:
-        raise UnreadableError(rejected.reason) from rejected
-    except Exception as error:  # a parser bug must still give the one-line contract
-        raise UnreadableError("could not read this file") from error
-    if not sessions:
-        raise UnreadableError("no activity in this file")
-    return sessions
-
-
-def _number(value: Any) -> float | None:
-    if value is None:
-        return None
-    number = float(value)
-    return number if math.isfinite(number) else None
-
-
-def _summary(summary: Summary | None) -> dict[str, float | None]:
-    values = summary.as_dict() if summary is not None else {}
-    return {key: _number(values.get(key)) for key in SUMMARY_KEYS}
-
-
-def entry(normalized: NormalizedActivity, options: dict[str, Any] | None = None) -> dict[str, Any]:
-    """One session in the DESIGN §7 shape: our summary, metric fields, the device's values."""
-    metrics = _metrics(normalized, options or {})
-    values: dict[str, Any] = {
-        "sport": normalized.sport.value,
-        "sub_sport": normalized.sub_sport,
-        "started_at": normalized.started_at.astimezone(dt.UTC).isoformat(),
-        "laps": len(normalized.laps),
-        "samples": len(normalized.streams),
-        **_summary(normalized.summary),
-        **{key: _number(getattr(metrics, key)) for key in METRIC_KEYS},
-    }
-    ordered = {key: values[key] for key in ENTRY_ORDER}
-    ordered["time_in_zone_s"] = {
-        kind: None if seconds is None else [round(value, 1) for value in seconds]
-        for kind, seconds in metrics.time_in_zone_s.items()
-    }
-    ordered["mean_max"] = {
-        channel: None if curve is None else {str(s): round(v, 1) for s, v in curve.items()}
-        for channel, curve in metrics.mean_max.items()
-    }
-    ordered["best_efforts_s"] = _best_efforts(metrics.best_efforts_s)
-    ordered["device"] = _summary(normalized.device_summary)
-    return ordered
-
-
-def _best_efforts(efforts: dict[float, float | None] | None) -> dict[str, float | None] | None:
-    """Keys are whole metres ("1609", "21097"), values seconds to 0.1 (null: too short)."""
-    if efforts is None:
-        return None
-    return {
-        str(int(distance_m)): None if seconds is None else round(seconds, 1)
-        for distance_m, seconds in efforts.items()
-    }
-
-
-def thresholds_for(
-    normalized: NormalizedActivity, options: dict[str, Any]
-) -> tuple[MetricThresholds, str]:
-    """Thresholds and sex for one session: options, else the file's values, else defaults."""
-    carried = normalized.thresholds
-    hr_rest = _first(options.get("hr_rest"), carried.hr_rest_bpm, DEFAULT_HR_REST_BPM)
-    hr_max = _first(options.get("hr_max"), carried.hr_max_bpm, DEFAULT_HR_MAX_BPM)
-    lthr = _first(options.get("lthr"), carried.lthr_bpm, _share(hr_max))
-    ftp = _first(options.get("ftp"), carried.ftp_w)
-    threshold_speed = _first(options.get("threshold_speed"))
-    thresholds = MetricThresholds(
-        ftp_w=ftp,
-        hr_rest_bpm=hr_rest,
-        hr_max_bpm=hr_max,
-        lthr_bpm=lthr,
-        threshold_speed_mps=threshold_speed,
-        hr_zone_bounds_bpm=_bounds(hr_zones_from_lthr, lthr),
-        power_zone_bounds_w=_bounds(power_zones_from_ftp, ftp),
-        pace_zone_bounds_mps=_bounds(pace_zones_from_threshold_speed, threshold_speed),
-    )
-    return thresholds, options.get("sex") or DEFAULT_SEX
-
-
-def _first(*candidates: float | None) -> float | None:
-    """The first positive, finite candidate (a 0 in a file means "not set")."""
-    for candidate in candidates:
-        number = _number(candidate)
-        if number is not None and number > 0:
-            return number
-    return None
-
-
-def _share(hr_max_bpm: float | None) -> float | None:
-    return None if hr_max_bpm is None else DEFAULT_LTHR_SHARE_OF_MAX * hr_max_bpm
-
-
-def _bounds(
-    derive: Callable[[float], list[Zone]], threshold: float | None
-) -> tuple[float, ...] | None:
-    """The lower bounds of every zone above Z1, derived from `threshold`; None without it."""
-    if threshold is None:
-        return None
-    return tuple(zone.low for zone in derive(threshold)[1:])
-
-
-def _metrics(normalized: NormalizedActivity, options: dict[str, Any]) -> ActivityMetricsResult:
-    """Our metrics of one session, from its streams and the resolved thresholds."""
-    thresholds, sex = thresholds_for(normalized, options)
-    summary = normalized.summary
-    return stream_metrics(
-        normalized.streams,
-        sport=normalized.sport,
-        thresholds=thresholds,
-        sex=sex,
-        laps_start_s=[lap.start_s for lap in normalized.laps],
-        distance_m=summary.distance_m if summary is not None else None,
-        ascent_m=summary.ascent_m if summary is not None else None,
-    )
 
 
 def _text(document: dict[str, Any]) -> str:

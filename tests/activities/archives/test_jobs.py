@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Activity, ImportJob
-from activities.services.archives import archive_import, import_job_create, import_job_run
+from activities.services.archives import archive_import, import_job_run
+from activities.services.uploads import import_job_create
 from activities.tasks import import_job_run_task
 from athletes.models import Athlete, User
 from core.leases import LeaseHeld

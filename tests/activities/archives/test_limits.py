@@ -13,11 +13,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from activities.models import Activity, ActivityFile, ImportJob
-from activities.services.archives import archive_import, import_job_create, import_job_run
+from activities.services.archives import archive_import, import_job_run
+from activities.services.uploads import import_job_create
 from athletes.models import Athlete
 from tests.activities.archives import builders
 
 GIB = 1024**3
+TWO_FITS = ("sportslib__runs_6914538454.fit", "sportslib__rides_5319808632.fit")
 
 
 def refusal(athlete: Athlete, path: Path) -> str:
@@ -81,6 +83,22 @@ def test_zips_nested_three_deep_are_refused_and_two_deep_are_read(
     assert [(r.name, r.outcome.value) for r in report.results] == [
         ("level-2.zip/notes.txt", "skipped")
     ]
+
+
+@pytest.mark.corpus
+def test_a_zip_named_like_an_activity_file_is_imported_as_an_archive_of_its_own(
+    athlete: Athlete, tmp_path: Path, corpus: Path
+) -> None:
+    """What a member is comes from its bytes: a zip called run.fit is an archive, imported
+    with its own limits; the member reports its first file's result."""
+    fits = {f"{n}.fit": (corpus / "fit" / name).read_bytes() for n, name in enumerate(TWO_FITS)}
+    path = tmp_path / "outer.zip"
+    path.write_bytes(builders.zip_bytes({"run.fit": builders.zip_bytes(fits)}))
+
+    report = archive_import(athlete=athlete, path=path)
+
+    assert [(r.name, r.outcome.value) for r in report.results] == [("run.fit", "created")]
+    assert Activity.objects.filter(athlete=athlete).count() == 2
 
 
 @pytest.mark.parametrize("name", ["../escape.fit", "/etc/cron.d/evil.fit", "a/../../b.gpx"])

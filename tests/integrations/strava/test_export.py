@@ -1,4 +1,5 @@
-"""Strava bulk export archives, built at test time from corpus FIT, GPX and TCX files."""
+"""Strava bulk export archives through the archive import, built at test time from corpus FIT,
+GPX and TCX files (tests/activities/archives/builders.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import pytest
 from activities.models import Activity, ActivitySource, ImportJob
 from activities.services.archive_plan import archive_kind
 from activities.services.archives import archive_import
-from activities.services.strava_export import csv_rows
 from activities.types import Provider
 from athletes.models import Athlete
 from tests.activities.archives import builders
@@ -105,13 +105,3 @@ def test_strava_export_is_recognised_by_activities_csv_at_the_root() -> None:
     assert archive_kind([], is_zip=False, head=b"date,sport\n") == ImportJob.Kind.CSV
     assert archive_kind([], is_zip=False, head=b"<?xml><gpx>") == ImportJob.Kind.FILES
     assert archive_kind(["a.fit"], is_zip=True, head=b"PK") == ImportJob.Kind.FILES
-
-
-def test_repeated_csv_columns_keep_their_first_value() -> None:
-    data = (
-        b"\xef\xbb\xbfActivity ID,Distance,Filename,Distance\n7,10.5,activities/7.gpx,10500.0\n\n"
-    )
-
-    assert csv_rows(data) == [
-        {"Activity ID": "7", "Distance": "10.5", "Filename": "activities/7.gpx"}
-    ]

@@ -1,4 +1,5 @@
-"""Garmin "Export Your Data" archives (see corpus garmin/EXPORT_ZIP_LAYOUT.md).
+"""Garmin "Export Your Data" archives (see corpus garmin/EXPORT_ZIP_LAYOUT.md), for the
+archive import of `activities` (registered in config/wiring.py ARCHIVE_FORMATS).
 
 Order of work: wellness files, then every activity file (nested UploadedFiles zips included,
 newer `DI-Connect-Uploaded-Files` and older `DI-Connect-Fitness-Uploaded-Files` alike), then
@@ -6,6 +7,7 @@ every activity summary. A summary is linked to its recording **by content** — 
 (startTimeGmt) within ±60 s of the activity a file created — and merged into it as a Garmin
 source (name and activityId come along, the file's values stay); a summary with no recording
 becomes an activity of its own; multisport parents are skipped (their legs are imported).
+Activity files are generic entries (`EntryKind.FILE`): `activities` imports them.
 """
 
 from __future__ import annotations
@@ -16,13 +18,18 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from activities.models import ImportJob
 from activities.services.archive_limits import MemberRefused
 from activities.services.archive_link import recorded_activity_near, source_attach
 from activities.services.archive_plan import Entry, EntryKind, is_activity_name
 from activities.services.archive_reader import ArchiveReader, Member
-from activities.services.garmin_summary import (
+from activities.services.ingest import activity_ingest
+from activities.services.wellness import wellness_upsert
+from activities.types import FileResult, Outcome, Provider, SourceRef
+from athletes.models import Athlete
+from integrations.garmin.mapping import (
     Units,
-    activity_type,
+    garmin_activity,
     garmin_sport,
     garmin_started_at,
     garmin_summary_values,
@@ -33,15 +40,15 @@ from activities.services.garmin_summary import (
     summaries_in,
     summary_units,
 )
-from activities.services.ingest import activity_ingest
-from activities.services.wellness import wellness_upsert
-from activities.types import FileResult, NormalizedActivity, Outcome, Provider, SourceRef, Streams
-from athletes.models import Athlete
 
 ROOT = "DI_CONNECT/"
 SUMMARY_SUFFIX = "summarizedactivities.json"
 SLEEP_SUFFIX = "_sleepdata.json"
 HEALTH_SUFFIX = "_healthstatusdata.json"
+# The kinds of this export's own entries (`Entry.kind`).
+SUMMARY = "garmin_summary"  # one activity of a summarizedActivities page
+SLEEP = "garmin_sleep"  # a *_sleepData.json file
+HEALTH = "garmin_health"  # a *_healthStatusData.json file
 
 
 def garmin_root(names: list[str]) -> str | None:
@@ -67,9 +74,9 @@ def garmin_plan(reader: ArchiveReader) -> list[Entry]:
 def _wellness_entry(member: Member) -> Entry | None:
     name = member.inner.lower()
     if name.endswith(SLEEP_SUFFIX):
-        return Entry(member.name, EntryKind.GARMIN_SLEEP, member)
+        return Entry(member.name, SLEEP, member)
     if name.endswith(HEALTH_SUFFIX):
-        return Entry(member.name, EntryKind.GARMIN_HEALTH, member)
+        return Entry(member.name, HEALTH, member)
     return None
 
 
@@ -83,7 +90,7 @@ def _summary_entries(reader: ArchiveReader, page: Member) -> list[Entry]:
     return [
         Entry(
             f"{page.basename} #{summary.get('activityId', index)}",
-            EntryKind.GARMIN_SUMMARY,
+            SUMMARY,
             page,
             data={"summary": summary, "units": _units_of(summary, units)},
         )
@@ -106,24 +113,19 @@ def garmin_summary_import(*, athlete: Athlete, entry: Entry) -> FileResult:
     started_at = garmin_started_at(summary)
     if started_at is None or not external_id:
         return FileResult(entry.name, Outcome.FAILED, _("no start time or activity id"))
-    values = garmin_summary_values(summary, Units(duration=duration, distance=distance))
+    units = Units(duration=duration, distance=distance)
     source = SourceRef(Provider.GARMIN, external_id=external_id, raw=dict(summary))
-    name = str(summary.get("name") or "")
     recorded = recorded_activity_near(athlete=athlete, started_at=started_at)
     if recorded is not None:
         activity, outcome = source_attach(
-            activity=recorded, source=source, summary=values, name=name, sport=garmin_sport(summary)
+            activity=recorded,
+            source=source,
+            summary=garmin_summary_values(summary, units),
+            name=str(summary.get("name") or ""),
+            sport=garmin_sport(summary),
         )
     else:
-        normalized = NormalizedActivity(
-            sport=garmin_sport(summary),
-            sub_sport=activity_type(summary),
-            started_at=started_at,
-            streams=Streams.empty(),
-            summary=values,
-            name=name,
-            description=str(summary.get("description") or ""),
-        )
+        normalized = garmin_activity(summary, units, started_at=started_at)
         activity, outcome = activity_ingest(athlete=athlete, normalized=normalized, source=source)
     reason = _("already imported") if outcome is Outcome.SKIPPED else ""
     return FileResult(entry.name, outcome, reason, [activity.id])
@@ -137,9 +139,9 @@ def garmin_wellness_import(*, athlete: Athlete, reader: ArchiveReader, entry: En
     except (MemberRefused, ValueError) as exc:
         reason = getattr(exc, "reason", "") or _("not a readable JSON file")
         return FileResult(entry.name, Outcome.FAILED, reason)
-    parse = sleep_days if entry.kind == EntryKind.GARMIN_SLEEP else health_days
+    parse = sleep_days if entry.kind == SLEEP else health_days
     outcomes = [
-        wellness_upsert(athlete=athlete, day=day, **values)[1]
+        wellness_upsert(athlete=athlete, day=day, source=Provider.GARMIN.value, **values)[1]
         for day, values in sorted(parse(document).items())
     ]
     outcome = next((o for o in (Outcome.CREATED, Outcome.MERGED) if o in outcomes), Outcome.SKIPPED)
@@ -147,3 +149,25 @@ def garmin_wellness_import(*, athlete: Athlete, reader: ArchiveReader, entry: En
         "%(count)d day of wellness data", "%(count)d days of wellness data", len(outcomes)
     ) % {"count": len(outcomes)}
     return FileResult(entry.name, outcome, reason)
+
+
+class GarminExport:
+    """The `ArchiveFormat` of Garmin exports: a DI_CONNECT/ folder, at the root or one down."""
+
+    kind: str = ImportJob.Kind.GARMIN_EXPORT
+
+    def detect(self, names: list[str]) -> bool:
+        return garmin_root(names) is not None
+
+    def plan(self, reader: ArchiveReader) -> list[Entry]:
+        return garmin_plan(reader)
+
+    def import_entry(self, *, athlete: Athlete, reader: ArchiveReader, entry: Entry) -> FileResult:
+        if entry.kind == SUMMARY:
+            return garmin_summary_import(athlete=athlete, entry=entry)
+        if entry.kind in (SLEEP, HEALTH):
+            return garmin_wellness_import(athlete=athlete, reader=reader, entry=entry)
+        raise ValueError(f"not an entry of a Garmin export: {entry.kind!r}")
+
+
+GARMIN_EXPORT = GarminExport()

@@ -1,4 +1,5 @@
-"""Strava bulk export archives: `activities.csv` plus `activities/<id>.fit.gz|gpx|tcx…`.
+"""Strava bulk export archives: `activities.csv` plus `activities/<id>.fit.gz|gpx|tcx…`, for
+the archive import of `activities` (registered in config/wiring.py ARCHIVE_FORMATS).
 
 One entry per CSV row, in the CSV's order. The row's file is imported like any upload (its
 values and samples are authoritative), then the row is attached to the activity it gave as a
@@ -10,20 +11,20 @@ Rows without a file (entered by hand on Strava) are skipped: the CSV's units var
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.utils.translation import gettext as _
 
+from activities.models import ImportJob
 from activities.services.archive_limits import MemberRefused
 from activities.services.archive_link import activities_of_file, source_attach
-from activities.services.archive_plan import Entry, EntryKind, file_entry_import
+from activities.services.archive_plan import Entry, EntryKind
 from activities.services.archive_reader import ArchiveReader
+from activities.services.archives import file_entry_import
 from activities.types import FileResult, Outcome, Provider, SourceRef
 from athletes.models import Athlete
-from core.sports import Sport, sport_from_words
+from integrations.strava.mapping import csv_rows, export_row
 
 CSV_NAME = "activities.csv"
+ROW = "strava_row"  # the kind of this export's own entries: one row of activities.csv
 
 
 def strava_root(names: list[str]) -> str | None:
@@ -32,26 +33,6 @@ def strava_root(names: list[str]) -> str | None:
         return ""
     inner = [n for n in names if n.count("/") == 1 and n.endswith("/" + CSV_NAME)]
     return inner[0][: -len(CSV_NAME)] if len(inner) == 1 else None
-
-
-def csv_rows(data: bytes) -> list[dict[str, str]]:
-    """Rows as {column: value}; a repeated column name keeps its first (Strava repeats some)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, [])
-    first = {name.strip(): index for index, name in reversed(list(enumerate(header)))}
-    return [
-        {
-            name: row[index].strip()
-            for name, index in first.items()
-            if index < len(row) and row[index].strip()
-        }
-        for row in reader
-        if any(cell.strip() for cell in row)
-    ]
 
 
 def strava_plan(reader: ArchiveReader) -> list[Entry]:
@@ -66,31 +47,30 @@ def strava_plan(reader: ArchiveReader) -> list[Entry]:
     for row in rows:
         filename = row.get("Filename", "")
         name = filename or _("Strava activity %(id)s") % {"id": row.get("Activity ID", "?")}
-        entries.append(Entry(name, EntryKind.STRAVA_ROW, by_name.get(root + filename), data=row))
+        entries.append(Entry(name, ROW, by_name.get(root + filename), data=row))
     return entries
 
 
 def strava_row_import(*, athlete: Athlete, reader: ArchiveReader, entry: Entry) -> FileResult:
     """Import the row's file, then attach the row to its activity as a Strava source."""
-    row = entry.data
-    if not row.get("Filename"):
+    row = export_row(entry.data)
+    if not row.filename:
         return FileResult(entry.name, Outcome.SKIPPED, _("no file in the export (entered by hand)"))
     if entry.member is None:
         return FileResult(entry.name, Outcome.FAILED, _("listed in activities.csv but missing"))
     result, sha256 = file_entry_import(athlete=athlete, reader=reader, entry=entry)
-    strava_id = row.get("Activity ID", "")
-    if result.outcome is Outcome.FAILED or not sha256 or not strava_id:
+    if result.outcome is Outcome.FAILED or not sha256 or not row.activity_id:
         return result
-    source = SourceRef(Provider.STRAVA, external_id=strava_id, raw=dict(row))
+    source = SourceRef(Provider.STRAVA, external_id=row.activity_id, raw=dict(entry.data))
     outcomes: list[Outcome] = [result.outcome]
     for index, activity in activities_of_file(athlete=athlete, sha256=sha256):
         attached, outcome = source_attach(
             activity=activity,
             source=source,
-            name=row.get("Activity Name", ""),
-            description=row.get("Activity Description", ""),
+            name=row.name,
+            description=row.description,
             session_index=index,
-            sport=sport_from_words(row.get("Activity Type", "")) or Sport.OTHER,
+            sport=row.sport,
         )
         outcomes.append(outcome)
         if attached.id not in result.activity_ids:
@@ -100,3 +80,23 @@ def strava_row_import(*, athlete: Athlete, reader: ArchiveReader, entry: Entry) 
     )
     result.reason = _("already imported") if result.outcome is Outcome.SKIPPED else ""
     return result
+
+
+class StravaExport:
+    """The `ArchiveFormat` of Strava exports: activities.csv at the root or one folder down."""
+
+    kind: str = ImportJob.Kind.STRAVA_EXPORT
+
+    def detect(self, names: list[str]) -> bool:
+        return strava_root(names) is not None
+
+    def plan(self, reader: ArchiveReader) -> list[Entry]:
+        return strava_plan(reader)
+
+    def import_entry(self, *, athlete: Athlete, reader: ArchiveReader, entry: Entry) -> FileResult:
+        if entry.kind != ROW:
+            raise ValueError(f"not an entry of a Strava export: {entry.kind!r}")
+        return strava_row_import(athlete=athlete, reader=reader, entry=entry)
+
+
+STRAVA_EXPORT = StravaExport()

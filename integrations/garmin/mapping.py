@@ -1,23 +1,23 @@
-"""Garmin "Export Your Data" JSON read into our own values. Pure: no Django.
+"""Garmin "Export Your Data" JSON → our own values (`activities.types`). Pure: no Django.
 
 The export's units are not documented and differ between export generations: durations may be
 milliseconds or seconds, distances centimetres or metres, speeds m/s or tenths of it. We pick
 the units by plausibility (a duration of 20 s to 55 h; distance / duration a speed of
 0.3–30 m/s), per summary and by a vote over the page, so one export can mix generations.
+Garmin Connect's API sends most of the same fields (activity list, sleep, HRV, daily summary),
+in SI units: the same functions read them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import struct
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from activities.types import Summary
-from core.fit import is_fit
+from activities.types import NormalizedActivity, Streams, Summary
 from core.sports import Sport, sport_from_words
 
 Json = Mapping[str, Any]
@@ -26,7 +26,6 @@ DURATION_S = (20.0, 200_000.0)  # 20 s to 55 h
 SPEED_MPS = (0.3, 30.0)
 DURATION_SCALES = (1.0, 0.001)  # s, ms
 DISTANCE_SCALES = (1.0, 0.01)  # m, cm
-FIT_ACTIVITY = 4  # file_id.type of an activity recording
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +183,19 @@ def garmin_started_at(summary: Json) -> dt.datetime | None:
     return timestamp(summary.get("startTimeGmt")) or timestamp(summary.get("beginTimestamp"))
 
 
+def garmin_activity(summary: Json, units: Units, *, started_at: dt.datetime) -> NormalizedActivity:
+    """A summary with no recording as an activity of its own: its values, no samples."""
+    return NormalizedActivity(
+        sport=garmin_sport(summary),
+        sub_sport=activity_type(summary),
+        started_at=started_at,
+        streams=Streams.empty(),
+        summary=garmin_summary_values(summary, units),
+        name=str(summary.get("name") or ""),
+        description=str(summary.get("description") or ""),
+    )
+
+
 # --- Wellness ------------------------------------------------------------------------------------
 
 
@@ -259,64 +271,3 @@ def health_days(document: object) -> dict[dt.date, dict[str, Any]]:
             "raw": {"health_status": dict(record)},
         }
     return days
-
-
-# --- FIT file type -------------------------------------------------------------------------------
-
-
-def fit_file_type(data: bytes) -> int | None:
-    """The `file_id.type` of a FIT file (4 = activity), or None if it cannot be found.
-
-    Reads only the first messages: the file_id message comes first in valid files.
-    """
-    if not is_fit(data):
-        return None
-    pos, layouts = data[0], {}
-    for _ in range(32):
-        if pos >= len(data):
-            return None
-        header = data[pos]
-        pos += 1
-        if header & 0x80:  # compressed-timestamp data message
-            local, is_definition = (header >> 5) & 0x03, False
-        else:
-            local, is_definition = header & 0x0F, bool(header & 0x40)
-        if is_definition:
-            pos, layouts[local] = _fit_definition(data, pos, developer=bool(header & 0x20))
-            continue
-        if local not in layouts:
-            return None
-        global_num, fields, size = layouts[local]
-        if global_num == 0:
-            return _fit_type_field(data, pos, fields)
-        pos += size
-    return None
-
-
-def _fit_definition(data: bytes, pos: int, *, developer: bool) -> tuple[int, Any]:
-    little = data[pos + 1] == 0
-    global_num = struct.unpack_from("<H" if little else ">H", data, pos + 2)[0]
-    count = data[pos + 4]
-    fields = [(data[pos + 5 + 3 * i], data[pos + 6 + 3 * i]) for i in range(count)]
-    pos += 5 + 3 * count
-    size = sum(s for _, s in fields)
-    if developer:
-        dev_count = data[pos]
-        size += sum(data[pos + 2 + 3 * i] for i in range(dev_count))
-        pos += 1 + 3 * dev_count
-    return pos, (global_num, fields, size)
-
-
-def _fit_type_field(data: bytes, pos: int, fields: list[tuple[int, int]]) -> int | None:
-    for num, size in fields:
-        if num == 0:
-            value = data[pos]
-            return None if value == 0xFF else value
-        pos += size
-    return None
-
-
-def is_activity_fit(data: bytes) -> bool:
-    """True unless the file's file_id says it is something else (monitoring, sleep, settings)."""
-    kind = fit_file_type(data)
-    return kind is None or kind == FIT_ACTIVITY

@@ -1,4 +1,5 @@
-"""Garmin "Export Your Data" archives, built at test time from corpus FITs (builders.py)."""
+"""Garmin "Export Your Data" archives through the archive import, built at test time from corpus
+FITs (tests/activities/archives/builders.py)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,6 @@ import pytest
 
 from activities.models import Activity, ActivitySource
 from activities.services.archives import archive_import
-from activities.services.garmin_summary import (
-    Units,
-    garmin_started_at,
-    garmin_summary_values,
-    health_days,
-    page_units,
-    sleep_days,
-    summaries_in,
-    summary_units,
-)
 from activities.types import Provider
 from athletes.models import Athlete, WellnessDay
 from tests.activities.archives import builders
@@ -146,70 +137,3 @@ def test_older_export_layout_is_imported_the_same_way(
 
     assert report.counts() == {"created": 8, "merged": 11, "skipped": 2, "failed": 0}
     assert ActivitySource.objects.filter(provider=Provider.GARMIN).count() == 11
-
-
-# --- Units of the summary JSON (pure) ------------------------------------------------------------
-
-
-def test_a_page_in_milliseconds_and_centimetres_is_recognised_by_plausible_speeds() -> None:
-    page = [
-        {"activityId": 1, "duration": 3_000_000.0, "distance": 1_000_000.0},  # 10 km in 50 min
-        {"activityId": 2, "duration": 56_887.0, "distance": 15_756.0},  # 57 s: ambiguous alone
-    ]
-
-    units = page_units(page)
-
-    assert units == Units(duration=0.001, distance=0.01)
-    assert summary_units(page[1], units) == units
-    values = garmin_summary_values(page[1], units)
-    assert values.elapsed_s == pytest.approx(56.887)
-    assert values.distance_m == pytest.approx(157.56)
-
-
-def test_a_page_in_si_units_stays_in_si_units() -> None:
-    page = [{"activityId": 1, "duration": 2922.0, "distance": 10743.6, "avgSpeed": 3.676}]
-
-    units = page_units(page)
-    values = garmin_summary_values(page[0], summary_units(page[0], units))
-
-    assert units == Units()
-    assert values.elapsed_s == 2922.0
-    assert values.avg_speed_mps == pytest.approx(3.676)
-
-
-def test_tenth_speeds_are_multiplied_by_ten_when_distance_over_time_says_so() -> None:
-    summary = {"duration": 3_000_000.0, "distance": 1_000_000.0, "avgSpeed": 0.3333}
-
-    values = garmin_summary_values(summary, Units(0.001, 0.01))
-
-    assert values.avg_speed_mps == pytest.approx(3.333)
-
-
-def test_summaries_come_from_wrapped_pages_and_bare_lists() -> None:
-    wrapped = [{"summarizedActivitiesExport": [{"activityId": 1}, {"activityId": 2}]}]
-    bare = [{"activityId": 3}]
-
-    assert [s["activityId"] for s in summaries_in(wrapped)] == [1, 2]
-    assert [s["activityId"] for s in summaries_in(bare)] == [3]
-    assert summaries_in({"unexpected": True}) == []
-
-
-def test_start_time_is_read_from_epoch_milliseconds_or_a_gmt_string() -> None:
-    expected = dt.datetime(2023, 9, 2, 13, 15, 24, tzinfo=dt.UTC)
-
-    assert garmin_started_at({"startTimeGmt": 1693660524000}) == expected
-    assert garmin_started_at({"startTimeGmt": "2023-09-02 13:15:24"}) == expected
-    assert garmin_started_at({"beginTimestamp": 1693660524000}) == expected
-    assert garmin_started_at({}) is None
-
-
-def test_sleep_and_health_status_json_shapes_are_read() -> None:
-    night = {"sleepTimeSeconds": 24180, "sleepScores": {"overall": {"value": 83}}}
-    sleep = [{"calendarDate": "2023-07-20", **night}]
-    metrics = [{"type": "HRV", "value": 42}, {"type": "HR", "value": 51.4}]
-    health = [{"calendarDate": "2023-07-20", "metrics": metrics}]
-
-    assert sleep_days(sleep)[dt.date(2023, 7, 20)]["sleep_score"] == 83
-    assert sleep_days(sleep)[dt.date(2023, 7, 20)]["sleep_s"] == 24180
-    assert health_days(health)[dt.date(2023, 7, 20)]["hrv_ms"] == 42
-    assert health_days(health)[dt.date(2023, 7, 20)]["resting_hr_bpm"] == 51

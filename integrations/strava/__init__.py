@@ -1,0 +1,1 @@
+"""Strava: the bulk-export archive (`export`) and its pure activities.csv mapping (`mapping`)."""
