@@ -19,12 +19,8 @@ import math
 import numpy as np
 
 from activities.types import FloatArray, Lap, Streams, Summary
-from analytics.metrics.activity import ActivityMetricsResult, MetricThresholds, activity_metrics
-
-# Below these speeds a sample is standing still (m/s); one table for summaries and metrics.
-from analytics.metrics.prep import MOVING_SPEED_MPS
 from core.geo import step_lengths_m
-from core.sports import Sport
+from core.sports import MOVING_SPEED_MPS, Sport
 from core.units import PAUSE_S
 
 ASCENT_HYSTERESIS_M = 1.0
@@ -266,37 +262,3 @@ def _max(values: FloatArray | None) -> float | None:
     if values is None or not np.isfinite(values).any():
         return None
     return float(np.nanmax(values))
-
-
-def stream_metrics(
-    streams: Streams,
-    *,
-    sport: Sport,
-    thresholds: MetricThresholds,
-    sex: str,
-    laps_start_s: tuple[float, ...] | list[float] = (),
-    rpe: float | None = None,
-    distance_m: float | None = None,
-    ascent_m: float | None = None,
-) -> ActivityMetricsResult:
-    """Every metric of one recording through the metric core, the one way for every caller
-    (`analyze_file` and the stored `ActivityMetrics` alike): speed from the distance stream
-    when the device wrote none, and TSS over our recorded time (elapsed minus pauses, which
-    is what device TSS uses). `distance_m`/`ascent_m`: the activity's totals when known."""
-    speed = streams.speed_mps if streams.speed_mps is not None else derived_speed(streams)
-    return activity_metrics(
-        sport=sport.value,
-        time_s=streams.time_s,
-        power_w=streams.power_w,
-        hr_bpm=streams.hr_bpm,
-        speed_mps=speed,
-        distance_m=streams.distance_m,
-        altitude_m=streams.altitude_m,
-        thresholds=thresholds,
-        sex=sex,
-        laps_start_s=laps_start_s,
-        rpe=rpe,
-        recorded_s=recorded_s(streams, sport=sport),
-        total_distance_m=distance_m,
-        ascent_m=ascent_m,
-    )

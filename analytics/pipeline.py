@@ -33,7 +33,6 @@ from django.utils import timezone
 from activities.models import Activity, ActivityQuerySet
 from activities.models import Streams as StreamsRow
 from activities.streams_codec import decode_streams
-from activities.summary import stream_metrics
 from activities.types import Streams
 from analytics.metrics.activity import MetricThresholds
 from analytics.metrics.disteq import distance_equivalent_km
@@ -42,6 +41,7 @@ from analytics.metrics.pmc import fitness_fatigue
 from analytics.metrics.rpe import srpe
 from analytics.metrics.zones import SOURCE_LAPS, SOURCE_STREAMS, time_in_zones_from_laps
 from analytics.models import ActivityMetrics, DailyLoad, PendingLoad
+from analytics.recording import stream_metrics
 from analytics.selectors.planned import planned_loads
 from analytics.thresholds_history import ThresholdsHistory
 from athletes.models import Athlete
@@ -71,7 +71,7 @@ def activity_metrics_compute(*, activity: Activity) -> ActivityMetrics:
     """Compute and store every metric of `activity` (idempotent: one row, rewritten).
 
     Thresholds and zones are those in force on the activity's day; the samples go through
-    `activities.summary.stream_metrics`; the load follows the athlete's load model
+    `analytics.recording.stream_metrics`; the load follows the athlete's load model
     (an entered `manual_load` wins, source "manual"). Without streams: load, sRPE,
     distance-equivalent and lap-based time in zone only.
     """

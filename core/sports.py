@@ -24,6 +24,15 @@ class Sport(StrEnum):
 THRESHOLD_SPORTS: tuple[Sport, ...] = (Sport.RUN, Sport.RIDE, Sport.SWIM, Sport.OTHER)
 # Sports done on foot: pace zones, grade-adjusted speed, rTSS and best efforts apply.
 ON_FOOT_SPORTS: frozenset[Sport] = frozenset({Sport.RUN, Sport.HIKE})
+# Below these speeds (m/s) a sample is standing still: one table for summaries and metrics.
+MOVING_SPEED_MPS: dict[str, float] = {
+    Sport.RUN: 0.5,
+    Sport.HIKE: 0.5,
+    Sport.RIDE: 1.0,
+    Sport.SKI: 1.0,
+    Sport.ROW: 0.5,
+    Sport.SWIM: 0.2,
+}
 
 # What a provider, a file or a person calls a sport → our family. An entry matches where a word
 # of the name begins with it (an entry may span words: "multi_sport"); the FIRST matching entry

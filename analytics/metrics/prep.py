@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from core.sports import MOVING_SPEED_MPS
 from core.units import PAUSE_S
 
 FloatArray = NDArray[np.float64]
@@ -24,14 +25,6 @@ BoolArray = NDArray[np.bool_]
 
 # Below these speeds a sample is standing still (m/s) — the one table, which
 # `activities.summary` uses too. Sports without one (strength, other) count every sample.
-MOVING_SPEED_MPS: dict[str, float] = {
-    "run": 0.5,
-    "hike": 0.5,
-    "ride": 1.0,
-    "ski": 1.0,
-    "row": 0.5,
-    "swim": 0.2,
-}
 FASTEST_RUN_PACE_S_PER_KM = 150.0  # 2:30 min/km
 SLOWEST_RUN_PACE_S_PER_KM = 1800.0  # 30:00 min/km
 
@@ -120,7 +113,7 @@ def moving_mask(
     speed_mps: FloatArray | None, power_w: FloatArray | None, *, sport: str
 ) -> BoolArray:
     """True where the athlete moves: speed (m/s) above the sport's threshold
-    (`MOVING_SPEED_MPS`, the table `activities.summary` uses too) or power (W) above 0.
+    (`core.sports.MOVING_SPEED_MPS`, the table `activities.summary` uses too) or power (W) above 0.
 
     A channel that never shows movement in the whole recording (an indoor ride's speed of 0)
     says nothing and is ignored. With no informative channel, or for a sport without a

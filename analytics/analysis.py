@@ -1,7 +1,7 @@
 """Our analysis of an activity file, without a database: the `analyze_file` document (DESIGN §7).
 
 Every value is computed by our code from the file's records; what the device wrote is put
-beside it under "device". Metric fields come from `activities.summary.stream_metrics`
+beside it under "device". Metric fields come from `analytics.recording.stream_metrics`
 (DESIGN §6); None where a value cannot be computed (no power: no NP/TSS; no HR: no TRIMP…).
 
 Thresholds: one given in `ThresholdOptions` wins; else the value the file carries (its FTP,
@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from activities.parsers import parse_file
-from activities.summary import stream_metrics
 from activities.types import NormalizedActivity, RejectedFile, Summary
 from analytics.metrics.activity import ActivityMetricsResult, MetricThresholds
+from analytics.recording import stream_metrics
 from athletes.zones import (
     Zone,
     hr_zones_from_lthr,

@@ -3,7 +3,7 @@
     python manage.py analyze_file PATH... --json [--sex M|F] [--hr-rest N] [--hr-max N]
         [--lthr N] [--ftp W] [--threshold-speed MPS]
 
-The analysis — what is computed, the thresholds' fallbacks — is `activities.analysis`. A file
+The analysis — what is computed, the thresholds' fallbacks — is `analytics.analysis`. A file
 that cannot be read: one stderr line, exit status 2.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from activities.analysis import ThresholdOptions, UnreadableFile, file_analysis
+from analytics.analysis import ThresholdOptions, UnreadableFile, file_analysis
 
 
 class Command(BaseCommand):
