@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.db import connection as db_connection
 from django.db import models
@@ -14,12 +15,22 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token, TokenProxy
 
-from athletes.models import Athlete, CoachAthlete, Goal, Invitation, Thresholds, User
+from athletes import crypto
+from athletes.models import (
+    Athlete,
+    CoachAthlete,
+    Goal,
+    Invitation,
+    Thresholds,
+    User,
+    WellnessDay,
+)
 from integrations.models import Connection
 from tests.factories import CoachAthleteFactory, GoalFactory, ThresholdsFactory
 
 ACCESS_TOKEN = "strava-access-0123456789abcdef"
 REFRESH_TOKEN = "refresh-9876543210"
+SECRET = "JBSWY3DPEHPK3PXP"  # a TOTP secret
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 IDS = [model._meta.label for model, _ in REGISTERED]
 
@@ -179,6 +190,48 @@ def test_api_tokens_are_listed_masked(staff_client: Client, athlete: Athlete) ->
     response = staff_client.get(_url(TokenProxy, "changelist"))
     assert response.status_code == 200
     assert token.key not in response.content.decode()
+
+
+def test_an_api_token_is_named_masked_and_never_moved_to_another_user(
+    staff_client: Client, athlete: Athlete, other_athlete: Athlete
+) -> None:
+    token = Token.objects.create(user=athlete.user)
+    change = _url(TokenProxy, "change", athlete.user.pk)
+    for url in (change, _url(TokenProxy, "delete", athlete.user.pk)):
+        html = staff_client.get(url).content.decode()
+        assert token.key not in html
+        assert f"••••••{token.key[-2:]}" in html
+    assert staff_client.post(change, {"user": other_athlete.user.pk}).status_code == 403
+    assert Token.objects.get(key=token.key).user == athlete.user
+
+
+def test_a_second_factor_is_named_never_shown_and_resets_by_deleting_it(
+    staff_client: Client, athlete: Athlete
+) -> None:
+    authenticator = Authenticator.objects.create(
+        user=athlete.user, type=Authenticator.Type.TOTP, data={"secret": crypto.encrypt(SECRET)}
+    )
+    change = _url(Authenticator, "change", authenticator.pk)
+    html = staff_client.get(change).content.decode()
+    assert "secret" in html
+    assert SECRET not in html
+    assert authenticator.data["secret"] not in html
+    assert staff_client.post(change, {"data": "{}"}).status_code == 403
+
+    staff_client.post(_url(Authenticator, "delete", authenticator.pk), {"post": "yes"})
+    assert not Authenticator.objects.filter(user=athlete.user).exists()
+
+
+def test_sleep_and_goals_read_as_clock_times_and_kilometres(
+    staff_client: Client, athlete: Athlete
+) -> None:
+    WellnessDay.objects.create(athlete=athlete, day=dt.date(2026, 3, 2), sleep_s=27300)
+    GoalFactory(athlete=athlete, distance_m=21097.5, target_time_s=5400)
+    wellness = staff_client.get(_url(WellnessDay, "changelist")).content.decode()
+    goals = staff_client.get(_url(Goal, "changelist")).content.decode()
+    assert "7:35:00" in wellness
+    assert "21.1 km" in goals
+    assert "1:30:00" in goals
 
 
 def _changelist_queries(client: Client, model: type[models.Model]) -> int:
