@@ -39,6 +39,7 @@ from rest_framework.authtoken.models import Token
 
 from activities.models import Activity, ImportJob
 from activities.services.files import activity_file_store
+from analytics.models import PendingLoad
 from athletes.models import Athlete, CoachAthlete, Group, User, WellnessDay
 from athletes.services.invitations import invitation_create
 from athletes.services.thresholds import zone_set_save
@@ -248,6 +249,7 @@ def _objects_for_the_admin(athlete: Athlete) -> None:
     Connection.objects.create(athlete=athlete, provider=Connection.Provider.GARMIN)
     Token.objects.create(user=athlete.user)
     AuthGroup.objects.create(name="Operators")
+    PendingLoad.objects.create(athlete=athlete, since=dt.date(2026, 1, 5))
 
 
 def totp_code(secret: str) -> str:
