@@ -1,4 +1,5 @@
-"""The Django admin: every model opens for staff, only staff get in, secrets stay masked."""
+"""The athletes' admin: only staff get in, secrets stay masked, users are made by email.
+Every model's pages and their query budgets: tests/test_admin.py."""
 
 from __future__ import annotations
 
@@ -7,32 +8,20 @@ import datetime as dt
 import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
-from django.db import connection as db_connection
 from django.db import models
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token, TokenProxy
 
 from athletes import crypto
-from athletes.models import (
-    Athlete,
-    CoachAthlete,
-    Goal,
-    Invitation,
-    Thresholds,
-    User,
-    WellnessDay,
-)
+from athletes.models import Athlete, Goal, Invitation, User, WellnessDay
 from integrations.models import Connection
-from tests.factories import CoachAthleteFactory, GoalFactory, ThresholdsFactory
+from tests.factories import GoalFactory
 
 ACCESS_TOKEN = "strava-access-0123456789abcdef"
 REFRESH_TOKEN = "refresh-9876543210"
 SECRET = "JBSWY3DPEHPK3PXP"  # a TOTP secret
-REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
-IDS = [model._meta.label for model, _ in REGISTERED]
 
 
 def _url(model: type[models.Model], view: str, *args: object) -> str:
@@ -54,29 +43,6 @@ def strava(athlete: Athlete) -> Connection:
     )
     connection.save()
     return connection
-
-
-@pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=IDS)
-def test_every_changelist_opens_for_staff(
-    model: type[models.Model],
-    model_admin: admin.ModelAdmin,
-    staff_client: Client,
-    athlete: Athlete,
-    strava: Connection,
-) -> None:
-    GoalFactory(athlete=athlete)
-    ThresholdsFactory(athlete=athlete)
-    response = staff_client.get(_url(model, "changelist"))
-    assert response.status_code == 200
-
-
-@pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=IDS)
-def test_every_add_page_opens_for_staff_unless_adding_is_disabled(
-    model: type[models.Model], model_admin: admin.ModelAdmin, staff_client: Client, staff: User
-) -> None:
-    response = staff_client.get(_url(model, "add"))
-    request = response.wsgi_request
-    assert response.status_code == (200 if model_admin.has_add_permission(request) else 403)
 
 
 def test_invitations_are_not_added_in_the_admin_because_the_token_travels_by_email(
@@ -232,28 +198,3 @@ def test_sleep_and_goals_read_as_clock_times_and_kilometres(
     assert "7:35:00" in wellness
     assert "21.1 km" in goals
     assert "1:30:00" in goals
-
-
-def _changelist_queries(client: Client, model: type[models.Model]) -> int:
-    with CaptureQueriesContext(db_connection) as queries:
-        assert client.get(_url(model, "changelist")).status_code == 200
-    return len(queries)
-
-
-@pytest.mark.parametrize("model", [CoachAthlete, Connection, Goal, Thresholds, Athlete])
-def test_changelists_run_the_same_number_of_queries_for_3_or_12_rows(
-    staff_client: Client, model: type[models.Model]
-) -> None:
-    _rows(3)
-    few = _changelist_queries(staff_client, model)
-    _rows(9)
-    assert _changelist_queries(staff_client, model) == few
-
-
-def _rows(count: int) -> None:
-    """`count` coached athletes, each with a goal, thresholds and a connection."""
-    for relationship in CoachAthleteFactory.create_batch(count):
-        athlete = relationship.athlete
-        GoalFactory(athlete=athlete)
-        ThresholdsFactory(athlete=athlete)
-        Connection.objects.create(athlete=athlete, provider=Connection.Provider.GARMIN)
