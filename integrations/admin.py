@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from athletes.admin import ATHLETE_SEARCH
 from core import crypto
 from integrations.models import Connection
 
@@ -16,11 +17,7 @@ from integrations.models import Connection
 class ConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("athlete", "provider", "status", "last_synced_at", "lease_until", "created_at")
     list_filter = ("provider", "status")
-    search_fields = (
-        "athlete__user__email",
-        "athlete__user__first_name",
-        "athlete__user__last_name",
-    )
+    search_fields = ATHLETE_SEARCH
     autocomplete_fields = ("athlete",)
     list_select_related = ("athlete__user",)
     date_hierarchy = "created_at"

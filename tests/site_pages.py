@@ -39,10 +39,13 @@ from rest_framework.authtoken.models import Token
 
 from activities.models import Activity, ImportJob
 from activities.services.files import activity_file_store
+from analytics.models import PendingLoad
 from athletes.models import Athlete, CoachAthlete, Group, User, WellnessDay
 from athletes.services.invitations import invitation_create
 from athletes.services.thresholds import zone_set_save
-from coaching.models import Comment, Link, PlannedSession, WorkoutTemplate
+from coaching.models import Comment, Link, LinkRefusal, PlannedSession, WorkoutTemplate
+from coaching.services.comments import thread_mark_read
+from coaching.services.feeds import calendar_feed_regenerate
 from integrations.models import Connection
 
 PASSWORD = "paceline-demo"
@@ -248,6 +251,12 @@ def _objects_for_the_admin(athlete: Athlete) -> None:
     Connection.objects.create(athlete=athlete, provider=Connection.Provider.GARMIN)
     Token.objects.create(user=athlete.user)
     AuthGroup.objects.create(name="Operators")
+    PendingLoad.objects.create(athlete=athlete, since=dt.date(2026, 1, 5))
+    calendar_feed_regenerate(athlete=athlete)
+    session = PlannedSession.objects.filter(athlete=athlete).first()
+    activity = Activity.objects.filter(athlete=athlete).first()
+    LinkRefusal.objects.create(session=session, activity=activity)
+    thread_mark_read(user=athlete.user, activity=activity)
 
 
 def totp_code(secret: str) -> str:

@@ -177,13 +177,13 @@ def walker(browser: Browser, live_server: Any) -> Iterator[Walker]:
 
 def _unopened(walker: Walker) -> list[str]:
     """Page routes the walk never opened, but for actions (405), known redirects and the admin
-    add forms it refuses to everyone (403)."""
+    add and delete forms it refuses to everyone (403)."""
     return sorted(
         f"{name} {sorted(walker.refused.get(name, ()))}"
         for name in {route.name for route in page_routes()} - set(walker.visited)
         if name not in REDIRECTS_ONLY
         and 405 not in walker.refused.get(name, ())
-        and not (name.endswith("_add") and 403 in walker.refused.get(name, ()))
+        and not (name.endswith(("_add", "_delete")) and 403 in walker.refused.get(name, ()))
     )
 
 
