@@ -22,7 +22,6 @@ from activities.services.files import activity_file_store
 from activities.streams_codec import CODEC_VERSION, encode_streams
 from activities.types import Streams as StreamColumns
 from analytics.models import ActivityMetrics, DailyLoad, PendingLoad, PlannedLoad
-from core import crypto
 from athletes.models import Athlete, CoachAthlete, Invitation, WellnessDay, ZoneSet
 from coaching.models import (
     CalendarFeed,
@@ -35,6 +34,7 @@ from coaching.models import (
 )
 from coaching.workouts.text import parse
 from coaching.workouts.tree import to_data
+from core import crypto
 from core.models import OutboxMessage
 from integrations.models import Connection
 from tests.factories import CoachAthleteFactory, GoalFactory, GroupFactory, ThresholdsFactory
