@@ -23,6 +23,7 @@ from typing import Any
 from activities.parsers import parse_file
 from activities.types import NormalizedActivity, RejectedFile, Summary
 from analytics.metrics.activity import ActivityMetricsResult, MetricThresholds
+from analytics.metrics.registry import FILE_ENTRY_KEYS, FILE_METRIC_KEYS, SUMMARY_KEYS
 from analytics.recording import stream_metrics
 from athletes.zones import (
     Zone,
@@ -35,58 +36,6 @@ DEFAULT_SEX = "M"
 DEFAULT_HR_REST_BPM = 60.0
 DEFAULT_HR_MAX_BPM = 190.0
 DEFAULT_LTHR_SHARE_OF_MAX = 0.9
-
-SUMMARY_KEYS = (
-    "elapsed_s",
-    "moving_s",
-    "distance_m",
-    "ascent_m",
-    "descent_m",
-    "avg_hr_bpm",
-    "max_hr_bpm",
-    "avg_power_w",
-    "max_power_w",
-    "avg_speed_mps",
-    "avg_cadence_spm",
-)
-METRIC_KEYS = (
-    "np_w",
-    "intensity_factor",
-    "tss",
-    "trimp",
-    "hr_tss",
-    "rtss",
-    "dist_eq_km",
-    "decoupling_pct",
-    "efficiency_factor",
-)
-ENTRY_ORDER = (
-    "sport",
-    "sub_sport",
-    "started_at",
-    "elapsed_s",
-    "moving_s",
-    "distance_m",
-    "ascent_m",
-    "descent_m",
-    "avg_hr_bpm",
-    "max_hr_bpm",
-    "avg_power_w",
-    "max_power_w",
-    "np_w",
-    "intensity_factor",
-    "tss",
-    "trimp",
-    "hr_tss",
-    "rtss",
-    "avg_speed_mps",
-    "avg_cadence_spm",
-    "dist_eq_km",
-    "decoupling_pct",
-    "efficiency_factor",
-    "laps",
-    "samples",
-)
 
 
 class UnreadableFile(Exception):  # noqa: N818 — the name says what the file is
@@ -152,9 +101,9 @@ def entry(normalized: NormalizedActivity, options: ThresholdOptions) -> dict[str
         "laps": len(normalized.laps),
         "samples": len(normalized.streams),
         **_summary(normalized.summary),
-        **{key: _number(getattr(metrics, key)) for key in METRIC_KEYS},
+        **{key: _number(getattr(metrics, key)) for key in FILE_METRIC_KEYS},
     }
-    ordered = {key: values[key] for key in ENTRY_ORDER}
+    ordered = {key: values[key] for key in FILE_ENTRY_KEYS if key in values}
     ordered["time_in_zone_s"] = {
         kind: None if seconds is None else [round(value, 1) for value in seconds]
         for kind, seconds in metrics.time_in_zone_s.items()

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from activities.models import Activity
-from analytics.metrics.registry import MEAN_MAX_CHANNELS, METRICS
+from analytics.metrics.registry import CURVE_KEYS, METRICS, STORED_KEYS
 from analytics.models import ActivityMetrics, DailyLoad
 from analytics.selectors import activity_with_metrics_get, daily_load_list
 from athletes.models import User
@@ -24,25 +24,6 @@ from core.api import DayField, FiniteFloatField, ModelSerializer
 
 ATHLETE_ID = OpenApiParameter("athlete_id", int, OpenApiParameter.PATH, description="Athlete id")
 ACTIVITY_ID = OpenApiParameter("activity_id", int, OpenApiParameter.PATH, description="Activity id")
-VALUE_FIELDS = (
-    "np_w",
-    "intensity_factor",
-    "tss",
-    "trimp",
-    "hr_tss",
-    "rtss",
-    "srpe",
-    "load",
-    "dist_eq_km",
-    "decoupling_pct",
-    "efficiency_factor",
-)
-UNIT_KEYS = (
-    *VALUE_FIELDS,
-    "time_in_zone_s",
-    "best_efforts_s",
-    *MEAN_MAX_CHANNELS.values(),
-)
 
 
 class DailyLoadQuerySerializer(serializers.Serializer[Any]):
@@ -109,29 +90,30 @@ class MeanMaxSerializer(serializers.Serializer[Any]):
     hr_bpm = serializers.DictField(child=FiniteFloatField(), required=False)
 
 
-class ActivityMetricsSerializer(serializers.Serializer[Any]):
-    """One activity's metrics; `computed` is false (and every value null) until computed."""
-
+class _ActivityHeadSerializer(serializers.Serializer[Any]):
     activity_id = serializers.IntegerField()
     sport = serializers.CharField()
     day = serializers.DateField()
     computed = serializers.BooleanField()
     algorithm_version = serializers.IntegerField(allow_null=True)
     computed_at = serializers.DateTimeField(allow_null=True)
-    np_w = FiniteFloatField(allow_null=True)
-    intensity_factor = FiniteFloatField(allow_null=True)
-    tss = FiniteFloatField(allow_null=True)
-    trimp = FiniteFloatField(allow_null=True)
-    hr_tss = FiniteFloatField(allow_null=True)
-    rtss = FiniteFloatField(allow_null=True)
-    srpe = FiniteFloatField(allow_null=True)
-    load = FiniteFloatField(allow_null=True)
+
+
+def _stored_value_fields() -> dict[str, FiniteFloatField]:
+    """One number per stored scalar metric, named as the metrics registry names them."""
+    notes = {"decoupling_pct": _("Null for an effort that was not steady.")}
+    return {key: FiniteFloatField(allow_null=True, help_text=notes.get(key)) for key in STORED_KEYS}
+
+
+_ActivityValuesSerializer: Any = type(
+    "_ActivityValuesSerializer", (_ActivityHeadSerializer,), _stored_value_fields()
+)
+
+
+class ActivityMetricsSerializer(_ActivityValuesSerializer):  # type: ignore[misc]
+    """One activity's metrics; `computed` is false (and every value null) until computed."""
+
     load_source = serializers.CharField(allow_blank=True)
-    dist_eq_km = FiniteFloatField(allow_null=True)
-    decoupling_pct = FiniteFloatField(
-        allow_null=True, help_text=_("Null for an effort that was not steady.")
-    )
-    efficiency_factor = FiniteFloatField(allow_null=True)
     time_in_zone_s = TimeInZoneSerializer()
     mean_max = MeanMaxSerializer(help_text=_("Per channel: duration in seconds → best average."))
     best_efforts_s = serializers.DictField(
@@ -145,7 +127,7 @@ class ActivityMetricsSerializer(serializers.Serializer[Any]):
 
 def activity_metrics_data(activity: Activity, metrics: ActivityMetrics | None) -> dict[str, Any]:
     """The response body of ActivityMetricsView."""
-    values = {name: getattr(metrics, name, None) for name in VALUE_FIELDS}
+    values = {name: getattr(metrics, name, None) for name in STORED_KEYS}
     return {
         "activity_id": activity.id,
         "sport": activity.sport,
@@ -158,7 +140,7 @@ def activity_metrics_data(activity: Activity, metrics: ActivityMetrics | None) -
         "time_in_zone_s": metrics.time_in_zone_s if metrics else {},
         "mean_max": metrics.mean_max if metrics else {},
         "best_efforts_s": metrics.best_efforts_s if metrics else {},
-        "units": {key: METRICS[key].unit for key in UNIT_KEYS},
+        "units": {key: METRICS[key].unit for key in (*STORED_KEYS, *CURVE_KEYS)},
     }
 
 

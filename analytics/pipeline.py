@@ -38,6 +38,7 @@ from analytics.metrics.activity import MetricThresholds
 from analytics.metrics.disteq import distance_equivalent_km
 from analytics.metrics.load import activity_load
 from analytics.metrics.pmc import fitness_fatigue
+from analytics.metrics.registry import RECORDING_KEYS
 from analytics.metrics.rpe import srpe
 from analytics.metrics.zones import SOURCE_LAPS, SOURCE_STREAMS, time_in_zones_from_laps
 from analytics.models import ActivityMetrics, DailyLoad, PendingLoad
@@ -180,15 +181,9 @@ def _stream_fields(
     )
     zones = {kind: _rounded(s) for kind, s in result.time_in_zone_s.items() if s is not None}
     return {
-        "np_w": result.np_w,
-        "intensity_factor": result.intensity_factor,
-        "tss": result.tss,
-        "trimp": result.trimp,
-        "hr_tss": result.hr_tss,
-        "rtss": result.rtss,
+        **{key: getattr(result, key) for key in RECORDING_KEYS},
         # DESIGN §6: an unsteady effort's decoupling means nothing; only EF is kept for it.
         "decoupling_pct": result.decoupling_pct if result.decoupling_steady else None,
-        "efficiency_factor": result.efficiency_factor,
         "time_in_zone_s": {**zones, "source": SOURCE_STREAMS} if zones else {},
         "mean_max": {
             channel: {str(d): round(v, 3) for d, v in curve.items()}

@@ -114,3 +114,67 @@ MEAN_MAX_CHANNELS: dict[str, str] = {
     "speed_mps": "mean_max_speed_mps",
     "hr_bpm": "mean_max_hr_bpm",
 }
+
+# --- Which keys each consumer uses: the one list of each (keys are METRICS keys, in order) ---
+
+# The summary an activity shows, computed from its samples (`activities.types.Summary` keys);
+# analyze_file prints them for our values and again under "device".
+SUMMARY_KEYS: tuple[str, ...] = (
+    "elapsed_s",
+    "moving_s",
+    "distance_m",
+    "ascent_m",
+    "descent_m",
+    "avg_hr_bpm",
+    "max_hr_bpm",
+    "avg_power_w",
+    "max_power_w",
+    "avg_speed_mps",
+    "avg_cadence_spm",
+)
+# Scalar metrics computed from a recording (`ActivityMetricsResult` attributes).
+RECORDING_KEYS: tuple[str, ...] = (
+    "np_w",
+    "intensity_factor",
+    "tss",
+    "trimp",
+    "hr_tss",
+    "rtss",
+    "decoupling_pct",
+    "efficiency_factor",
+)
+# The scalar columns of a stored `ActivityMetrics` row (what the API serves per activity).
+STORED_KEYS: tuple[str, ...] = (
+    "np_w",
+    "intensity_factor",
+    "tss",
+    "trimp",
+    "hr_tss",
+    "rtss",
+    "srpe",
+    "load",
+    "dist_eq_km",
+    "decoupling_pct",
+    "efficiency_factor",
+)
+# Per-zone, per-duration and per-distance values stored beside them (JSON columns).
+CURVE_KEYS: tuple[str, ...] = ("time_in_zone_s", "best_efforts_s", *MEAN_MAX_CHANNELS.values())
+# One analyze_file entry, in the order DESIGN §7 prints it: the recording's own fields
+# (sport, sub_sport, started_at, laps, samples) among the metric keys.
+FILE_ENTRY_KEYS: tuple[str, ...] = (
+    "sport",
+    "sub_sport",
+    "started_at",
+    *SUMMARY_KEYS[:9],  # elapsed … max power
+    *RECORDING_KEYS[:6],  # NP … rTSS
+    *SUMMARY_KEYS[9:],  # average speed, cadence
+    "dist_eq_km",
+    *RECORDING_KEYS[6:],  # decoupling, efficiency factor
+    "laps",
+    "samples",
+    "time_in_zone_s",
+    "mean_max",
+    "best_efforts_s",
+    "device",
+)
+FILE_METRIC_KEYS: tuple[str, ...] = (*RECORDING_KEYS[:6], "dist_eq_km", *RECORDING_KEYS[6:])

@@ -157,3 +157,20 @@ def test_the_schema_documents_both_endpoints() -> None:
     assert metrics["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
         "/ActivityMetrics"
     )
+
+
+def test_the_stored_metric_columns_are_the_registrys_and_the_api_serves_each() -> None:
+    from analytics.api import ActivityMetricsSerializer
+    from analytics.metrics.registry import CURVE_KEYS, STORED_KEYS
+    from analytics.models import ActivityMetrics
+
+    floats = [
+        f.name
+        for f in ActivityMetrics._meta.concrete_fields
+        if f.get_internal_type() == "FloatField"
+    ]
+    assert floats == list(STORED_KEYS)
+    served = set(ActivityMetricsSerializer().fields)
+    assert set(STORED_KEYS) <= served
+    assert {"time_in_zone_s", "best_efforts_s", "mean_max"} <= served
+    assert "mean_max_power_w" in CURVE_KEYS  # units are given per channel

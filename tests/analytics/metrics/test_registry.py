@@ -70,3 +70,30 @@ def test_every_metric_has_a_label_and_applies_to_known_sports() -> None:
         assert metric.label and metric.sports and metric.sports <= sports
     assert "ride" not in METRICS["rtss"].sports
     assert "ride" in METRICS["tss"].sports
+
+
+def test_every_key_list_names_registered_metrics_only() -> None:
+    from analytics.metrics.registry import (
+        CURVE_KEYS,
+        FILE_METRIC_KEYS,
+        RECORDING_KEYS,
+        STORED_KEYS,
+        SUMMARY_KEYS,
+    )
+
+    for keys in (SUMMARY_KEYS, RECORDING_KEYS, STORED_KEYS, CURVE_KEYS, FILE_METRIC_KEYS):
+        assert [k for k in keys if k not in METRICS] == []
+        assert len(set(keys)) == len(keys)
+    assert set(RECORDING_KEYS) <= set(STORED_KEYS)
+
+
+def test_the_file_entry_is_design_section_7s_list_in_its_order() -> None:
+    from analytics.metrics.registry import FILE_ENTRY_KEYS
+
+    assert list(FILE_ENTRY_KEYS) == [
+        *("sport", "sub_sport", "started_at", "elapsed_s", "moving_s", "distance_m"),
+        *("ascent_m", "descent_m", "avg_hr_bpm", "max_hr_bpm", "avg_power_w", "max_power_w"),
+        *("np_w", "intensity_factor", "tss", "trimp", "hr_tss", "rtss", "avg_speed_mps"),
+        *("avg_cadence_spm", "dist_eq_km", "decoupling_pct", "efficiency_factor", "laps"),
+        *("samples", "time_in_zone_s", "mean_max", "best_efforts_s", "device"),
+    ]
