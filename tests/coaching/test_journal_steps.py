@@ -12,13 +12,13 @@ from django.urls import reverse
 from activities.models import Activity
 from activities.services.ingest import activity_ingest
 from activities.summary import summarize
-from activities.synthetic import Block
-from activities.synthetic.laps import laps_from_blocks
-from activities.synthetic.sessions import per_second
-from activities.synthetic.workouts import Workout as Blocks
 from activities.types import NormalizedActivity, Provider, SourceRef, Streams
 from athletes.models import Athlete, User
 from athletes.services.thresholds import thresholds_set
+from coaching.demo.synthetic import Block
+from coaching.demo.synthetic.laps import laps_from_blocks
+from coaching.demo.synthetic.sessions import per_second
+from coaching.demo.synthetic.workouts import Workout as Blocks
 from coaching.models import PlannedSession
 from coaching.selectors.journal import activity_step_report
 from coaching.services.linking import link_manual

@@ -15,10 +15,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from activities.services.demo_activities import DEMO_WEEKS, DemoAthlete, demo_activities_seed
 from athletes.models import Athlete, User
-from athletes.services.demo import CoachLogins, PlannedCoach, demo_logins, demo_plan, demo_seed
-from coaching.services.demo_plans import DemoPlanAthlete, demo_plans_seed
+from coaching.demo.accounts import CoachLogins, PlannedCoach, demo_logins, demo_plan, demo_seed
+from coaching.demo.activities import DEMO_WEEKS, DemoAthlete, demo_activities_seed
+from coaching.demo.plans import DemoPlanAthlete, demo_plans_seed
 from core.outbox import batched
 
 

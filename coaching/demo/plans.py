@@ -18,8 +18,8 @@ from django.db import transaction
 
 from activities.models import Activity
 from activities.services.changes import activity_changed
-from activities.synthetic.schedule import PATTERNS, volume_factor
 from athletes.models import Athlete, CoachAthlete, User
+from coaching.demo.synthetic.schedule import PATTERNS, volume_factor
 from coaching.models import Comment, PlannedSession, SessionType, WorkoutTemplate
 from coaching.selectors.context import workout_thresholds
 from coaching.services.estimates import estimate_fields
@@ -84,7 +84,7 @@ COMMENTS = (
 @dataclass(frozen=True, slots=True)
 class DemoPlanAthlete:
     athlete: Athlete
-    profile: str  # a key of activities.synthetic.schedule.PATTERNS
+    profile: str  # a key of coaching.demo.synthetic.schedule.PATTERNS
 
 
 def _planner_of(athlete: Athlete) -> User:

@@ -8,9 +8,9 @@ laps. Everything is deterministic for a given seed. No recording from the corpus
 
 from __future__ import annotations
 
-from activities.synthetic.schedule import SessionSpec, demo_schedule
-from activities.synthetic.sessions import Home, Physiology, synthetic_activity
-from activities.synthetic.workouts import Block
+from coaching.demo.synthetic.schedule import SessionSpec, demo_schedule
+from coaching.demo.synthetic.sessions import Home, Physiology, synthetic_activity
+from coaching.demo.synthetic.workouts import Block
 
 __all__ = [
     "Block",

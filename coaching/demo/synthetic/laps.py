@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from activities.synthetic.workouts import Block
 from activities.types import FloatArray, Lap, Streams
+from coaching.demo.synthetic.workouts import Block
 
 MOVING_MPS = 0.3
 

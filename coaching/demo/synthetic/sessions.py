@@ -16,11 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from activities.summary import summarize
-from activities.synthetic.laps import laps_from_blocks
-from activities.synthetic.schedule import SessionSpec
-from activities.synthetic.terrain import Terrain, route_make, terrain_make
-from activities.synthetic.workouts import Workout, workout_build
 from activities.types import FloatArray, NormalizedActivity, Streams
+from coaching.demo.synthetic.laps import laps_from_blocks
+from coaching.demo.synthetic.schedule import SessionSpec
+from coaching.demo.synthetic.terrain import Terrain, route_make, terrain_make
+from coaching.demo.synthetic.workouts import Workout, workout_build
 from core.sports import Sport
 
 HR_TAU_S = 35.0

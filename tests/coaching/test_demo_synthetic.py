@@ -10,18 +10,18 @@ import numpy as np
 import pytest
 
 from activities.models import Activity, ActivitySource
-from activities.services.demo_activities import DemoAthlete, demo_activities_seed
-from activities.synthetic import (
+from activities.types import NormalizedActivity
+from athletes.models import Athlete
+from coaching.demo.accounts import ATHLETES
+from coaching.demo.activities import DemoAthlete, demo_activities_seed
+from coaching.demo.synthetic import (
     Home,
     Physiology,
     SessionSpec,
     demo_schedule,
     synthetic_activity,
 )
-from activities.synthetic.schedule import PATTERNS
-from activities.types import NormalizedActivity
-from athletes.models import Athlete
-from athletes.services.demo import ATHLETES
+from coaching.demo.synthetic.schedule import PATTERNS
 from core.sports import Sport
 from tests.factories import ThresholdsFactory
 

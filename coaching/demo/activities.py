@@ -1,6 +1,6 @@
 """Demo activities: weeks of synthetic recordings for each demo athlete, ingested like real ones.
 
-Each session comes from `activities.synthetic` (never from the corpus), shaped by the athlete's
+Each session comes from `coaching.demo.synthetic` (never from the corpus), shaped by the athlete's
 profile (runner, trail, cyclist, triathlete) and by the thresholds in force on its day, around a
 fixed home point per athlete. Idempotent: every session is a
 `SourceRef(device_file, "demo-<email name>-<date>-<n>")`; sessions already stored are not even
@@ -17,11 +17,11 @@ from django.db import transaction
 
 from activities.models import ActivitySource
 from activities.services.ingest import activity_ingest
-from activities.synthetic import Home, Physiology, SessionSpec, demo_schedule, synthetic_activity
 from activities.types import Outcome, Provider, SourceRef
 from athletes.models import Athlete, Thresholds
 from athletes.selectors.thresholds import ThresholdValues, values_from_rows
-from athletes.services.demo import Person
+from coaching.demo.accounts import Person
+from coaching.demo.synthetic import Home, Physiology, SessionSpec, demo_schedule, synthetic_activity
 from core.outbox import batched
 
 DEMO_WEEKS = 17  # about four months
