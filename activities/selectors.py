@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, When
+from django.shortcuts import get_object_or_404
 
 from activities.models import Activity, ActivityFile, ActivitySource, Lap, Streams
 from athletes.models import Athlete, User
@@ -63,6 +64,13 @@ def activity_get(*, viewer: User, athlete: Athlete, activity_id: int) -> Activit
         .prefetch_related(Prefetch("sources", queryset=sources))
     )
     return _with_speeds(activities).first()
+
+
+def activity_of(*, viewer: User, athlete: Athlete, activity_id: int) -> Activity:
+    """One activity of `athlete` the viewer may see (nothing prefetched); Http404 otherwise."""
+    return get_object_or_404(
+        Activity.objects.visible_to(viewer).filter(athlete=athlete), id=activity_id
+    )
 
 
 def activity_streams_info(*, activity: Activity) -> Mapping[str, object] | None:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from analytics.display.common import number
 from athletes.admin import ATHLETE_SEARCH
 from athletes.templatetags.units import distance, duration
-from coaching.forms import steps_text
+from coaching.forms.library import steps_text
 from coaching.models import (
     CalendarFeed,
     Comment,

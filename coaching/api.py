@@ -28,7 +28,7 @@ from rest_framework.views import APIView
 from athletes.models import SPORT_CHOICES, Athlete, User
 from athletes.selectors.athletes import athlete_get
 from athletes.serializers import GoalSerializer
-from coaching.forms import workout_error_message
+from coaching.forms.library import workout_error_message
 from coaching.models import PlannedSession, SessionType, WorkoutTemplate
 from coaching.selectors.planner import (
     athlete_get_for_plan,

@@ -10,12 +10,12 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from activities.forms_manual import CR10_CHOICES
+from activities.forms.manual import CR10_CHOICES
 from activities.models import Activity
 from activities.panels import Panel
 from athletes.models import Athlete, User
 from athletes.selectors.athletes import athlete_can_edit
-from coaching.forms_journal import FEEL_CHOICES, JournalForm
+from coaching.forms.journal import FEEL_CHOICES, JournalForm
 from coaching.selectors.comments import comment_thread
 from coaching.selectors.journal import activity_link_panel, activity_step_report
 

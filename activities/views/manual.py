@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from activities.forms_manual import CsvImportForm, ManualLogForm
+from activities.forms.manual import CsvImportForm, ManualLogForm
 from activities.models import ImportJob
 from activities.services.manual import CSV_COLUMNS, csv_import, manual_activity_log
 from activities.services.storage import UploadRefused, upload_admit

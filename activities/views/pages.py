@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from activities.forms import ActivityFilterForm, UploadForm
+from activities.forms.pages import ActivityFilterForm, UploadForm
 from activities.panels import activity_panels
 from activities.selectors import (
     activity_file_get,

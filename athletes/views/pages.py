@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from athletes.forms import ProfileForm
+from athletes.forms.pages import ProfileForm
 from athletes.models import Athlete, User
 from athletes.selectors.athletes import athlete_get_for_edit
 from athletes.services.profiles import athlete_profile_update

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from athletes.adapters import INVITATION_SESSION_KEY
-from athletes.forms_relationships import (
+from athletes.forms.relationships import (
     GroupForm,
     GroupMembersForm,
     InvitationForm,

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from athletes.forms_thresholds import GoalForm, ServiceErrorsMixin, ThresholdsForm, ZoneSetForm
+from athletes.forms.thresholds import GoalForm, ServiceErrorsMixin, ThresholdsForm, ZoneSetForm
 from athletes.models import Athlete, Thresholds, User, ZoneSet
 from athletes.selectors.athletes import (
     athlete_can_edit,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from coaching.views import journal
+from coaching.views import comments, feeds, journal, links
 
 ATHLETE = "athletes/<int:athlete_id>/"
 THREAD = ATHLETE + "threads/<str:kind>/<int:object_id>/"
@@ -21,23 +21,23 @@ urlpatterns: list[URLPattern] = [
         journal.rpe_prompt_log,
         name="rpe_prompt_log",
     ),
-    path(THREAD, journal.comment_thread_view, name="comment_thread"),
-    path(THREAD + "read/", journal.comment_thread_read, name="comment_thread_read"),
+    path(THREAD, comments.comment_thread_view, name="comment_thread"),
+    path(THREAD + "read/", comments.comment_thread_read, name="comment_thread_read"),
     path(
         ATHLETE + "comments/<int:comment_id>/delete/",
-        journal.comment_delete_view,
+        comments.comment_delete_view,
         name="comment_delete",
     ),
-    path("comments/", journal.comment_inbox, name="comment_inbox"),
-    path("comments/unread/", journal.comment_unread_badge, name="comment_unread_badge"),
-    path(ATHLETE + "links/", journal.link_create, name="link_create"),
-    path(ATHLETE + "links/<int:link_id>/remove/", journal.link_remove_view, name="link_remove"),
-    path(ATHLETE + "unlinked/", journal.unlinked, name="unlinked"),
-    path(ATHLETE + "calendar/", journal.calendar_feed, name="calendar_feed"),
+    path("comments/", comments.comment_inbox, name="comment_inbox"),
+    path("comments/unread/", comments.comment_unread_badge, name="comment_unread_badge"),
+    path(ATHLETE + "links/", links.link_create, name="link_create"),
+    path(ATHLETE + "links/<int:link_id>/remove/", links.link_remove_view, name="link_remove"),
+    path(ATHLETE + "unlinked/", links.unlinked, name="unlinked"),
+    path(ATHLETE + "calendar/", feeds.calendar_feed, name="calendar_feed"),
     path(
         ATHLETE + "calendar/regenerate/",
-        journal.calendar_feed_regenerate_view,
+        feeds.calendar_feed_regenerate_view,
         name="calendar_feed_regenerate",
     ),
-    path("calendar/<str:token>.ics", journal.calendar_feed_ics, name="calendar_feed_ics"),
+    path("calendar/<str:token>.ics", feeds.calendar_feed_ics, name="calendar_feed_ics"),
 ]

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from athletes.models import SPORT_CHOICES, Athlete, User
 from athletes.selectors.athletes import athlete_get
-from coaching.forms import WorkoutTemplateForm, steps_text, workout_error_message
+from coaching.forms.library import WorkoutTemplateForm, steps_text, workout_error_message
 from coaching.models import SessionType, WorkoutTemplate
 from coaching.selectors import library as selectors
 from coaching.selectors.context import workout_thresholds

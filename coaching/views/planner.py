@@ -26,8 +26,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from athletes.models import SPORT_CHOICES, Athlete, User
 from athletes.selectors.athletes import athlete_get
-from coaching.forms import PlannedSessionForm, steps_text, workout_error_message
-from coaching.forms_planner import (
+from coaching.forms.library import PlannedSessionForm, steps_text, workout_error_message
+from coaching.forms.planner import (
     SessionMoveForm,
     SessionPasteForm,
     TemplateApplyForm,

@@ -16,7 +16,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from athletes.models import Athlete, User
-from coaching.forms import PlannedSessionForm, WorkoutTemplateForm
+from coaching.forms.library import PlannedSessionForm, WorkoutTemplateForm
 from coaching.workouts.text import format_workout, parse
 from coaching.workouts.tree import from_data, to_data
 from tests.factories import ThresholdsFactory

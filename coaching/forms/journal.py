@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from activities.forms_manual import CR10_CHOICES
+from activities.forms.manual import CR10_CHOICES
 from activities.services.journal import NOTES_MAX_CHARS
 from coaching.services.comments import BODY_MAX_CHARS
 

@@ -1,0 +1,1 @@
+"""The forms of the activities pages, one module per views module."""

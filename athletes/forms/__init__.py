@@ -1,0 +1,1 @@
+"""The forms of the athletes pages, one module per views module."""

@@ -1,0 +1,1 @@
+"""The forms of the coaching pages, one module per views module."""
