@@ -13,9 +13,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from athletes.models import Athlete
+from coaching.display.workout import ProfileChart, profile_chart, reference_thresholds
 from coaching.models import PlannedSession, WorkoutTemplate
 from coaching.selectors.planner import plan_can_edit, planned_session_get
-from coaching.selectors.workout_view import ProfileChart, profile_chart, reference_thresholds
 from coaching.workouts.estimates import estimate, profile
 from coaching.workouts.tree import AthleteThresholds, stored_workout
 

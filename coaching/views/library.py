@@ -25,12 +25,12 @@ from django.views.decorators.http import require_POST
 
 from athletes.models import SPORT_CHOICES, Athlete, User
 from athletes.selectors.athletes import athlete_get
+from coaching.display.workout import workout_view
 from coaching.forms.library import WorkoutTemplateForm, steps_text, workout_error_message
 from coaching.models import SessionType, WorkoutTemplate
 from coaching.selectors import library as selectors
 from coaching.selectors.context import workout_thresholds
 from coaching.selectors.planner import athlete_get_for_plan, planner_athletes
-from coaching.selectors.workout_view import workout_view
 from coaching.services import templates as services
 from coaching.services.sessions import template_apply
 from coaching.workouts.fit_export import workout_fit

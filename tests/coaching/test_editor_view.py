@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from coaching.selectors.workout_view import (
+from coaching.display.workout import (
     CHART_HEIGHT,
     CHART_WIDTH,
     REST_HEIGHT,
