@@ -20,23 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Activity, ActivityFile, ActivitySource, ImportJob, Lap, Streams
 from activities.streams_codec import decode_streams
 from athletes.admin import ATHLETE_SEARCH
-from athletes.templatetags.units import distance, duration, pace, swim_pace
+from athletes.templatetags.units import distance, duration, speed
 from core.admin import ReadOnlyAdmin, json_preview
-from core.units import EMPTY, KMH_PER_MPS
+from core.units import EMPTY
 
 ACTIVITY_SEARCH = ("activity__name", *(f"activity__{field}" for field in ATHLETE_SEARCH))
-
-
-def speed_for(sport: str, speed_mps: float | None) -> str:
-    """Speed as the sport reads it, like activities/partials/_activity_speed.html: pace for
-    run and hike, per 100 m for swims, else km/h (operators read metric)."""
-    if speed_mps is None or not math.isfinite(speed_mps) or speed_mps <= 0:
-        return EMPTY
-    if sport in ("run", "hike"):
-        return pace(speed_mps)
-    if sport == "swim":
-        return swim_pace(speed_mps)
-    return f"{number_format(speed_mps * KMH_PER_MPS, 1)} km/h"
 
 
 class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -102,7 +90,7 @@ class ActivityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     @admin.display(description=_("Pace / speed"), ordering="avg_speed_mps")
     def speed(self, obj: Activity) -> str:
-        return speed_for(obj.sport, obj.avg_speed_mps)
+        return speed(obj.avg_speed_mps, obj.sport)
 
     @admin.display(description=_("warnings"))
     def warnings_preview(self, obj: Activity) -> SafeString:
@@ -252,7 +240,7 @@ class LapAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("Pace / speed"), ordering="avg_speed_mps")
     def speed(self, obj: Lap) -> str:
-        return speed_for(obj.activity.sport, obj.avg_speed_mps)
+        return speed(obj.avg_speed_mps, obj.activity.sport)
 
 
 @admin.register(ImportJob)

@@ -5,27 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from activities.models import Activity, ActivityFile, ActivitySource, Lap, Streams
 from athletes.models import Athlete, User
-from core.ranges import RECORDED_SPEED_MPS
-from core.units import KMH_PER_MPS, MPH_PER_MPS
-
-
-def _with_speeds[M: (Activity, Lap)](rows: QuerySet[M]) -> QuerySet[M]:
-    """Average speed in km/h and mph for display (SI stays in the columns); None for a
-    stored speed outside the plausible range (PostgreSQL refuses to overflow a product)."""
-    plausible = Q(
-        avg_speed_mps__gte=RECORDED_SPEED_MPS.low, avg_speed_mps__lte=RECORDED_SPEED_MPS.high
-    )
-
-    def converted(factor: float) -> Case:
-        speed = F("avg_speed_mps") * factor
-        return Case(When(plausible, then=speed), default=None, output_field=FloatField())
-
-    return rows.annotate(avg_speed_kmh=converted(KMH_PER_MPS), avg_speed_mph=converted(MPH_PER_MPS))
 
 
 def activity_list(
@@ -51,7 +35,7 @@ def activity_list(
     if provider:
         sources = ActivitySource.objects.filter(activity=OuterRef("pk"), provider=provider)
         activities = activities.filter(Exists(sources))
-    return _with_speeds(activities).order_by("-started_at", "-id")
+    return activities.order_by("-started_at", "-id")
 
 
 def activity_get(*, viewer: User, athlete: Athlete, activity_id: int) -> Activity | None:
@@ -60,10 +44,10 @@ def activity_get(*, viewer: User, athlete: Athlete, activity_id: int) -> Activit
     activities = (
         Activity.objects.visible_to(viewer)
         .filter(athlete=athlete, id=activity_id)
-        .prefetch_related(Prefetch("laps", queryset=_with_speeds(Lap.objects.order_by("index"))))
+        .prefetch_related(Prefetch("laps", queryset=Lap.objects.order_by("index")))
         .prefetch_related(Prefetch("sources", queryset=sources))
     )
-    return _with_speeds(activities).first()
+    return activities.first()
 
 
 def activity_of(*, viewer: User, athlete: Athlete, activity_id: int) -> Activity:

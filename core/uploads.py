@@ -25,12 +25,12 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from core.http import is_partial
+from core.magic import is_zip
 
 MIB = 1024 * 1024
 DEFAULT_MAX_FILE_BYTES = 50 * MIB
 DEFAULT_MAX_ARCHIVE_BYTES = 2 * 1024 * MIB
 MULTIPART_OVERHEAD_BYTES = MIB  # the form fields and boundaries around the files
-ZIP_MAGIC = b"PK\x03\x04"
 REFUSED = "paceline_upload_refused"
 
 
@@ -51,10 +51,6 @@ def upload_limits() -> dict[str, int]:
 
 def max_request_bytes() -> int:
     return max(max_file_bytes(), max_archive_bytes()) + MULTIPART_OVERHEAD_BYTES
-
-
-def is_zip(head: bytes) -> bool:
-    return head.startswith(ZIP_MAGIC)
 
 
 def limit_for(head: bytes) -> int:

@@ -11,8 +11,8 @@ import zlib
 from activities.parsers.xml import root_name
 from activities.types import NormalizedActivity, RejectedFile
 from core.fit import is_fit
+from core.magic import is_gzip
 
-GZIP_MAGIC = b"\x1f\x8b"
 # Gzip bomb guards: real activity files are far smaller and compress less than 100:1.
 MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024
 MAX_RATIO = 100
@@ -28,7 +28,7 @@ def parse_file(
     Raises RejectedFile with a sentence for the athlete when nothing is usable, also for a
     gzip that decompresses to more than `max_bytes`.
     """
-    if data.startswith(GZIP_MAGIC):
+    if is_gzip(data):
         data = gunzip(data, max_bytes=max_bytes)
     if is_fit(data):
         from activities.parsers.fit import parse_fit  # loads the FIT decoders

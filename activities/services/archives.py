@@ -45,11 +45,12 @@ from activities.services.archive_plan import (
     reader_kind,
 )
 from activities.services.archive_reader import ArchiveReader
-from activities.services.files import files_import, is_archive
+from activities.services.files import files_import
 from activities.services.manual import csv_import
 from activities.types import FileResult, ImportReport, Outcome, RejectedFile
 from athletes.models import Athlete
 from core.leases import LeaseHeld
+from core.magic import is_zip
 from core.outbox import batched
 
 logger = logging.getLogger(__name__)
@@ -191,7 +192,7 @@ def file_entry_import(
 
 def _recording_import(athlete: Athlete, name: str, data: bytes) -> list[FileResult]:
     """A plain file's result, or every result of the archive these bytes are."""
-    if not is_archive(data):
+    if not is_zip(data):
         return files_import(athlete=athlete, items=[(name, data)]).results
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "archive.zip"

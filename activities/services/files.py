@@ -5,7 +5,7 @@ truncated download) are reported and never kept; every file that gave at least o
 kept under `activity-files/` so everything can be recomputed later. One file's failure is a
 `FileResult`, never an exception: a bad file never aborts a batch. Archives (.zip) belong to
 `activities.services.archives`, which imports their members here: this module never opens a
-zip (`is_archive` tells callers which bytes to send there).
+zip (`core.magic.is_zip` tells callers which bytes to send there).
 """
 
 from __future__ import annotations
@@ -37,29 +37,23 @@ from activities.types import (
 )
 from athletes.models import Athlete
 from core.fit import is_fit
+from core.magic import is_gzip, is_zip
 from core.outbox import batched
 from core.uploads import max_file_bytes
 
 logger = logging.getLogger(__name__)
 
 FORMAT_PROVIDERS = {"fit": Provider.DEVICE_FILE, "tcx": Provider.TCX, "gpx": Provider.GPX}
-GZIP_MAGIC = b"\x1f\x8b"
-ZIP_MAGIC = b"PK\x03\x04"
 SNIFF_BYTES = 4096
 
 
 max_upload_bytes = max_file_bytes  # the largest single activity file (not an archive)
 
 
-def is_archive(head: bytes) -> bool:
-    """A zip archive, by its first bytes (never by its name)."""
-    return head.startswith(ZIP_MAGIC)
-
-
 def is_delimited_text(head: bytes) -> bool:
     """Text whose first line has a comma or a semicolon (a CSV log), by content: not a zip,
     gzip or FIT file, not XML, and valid UTF-8 without NUL bytes."""
-    if not head or b"\x00" in head or head.startswith((ZIP_MAGIC, GZIP_MAGIC)) or is_fit(head):
+    if not head or b"\x00" in head or is_zip(head) or is_gzip(head) or is_fit(head):
         return False
     try:
         text = head[: head.rfind(b"\n") + 1 or len(head)].decode("utf-8-sig")
@@ -73,7 +67,7 @@ def is_delimited_text(head: bytes) -> bool:
 def file_format(data: bytes, filename: str = "") -> str:
     """The format, "fit", "tcx" or "gpx", from the content (inside a .gz too), else the name."""
     head = data[:SNIFF_BYTES]
-    if head.startswith(GZIP_MAGIC):
+    if is_gzip(head):
         try:
             head = gzip.GzipFile(fileobj=io.BytesIO(data)).read(SNIFF_BYTES)
         except (OSError, EOFError, zlib.error):
@@ -126,7 +120,7 @@ def _storage_name(sha256: str, filename: str) -> str:
 def files_import(*, athlete: Athlete, items: Iterable[tuple[str, bytes]]) -> ImportReport:
     """Import plain activity files (FIT, TCX, GPX, gzipped or not), one result per file.
 
-    Zips are not plain files: send them to `archives.archive_import` (`is_archive`).
+    Zips are not plain files: send them to `archives.archive_import` (`core.magic.is_zip`).
     Idempotent: a file whose content was already imported is SKIPPED ("already imported").
     The whole batch is announced once (`batched`): one metrics pass, one daily-load
     recompute.

@@ -16,7 +16,6 @@ from analytics.display.common import (
     label,
     shown,
     significant,
-    speed_text,
     with_unit,
 )
 from analytics.display.curves import ACTIVITY_DURATIONS_S, CurvePanel, curve_panel
@@ -24,7 +23,7 @@ from analytics.metrics.registry import MEAN_MAX_CHANNELS
 from analytics.models import ActivityMetrics
 from analytics.selectors import activity_metrics_get, activity_zones, standard_distance
 from athletes.models import Athlete, User
-from athletes.templatetags.units import zone_kind_label, zone_name, zone_range
+from athletes.templatetags.units import speed, zone_kind_label, zone_name, zone_range
 from athletes.zones import Zone
 
 # Registry keys shown as plain values, with their decimals.
@@ -217,7 +216,7 @@ def _efforts(metrics: ActivityMetrics, units: str) -> list[EffortRow]:
         EffortRow(
             name=effort_name(metres),
             time=duration_text(seconds),
-            pace=speed_text(metres / seconds, sport="run", units=units),
+            pace=speed(metres / seconds, "run", units),
         )
         for metres, seconds in efforts
     ]

@@ -13,11 +13,8 @@ from django.utils.translation import gettext, gettext_noop
 from analytics.metrics.efforts import BEST_EFFORT_LABELS
 from analytics.metrics.registry import METRICS
 from analytics.reference import reference_anchor
-from athletes.templatetags.units import pace, swim_pace
 from core.sports import ON_FOOT_SPORTS
-from core.units import HOUR_S, KMH_PER_MPS, MPH_PER_MPS, format_clock, format_duration
-
-EMPTY = "—"
+from core.units import EMPTY, HOUR_S, format_clock, format_duration
 
 # The best-effort distance names of analytics/metrics/efforts.py, marked for makemessages.
 EFFORT_NAMES = (
@@ -87,19 +84,6 @@ def shown(key: str, value: float | None, decimals: int = 0, *, sport: str = "") 
     """A registry metric's value with its registry unit."""
     metric = label(key, sport=sport)
     return Shown(metric=metric, text=with_unit(number(value, decimals), metric.unit))
-
-
-def speed_text(speed_mps: float | None, *, sport: str, units: str) -> str:
-    """Speed as the sport reads it: pace for run/hike, per 100 m for swims, else km/h or mph."""
-    if not speed_mps or not math.isfinite(speed_mps) or speed_mps <= 0:
-        return EMPTY
-    if sport in ON_FOOT_SPORTS:
-        return pace(speed_mps, units)
-    if sport == "swim":
-        return swim_pace(speed_mps)
-    if units == "imperial":
-        return f"{number(speed_mps * MPH_PER_MPS, 1)} mph"
-    return f"{number(speed_mps * KMH_PER_MPS, 1)} km/h"
 
 
 def duration_text(seconds: float | None) -> str:

@@ -17,9 +17,10 @@ from analytics.charts import (
     curve_chart,
     duration_label,
 )
-from analytics.display.common import Label, decimal_sep, label, number, speed_text, with_unit
+from analytics.display.common import Label, decimal_sep, label, number, with_unit
 from analytics.metrics.registry import MEAN_MAX_CHANNELS
 from analytics.selectors import CurveSource
+from athletes.templatetags.units import speed
 
 # Durations listed under a curve: a season's table, and the shorter one of one activity.
 SEASON_DURATIONS_S = (5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 10800, 18000)
@@ -70,7 +71,7 @@ class CurvePanel:
 def value_text(channel: str, value: float, *, sport: str, units: str) -> str:
     """A curve value: speed as the sport reads it (pace…), others with their registry unit."""
     if channel == "speed_mps":
-        return speed_text(value, sport=sport, units=units)
+        return speed(value, sport, units)
     return with_unit(number(value), label(MEAN_MAX_CHANNELS[channel]).unit)
 
 

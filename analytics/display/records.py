@@ -15,7 +15,6 @@ from analytics.display.common import (
     duration_text,
     effort_name,
     label,
-    speed_text,
 )
 from analytics.display.curves import SEASON_DURATIONS_S, CurvePanel, curve_panel
 from analytics.display.fitness import Choice
@@ -28,7 +27,7 @@ from analytics.selectors import (
     season_sports,
 )
 from athletes.models import Athlete, User
-from athletes.templatetags.units import distance, sport_label
+from athletes.templatetags.units import distance, speed, sport_label
 
 SEASONS: dict[str, str] = {
     "90d": gettext_noop("Last 90 days"),
@@ -159,7 +158,7 @@ def _cell(
     activity_id = int(record.activity_id)
     return RecordCell(
         time=duration_text(record.time_s),
-        pace=speed_text(row.distance_m / record.time_s, sport=row.sport, units=athlete.units),
+        pace=speed(row.distance_m / record.time_s, row.sport, athlete.units),
         day=record.day,
         url=reverse("activity_detail", args=(athlete.id, activity_id)),
         name=names.get(activity_id, ""),

@@ -8,12 +8,13 @@ import math
 
 from django import template
 from django.utils.encoding import force_str
-from django.utils.formats import get_format
+from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext, gettext_noop
 
 from athletes.models import SPORT_CHOICES, ZoneSet
 from athletes.zones import Zone
 from core import units as si
+from core.sports import ON_FOOT_SPORTS
 
 register = template.Library()
 SPORT_NAMES = dict(SPORT_CHOICES)
@@ -49,6 +50,23 @@ swim_pace_value = register.filter("swim_pace_value", si.format_swim_pace_value)
 swim_pace = register.filter("swim_pace", si.format_swim_pace)
 duration = register.filter("duration", si.format_duration)
 distance_value = register.filter("distance_value", si.format_distance_value)
+
+
+@register.simple_tag
+def speed(speed_mps: float | None, sport: str, units: str = si.METRIC) -> str:
+    """Speed as the sport reads it: pace for run and hike, per 100 m for swims, else km/h or mph
+    in the active language's number format; "—" when unknown."""
+    if not si.is_finite_number(speed_mps) or speed_mps <= 0:
+        return si.EMPTY
+    if sport in ON_FOOT_SPORTS:
+        return pace(speed_mps, units)
+    if sport == "swim":
+        return swim_pace(speed_mps)
+    per_hour, unit = (si.MPH_PER_MPS, "mph") if units == si.IMPERIAL else (si.KMH_PER_MPS, "km/h")
+    shown = speed_mps * per_hour
+    if not math.isfinite(shown):
+        return si.EMPTY
+    return f"{number_format(round(shown, 1), decimal_pos=1)} {unit}"
 
 
 @register.filter

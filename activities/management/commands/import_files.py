@@ -16,9 +16,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from activities.services.archives import archive_import
-from activities.services.files import files_import, is_archive
+from activities.services.files import files_import
 from activities.types import FileResult, ImportReport, Outcome
 from athletes.models import Athlete
+from core.magic import is_zip
 from core.outbox import batched
 
 SUFFIXES = (".fit", ".tcx", ".gpx", ".gz", ".zip")
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         report = ImportReport()
         files = list(_files(options["paths"], report))
         with batched():  # one metrics run for the whole import
-            archives = [p for p in files if is_archive(_head(p))]
+            archives = [p for p in files if is_zip(_head(p))]
             for path in archives:
                 report.extend(_archive(athlete, path))
             plain = ((str(p), p.read_bytes()) for p in files if p not in archives)
