@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from athletes.models import Athlete, CoachAthlete, User
 from tests.factories import (
@@ -122,6 +123,14 @@ def other_athlete(other_coach: User) -> Athlete:
 @pytest.fixture
 def staff(db: None) -> User:
     return UserFactory(email="staff@example.test", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def staff_client(staff: User) -> Client:
+    """A test client logged in as the operator."""
+    client = Client()
+    client.force_login(staff)
+    return client
 
 
 # Browser fixtures for every browser test module (imported last: they use `need` above).

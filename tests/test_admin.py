@@ -19,7 +19,7 @@ from pytest_django import DjangoAssertNumQueries
 from rest_framework.authtoken.models import Token
 
 from activities.models import Activity, ActivityFile, ActivitySource, ImportJob, Streams
-from athletes.models import Goal, Invitation, User, WellnessDay
+from athletes.models import Goal, Invitation, WellnessDay
 from coaching.models import CalendarFeed, PlannedSession, WorkoutTemplate
 from integrations.models import Connection
 from tests.admin_world import CALENDAR_TOKEN, EMAIL_TOKEN, TOTP_SECRET, admin_rows
@@ -39,13 +39,6 @@ def _latest(model: type[models.Model]) -> models.Model:
     latest = model._default_manager.order_by("-pk").first()
     assert latest is not None, f"tests/admin_world.py makes no {model._meta.label}"
     return latest
-
-
-@pytest.fixture
-def staff_client(staff: User) -> Client:
-    client = Client()
-    client.force_login(staff)
-    return client
 
 
 def test_every_model_of_our_apps_is_in_the_admin() -> None:

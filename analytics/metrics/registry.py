@@ -145,17 +145,11 @@ RECORDING_KEYS: tuple[str, ...] = (
 )
 # The scalar columns of a stored `ActivityMetrics` row (what the API serves per activity).
 STORED_KEYS: tuple[str, ...] = (
-    "np_w",
-    "intensity_factor",
-    "tss",
-    "trimp",
-    "hr_tss",
-    "rtss",
+    *RECORDING_KEYS[:6],  # NP … rTSS
     "srpe",
     "load",
     "dist_eq_km",
-    "decoupling_pct",
-    "efficiency_factor",
+    *RECORDING_KEYS[6:],  # decoupling, efficiency factor
 )
 # Per-zone, per-duration and per-distance values stored beside them (JSON columns).
 CURVE_KEYS: tuple[str, ...] = ("time_in_zone_s", "best_efforts_s", *MEAN_MAX_CHANNELS.values())

@@ -13,15 +13,8 @@ from django.urls import reverse
 from activities.models import Activity, Lap, Streams
 from activities.streams_codec import CODEC_VERSION, encode_streams
 from activities.types import Streams as StreamColumns
-from athletes.models import Athlete, User
+from athletes.models import Athlete
 from tests.analytics.builders import activity
-
-
-@pytest.fixture
-def staff_client(staff: User) -> Client:
-    client = Client()
-    client.force_login(staff)
-    return client
 
 
 @pytest.fixture

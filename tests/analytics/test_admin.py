@@ -7,23 +7,15 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
 from analytics.models import DailyLoad, PendingLoad
-from athletes.models import Athlete, User
+from athletes.models import Athlete
 from tests.analytics.builders import activity, curve, metrics
 
 Commit = Callable[..., Any]
-
-
-@pytest.fixture
-def staff_client(staff: User) -> Client:
-    client = Client()
-    client.force_login(staff)
-    return client
 
 
 def test_recompute_now_rewrites_the_daily_load_of_the_selected_athletes(

@@ -29,13 +29,6 @@ def _url(model: type[models.Model], view: str, *args: object) -> str:
 
 
 @pytest.fixture
-def staff_client(staff: User) -> Client:
-    client = Client()
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
 def strava(athlete: Athlete) -> Connection:
     connection = Connection(athlete=athlete, provider=Connection.Provider.STRAVA)
     connection.set_credentials(

@@ -9,20 +9,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from athletes.models import Athlete, User
+from athletes.models import Athlete
 from coaching.models import CalendarFeed, PlannedSession
 from coaching.services.feeds import calendar_feed_regenerate
 from coaching.workouts.text import parse
 from coaching.workouts.tree import to_data
 
 STEPS = to_data(parse("warmup 15m, 5x (3m Z4, 2m Z1), cooldown 10m", sport="run"))
-
-
-@pytest.fixture
-def staff_client(staff: User) -> Client:
-    client = Client()
-    client.force_login(staff)
-    return client
 
 
 @pytest.fixture

@@ -24,13 +24,6 @@ CHANGELIST = reverse("admin:core_outboxmessage_changelist")
 
 
 @pytest.fixture
-def staff_client(staff: User) -> Client:
-    client = Client()
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
 def undelivered(coach: User, django_capture_on_commit_callbacks: Commit) -> OutboxMessage:
     """An invitation email whose after-commit send never happened (as when Redis was away)."""
     with django_capture_on_commit_callbacks(execute=False):
