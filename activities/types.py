@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
@@ -198,6 +199,13 @@ class Outcome(StrEnum):
     MERGED = "merged"  # a new source attached to an existing activity
     SKIPPED = "skipped"  # already known (same file or same provider id)
     FAILED = "failed"  # rejected, with a reason
+
+    @classmethod
+    def combined(cls, outcomes: Iterable[Outcome]) -> Outcome:
+        """Of several parts of one file or entry: created if any created an activity, else
+        merged if any merged, else skipped."""
+        seen = set(outcomes)
+        return next((o for o in (cls.CREATED, cls.MERGED) if o in seen), cls.SKIPPED)
 
 
 @dataclass(slots=True)

@@ -184,18 +184,10 @@ def _ingest_sessions(
             if activity.id not in result.activity_ids:
                 result.activity_ids.append(activity.id)
             result.warnings.extend(normalized.warnings)
-    result.outcome = _file_outcome(outcomes)
+    result.outcome = Outcome.combined(outcomes)
     if result.outcome is Outcome.SKIPPED:
         result.reason = _("already imported")
     return result
-
-
-def _file_outcome(outcomes: list[Outcome]) -> Outcome:
-    """Created if any session created an activity, else merged if any merged, else skipped."""
-    for outcome in (Outcome.CREATED, Outcome.MERGED):
-        if outcome in outcomes:
-            return outcome
-    return Outcome.SKIPPED
 
 
 def _too_large(name: str) -> FileResult:

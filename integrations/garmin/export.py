@@ -144,7 +144,7 @@ def garmin_wellness_import(*, athlete: Athlete, reader: ArchiveReader, entry: En
         wellness_upsert(athlete=athlete, day=day, source=Provider.GARMIN.value, **values)[1]
         for day, values in sorted(parse(document).items())
     ]
-    outcome = next((o for o in (Outcome.CREATED, Outcome.MERGED) if o in outcomes), Outcome.SKIPPED)
+    outcome = Outcome.combined(outcomes)
     reason = ngettext(
         "%(count)d day of wellness data", "%(count)d days of wellness data", len(outcomes)
     ) % {"count": len(outcomes)}

@@ -75,9 +75,7 @@ def strava_row_import(*, athlete: Athlete, reader: ArchiveReader, entry: Entry) 
         outcomes.append(outcome)
         if attached.id not in result.activity_ids:
             result.activity_ids.append(attached.id)
-    result.outcome = next(
-        (o for o in (Outcome.CREATED, Outcome.MERGED) if o in outcomes), Outcome.SKIPPED
-    )
+    result.outcome = Outcome.combined(outcomes)
     result.reason = _("already imported") if result.outcome is Outcome.SKIPPED else ""
     return result
 
