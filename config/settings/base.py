@@ -56,12 +56,12 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "core",
     "athletes",
     "coaching",
     "activities",
     "analytics",
     "integrations",
+    "core",  # last: its ready() loads config/wiring.py, which imports the apps above
 ]
 
 MIDDLEWARE = [
