@@ -174,30 +174,24 @@ def file_entry_import(
     """Import one activity file of the archive; returns its result and the content's sha256.
 
     FIT files that are not activities (monitoring, sleep, settings) are SKIPPED, not failed.
-    A member whose bytes are a zip (whatever its name) is imported as an archive of its own.
+    A member whose bytes are a zip under another name is FAILED: nested zips are read by the
+    archive reader itself, within the archive's depth and size budget, never on their own.
     """
     assert entry.member is not None
     try:
         name, data = member_bytes(reader, entry.member)
     except MemberRefused as refused:
         return FileResult(entry.name, Outcome.FAILED, refused.reason), ""
+    if is_zip(data):
+        reason = _("a zip archive under another name: not read (name it .zip)")
+        return FileResult(entry.name, Outcome.FAILED, reason), ""
     if not is_activity_fit(data):
         reason = _("not an activity recording (monitoring, sleep or settings file)")
         return FileResult(entry.name, Outcome.SKIPPED, reason), ""
-    results = _recording_import(athlete, name, data)
+    results = files_import(athlete=athlete, items=[(name, data)]).results
     result = results[0] if results else FileResult(entry.name, Outcome.FAILED, _("nothing read"))
     result.name = entry.name
     return result, hashlib.sha256(data).hexdigest()
-
-
-def _recording_import(athlete: Athlete, name: str, data: bytes) -> list[FileResult]:
-    """A plain file's result, or every result of the archive these bytes are."""
-    if not is_zip(data):
-        return files_import(athlete=athlete, items=[(name, data)]).results
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "archive.zip"
-        path.write_bytes(data)
-        return archive_import(athlete=athlete, path=path).results
 
 
 def other_entry_result(entry: Entry) -> FileResult:

@@ -86,19 +86,20 @@ def test_zips_nested_three_deep_are_refused_and_two_deep_are_read(
 
 
 @pytest.mark.corpus
-def test_a_zip_named_like_an_activity_file_is_imported_as_an_archive_of_its_own(
+def test_a_zip_hidden_under_an_activity_files_name_is_refused_not_read_on_its_own(
     athlete: Athlete, tmp_path: Path, corpus: Path
 ) -> None:
-    """What a member is comes from its bytes: a zip called run.fit is an archive, imported
-    with its own limits; the member reports its first file's result."""
+    """What a member is comes from its bytes: a zip called run.fit would escape the archive's
+    depth and size budget if it were read as an archive of its own, so it is refused."""
     fits = {f"{n}.fit": (corpus / "fit" / name).read_bytes() for n, name in enumerate(TWO_FITS)}
     path = tmp_path / "outer.zip"
     path.write_bytes(builders.zip_bytes({"run.fit": builders.zip_bytes(fits)}))
 
     report = archive_import(athlete=athlete, path=path)
 
-    assert [(r.name, r.outcome.value) for r in report.results] == [("run.fit", "created")]
-    assert Activity.objects.filter(athlete=athlete).count() == 2
+    assert [(r.name, r.outcome.value) for r in report.results] == [("run.fit", "failed")]
+    assert "a zip archive under another name" in report.results[0].reason
+    assert not Activity.objects.filter(athlete=athlete).exists()
 
 
 @pytest.mark.parametrize("name", ["../escape.fit", "/etc/cron.d/evil.fit", "a/../../b.gpx"])
