@@ -320,6 +320,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Replaces Django's default handlers of "django" (a console one with DEBUG, beside our
+        # root one): with both, every line printed twice ("Watching for file changes…").
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         # One line per task run is noise in eager mode (seed_demo, import_files); workers
         # keep them.

@@ -1,0 +1,30 @@
+"""The logging configuration: every line once, on stderr."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOG_ONCE = """
+import django, logging
+django.setup()
+logging.getLogger("django.utils.autoreload").info("Watching for file changes with StatReloader")
+logging.getLogger("django.request").warning("Not Found: /nowhere")
+logging.getLogger("paceline.anything").info("our own line")
+"""
+
+
+def test_runserver_lines_are_printed_once_with_debug_on() -> None:
+    env = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings.base"}
+
+    result = subprocess.run(
+        [sys.executable, "-c", LOG_ONCE], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    lines = result.stderr.splitlines()
+    assert lines.count("Watching for file changes with StatReloader") == 1, result.stderr
+    assert lines.count("Not Found: /nowhere") == 1
+    assert lines.count("our own line") == 1
