@@ -138,6 +138,9 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
+# The confirmation link opened in the browser that signed up logs in (allauth checks that the
+# signup is pending in that session) and goes on, e.g. to the invitation being accepted.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "athletes.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "athletes.forms.pages.SignupForm"
