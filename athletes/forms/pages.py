@@ -42,7 +42,7 @@ class SignupForm(forms.Form):
         widget=forms.RadioSelect,
     )
     sex = forms.ChoiceField(
-        label=_("Sex (optional)"),
+        label=_("Sex"),
         choices=Athlete.Sex.choices,
         initial=Athlete.Sex.UNKNOWN,
         required=False,
