@@ -193,6 +193,25 @@ def test_an_expired_or_used_invitation_says_so_before_any_signup(
     assert "invites you" not in signup
 
 
+def test_an_invitation_that_expires_during_signup_is_not_accepted_nor_a_crash(
+    client: Client, invited: tuple[Invitation, str]
+) -> None:
+    invitation, token = invited
+    client.get(reverse("invitation_respond", args=[token]))
+    _signup(client)
+    Invitation.objects.filter(id=invitation.id).update(
+        expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+
+    confirmed = client.post(_confirmation_path())
+    answer = client.post(reverse("invitation_respond", args=[token]), {"action": "accept"})
+
+    assert confirmed["Location"] == reverse("home")
+    assert answer.status_code == 410
+    assert "This invitation has expired. Ask for a new one." in answer.content.decode()
+    assert _coaches_of(INVITED) == []
+
+
 def test_the_opened_token_does_not_let_another_user_accept_it(
     client: Client, invited: tuple[Invitation, str]
 ) -> None:
