@@ -14,6 +14,7 @@ django.setup()
 logging.getLogger("django.utils.autoreload").info("Watching for file changes with StatReloader")
 logging.getLogger("django.request").warning("Not Found: /nowhere")
 logging.getLogger("paceline.anything").info("our own line")
+logging.getLogger("django.server").info('"GET / HTTP/1.1" 200 1', extra={"status_code": 200})
 """
 
 
@@ -28,3 +29,6 @@ def test_runserver_lines_are_printed_once_with_debug_on() -> None:
     assert lines.count("Watching for file changes with StatReloader") == 1, result.stderr
     assert lines.count("Not Found: /nowhere") == 1
     assert lines.count("our own line") == 1
+    requests = [line for line in lines if line.endswith('"GET / HTTP/1.1" 200 1')]
+    assert len(requests) == 1
+    assert requests[0].startswith("[")  # runserver's own format: [time] request
