@@ -90,6 +90,20 @@ def test_signup_is_prefilled_with_the_invited_address_and_side(
     assert re.search(r'value="athlete"[^>]*checked|checked[^>]*value="athlete"', page)
 
 
+def test_a_coach_invited_by_an_athlete_signs_up_as_a_coach_and_reads_so(
+    client: Client, athlete: Athlete
+) -> None:
+    _invitation, token = invitation_create(
+        invited_by=athlete.user, email="new.coach@example.test", direction="athlete_to_coach"
+    )
+    client.get(reverse("invitation_respond", args=[token]))
+
+    page = client.get(reverse("account_signup")).content.decode()
+
+    assert "invites you to be their coach on Paceline" in page
+    assert re.search(r'value="coach"[^>]*checked|checked[^>]*value="coach"', page)
+
+
 # --- Carried through signup and confirmation --------------------------------------------------
 
 
