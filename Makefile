@@ -28,7 +28,10 @@ help: ## List the targets
 install: | $(UV) ## Create .venv from uv.lock (exact versions, dev tools included)
 	$(UV) sync --frozen
 
-run: install ## Migrate, seed demo data on an empty database, serve on http://127.0.0.1:8000
+# Links in printed logins and emails point at the address `make run` serves, unless
+# PACELINE_BASE_URL is set (e.g. behind a proxy).
+run: export PACELINE_BASE_URL ?= http://$(HOST):$(PORT)
+run: install ## Migrate, seed demo data on an empty database, serve on http://127.0.0.1:8000 (HOST=, PORT=)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo --if-empty
 	$(MANAGE) sweep
@@ -46,6 +49,7 @@ lint: install ## ruff (lint + format check), mypy on the typed core, import-lint
 bench: install ## Print the benchmark figures (bench/README.md)
 	$(PY) bench/run.py
 
+demo-reset: export PACELINE_BASE_URL ?= http://$(HOST):$(PORT)
 demo-reset: install ## Delete the SQLite database and seed the demo data again
 	@if [ -n "$${DATABASE_URL:-}" ]; then echo "demo-reset only resets the embedded SQLite database (unset DATABASE_URL)"; exit 1; fi
 	db="$${PACELINE_VAR_DIR:-var}/paceline.sqlite3"; rm -f "$$db" "$$db-wal" "$$db-shm"

@@ -174,7 +174,7 @@ def _stream_fields(
         streams,
         sport=Sport(activity.sport),
         thresholds=_thresholds(values, bounds),
-        sex=activity.athlete.sex,
+        sex=activity.athlete.metric_sex,
         rpe=activity.rpe,
         distance_m=activity.distance_m,
         ascent_m=activity.ascent_m,

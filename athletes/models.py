@@ -132,6 +132,7 @@ class Athlete(models.Model):
     """The athlete profile of a user: physiology and preferences used by every metric."""
 
     class Sex(models.TextChoices):
+        UNKNOWN = "", _("Not given")
         MALE = "M", _("Male")
         FEMALE = "F", _("Female")
 
@@ -145,7 +146,10 @@ class Athlete(models.Model):
         SRPE = "srpe", _("Session RPE")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.MALE)
+    # Not given until the athlete says; the heart-rate formulas then use `metric_sex`.
+    sex = models.CharField(
+        _("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN, blank=True
+    )
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     time_zone = models.CharField(
         _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/Paris"
@@ -174,6 +178,12 @@ class Athlete(models.Model):
     def local_today(self, now: dt.datetime | None = None) -> dt.date:
         """Today in the athlete's time zone."""
         return (now or timezone.now()).astimezone(self.tz).date()
+
+    @property
+    def metric_sex(self) -> str:
+        """ "M" or "F" for the Banister TRIMP weights: the athlete's, else the male ones (the
+        usual default when sex is not given)."""
+        return self.sex or self.Sex.MALE
 
 
 class AthleteOwnedQuerySet[M: models.Model](models.QuerySet[M]):

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -165,3 +169,77 @@ def test_demo_plans_link_each_activity_to_the_session_it_was_recorded_for() -> N
     counts = (PlannedSession.objects.count(), Link.objects.count())
     seed("--athletes", "1", "--weeks", "3")
     assert (PlannedSession.objects.count(), Link.objects.count()) == counts
+
+
+def test_logins_link_to_the_served_address_and_include_the_staff_account(
+    settings: Any,
+) -> None:
+    settings.PACELINE_BASE_URL = "http://127.0.0.1:8101"
+    err = io.StringIO()
+    out = io.StringIO()
+
+    call_command("seed_demo", "--athletes", "1", stdout=out, stderr=err)
+
+    output = out.getvalue()
+    assert "http://127.0.0.1:8101/accounts/login/" in output
+    assert "8000" not in output
+    assert "staff    admin@demo.paceline.test" in output
+    assert "http://127.0.0.1:8101/admin/" in output
+    progress = err.getvalue().splitlines()
+    assert any("Activities, plan and metrics 1/2" in line for line in progress)
+    assert progress[-1].endswith("Done.")
+
+
+def test_if_empty_reprints_the_staff_login_too(settings: Any) -> None:
+    settings.PACELINE_BASE_URL = "http://127.0.0.1:8101"
+    seed("--athletes", "1")
+
+    again = seed("--if-empty")
+
+    assert "admin@demo.paceline.test" in again
+    assert "http://127.0.0.1:8101/accounts/login/" in again
+
+
+def test_json_output_stays_the_contract_without_the_staff_account() -> None:
+    data = seed_json("--athletes", "1")
+
+    assert "admin@demo.paceline.test" not in json.dumps(data)
+    assert User.objects.filter(email="admin@demo.paceline.test", is_superuser=True).exists()
+
+
+def test_the_demo_staff_account_signs_in_through_the_site_and_opens_the_admin() -> None:
+    seed("--athletes", "1")
+    client = Client()
+
+    response = client.post(
+        "/accounts/login/",
+        {"login": "admin@demo.paceline.test", "password": "paceline-demo"},
+    )
+
+    assert response.status_code == 302  # email verified: allauth lets it in
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/").status_code == 200
+
+
+def test_make_run_passes_the_served_address_to_every_step() -> None:
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+    root = Path(__file__).resolve().parent.parent
+    manage = "MANAGE=printenv PACELINE_BASE_URL #"  # each step prints the address it gets
+    command = ["make", "-s", "run", "PORT=8101", "UV=/bin/true", manage]
+    env = {k: v for k, v in os.environ.items() if k != "PACELINE_BASE_URL"}
+
+    lines = subprocess.run(
+        command, cwd=root, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    given = subprocess.run(
+        command,
+        cwd=root,
+        env={**env, "PACELINE_BASE_URL": "https://coach.example"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+
+    assert lines == ["http://127.0.0.1:8101"] * 4  # migrate, seed_demo, sweep, runserver
+    assert given == ["https://coach.example"] * 4

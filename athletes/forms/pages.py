@@ -5,13 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from allauth.core import context
 from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from athletes.models import Athlete, User
+from athletes.adapters import session_invitation
+from athletes.models import Athlete, Invitation, User
 
 EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
+SEX_HELP = _(
+    "Used by the heart-rate load formula (TRIMP). Not given: its male coefficients are used."
+)
 
 
 class SignupForm(forms.Form):
@@ -26,7 +31,7 @@ class SignupForm(forms.Form):
         (ROLE_SELF, _("I coach myself")),
     ]
     # allauth's signup form honours this order for its own fields and ours.
-    field_order = ["first_name", "last_name", "email", "password1", "password2", "role"]
+    field_order = ["first_name", "last_name", "email", "password1", "password2", "role", "sex"]
 
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
@@ -36,6 +41,21 @@ class SignupForm(forms.Form):
         initial=ROLE_ATHLETE,
         widget=forms.RadioSelect,
     )
+    sex = forms.ChoiceField(
+        label=_("Sex"),
+        choices=Athlete.Sex.choices,
+        initial=Athlete.Sex.UNKNOWN,
+        required=False,
+        help_text=SEX_HELP,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        invitation = _opened_invitation()
+        if invitation is not None:  # the invitee signs up: their address, their side
+            self.initial.setdefault("email", invitation.email)
+            to_athlete = invitation.direction == Invitation.Direction.COACH_INVITES_ATHLETE
+            self.initial.setdefault("role", self.ROLE_ATHLETE if to_athlete else self.ROLE_COACH)
 
     def signup(self, request: HttpRequest, user: User) -> None:
         from athletes.services.profiles import athlete_profile_ensure, self_coaching_start
@@ -45,9 +65,16 @@ class SignupForm(forms.Form):
         role = self.cleaned_data["role"]
         user.is_coach = role in (self.ROLE_COACH, self.ROLE_SELF)
         user.save(update_fields=["first_name", "last_name", "is_coach"])
-        athlete_profile_ensure(user=user, language=getattr(request, "LANGUAGE_CODE", "en"))
+        language = getattr(request, "LANGUAGE_CODE", "en")
+        athlete_profile_ensure(user=user, language=language, sex=self.cleaned_data.get("sex", ""))
         if role == self.ROLE_SELF:
             self_coaching_start(user=user)
+
+
+def _opened_invitation() -> Invitation | None:
+    """The invitation this browser opened before signing up (allauth's current request)."""
+    request = context.request
+    return session_invitation(request) if request is not None else None
 
 
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -64,7 +91,7 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = ["sex", "birth_date", "time_zone", "units", "language", "load_model"]
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {
-            "sex": _("Used by the heart-rate load formula (TRIMP)."),
+            "sex": SEX_HELP,
             "time_zone": _("Days and weeks are counted in this time zone."),
             "load_model": _("How the training load of each session is computed."),
         }

@@ -229,12 +229,17 @@ def invitation_addressed_to(*, invitation: Invitation, user: User) -> bool:
     return bool(addresses.filter(verified=True).exists())
 
 
-def invitation_check(*, invitation: Invitation, user: User, now: dt.datetime) -> None:
-    """Raise InvitationError unless `user` may answer this invitation now."""
+def invitation_check_open(*, invitation: Invitation, now: dt.datetime) -> None:
+    """Raise InvitationError (`used`, `expired`) unless someone may still answer it."""
     if invitation.status != PENDING:
         raise InvitationError(_("This invitation has already been used."), code="used")
     if invitation.is_expired(now):
         raise InvitationError(_("This invitation has expired. Ask for a new one."), code="expired")
+
+
+def invitation_check(*, invitation: Invitation, user: User, now: dt.datetime) -> None:
+    """Raise InvitationError unless `user` may answer this invitation now."""
+    invitation_check_open(invitation=invitation, now=now)
     if not invitation_addressed_to(invitation=invitation, user=user):
         raise InvitationError(
             _("This invitation was sent to another email address. Log in with that address."),

@@ -12,12 +12,15 @@ from django.utils import timezone
 from athletes.models import Athlete, CoachAthlete, User
 
 
-def athlete_profile_ensure(*, user: User, language: str = "en") -> Athlete:
-    """The user's athlete profile, created with defaults if missing (idempotent)."""
+def athlete_profile_ensure(*, user: User, language: str = "en", sex: str = "") -> Athlete:
+    """The user's athlete profile, created with defaults if missing (idempotent); `sex` is
+    "M", "F" or "" (not given)."""
     supported = {code for code, _ in settings.LANGUAGES}
-    athlete, _created = Athlete.objects.get_or_create(
-        user=user, defaults={"language": language if language in supported else "en"}
-    )
+    defaults = {
+        "language": language if language in supported else "en",
+        "sex": sex if sex in Athlete.Sex.values else Athlete.Sex.UNKNOWN,
+    }
+    athlete, _created = Athlete.objects.get_or_create(user=user, defaults=defaults)
     return athlete
 
 

@@ -42,6 +42,7 @@ from athletes.services.invitations import (
     InvitationError,
     invitation_accept,
     invitation_check,
+    invitation_check_open,
     invitation_decline,
     invitation_get_by_token,
 )
@@ -165,21 +166,38 @@ def _after_answer(
     return redirect("invitation_list")
 
 
+def _invitee_signed_out(request: HttpRequest, invitation: Invitation, token: str) -> HttpResponse:
+    """To the login page (which offers signup), the invitation kept in the session: the login
+    and signup pages say who invites, and once signed in the invitee lands back here
+    (`athletes.adapters.invitation_waiting_url`). A used or expired one says so at once."""
+    try:
+        invitation_check_open(invitation=invitation, now=timezone.now())
+    except InvitationError as exc:
+        request.session.pop(INVITATION_SESSION_KEY, None)
+        return _respond_error(request, invitation, exc)
+    request.session[INVITATION_SESSION_KEY] = token
+    return redirect_to_login(request.get_full_path())
+
+
 def invitation_respond(request: HttpRequest, token: str) -> HttpResponse:
     """The page an invitation email links to: who invites whom, with Accept and Decline."""
     invitation = invitation_get_by_token(token=token)
     if invitation is None:
-        raise Http404
+        request.session.pop(INVITATION_SESSION_KEY, None)
+        context = {"error": _("This invitation does not exist.")}
+        return render(request, "athletes/invitation_gone.html", context, status=404)
     if not request.user.is_authenticated:
-        # Kept for the signup that may follow (PACELINE_SIGNUP=invitation lets it in).
-        request.session[INVITATION_SESSION_KEY] = token
-        return redirect_to_login(request.get_full_path())
+        return _invitee_signed_out(request, invitation, token)
     action = request.POST.get("action", "")
     try:
         invitation_check(invitation=invitation, user=request.user, now=timezone.now())
         if request.method == "POST" and action in ("accept", "decline"):
-            return _after_answer(request, request.user, action, invitation, token=token)
+            response = _after_answer(request, request.user, action, invitation, token=token)
+            request.session.pop(INVITATION_SESSION_KEY, None)  # answered: nothing to carry
+            return response
     except InvitationError as exc:
+        if exc.code in GONE_CODES:
+            request.session.pop(INVITATION_SESSION_KEY, None)
         return _respond_error(request, invitation, exc)
     return render(request, "athletes/invitation_respond.html", {"invitation": invitation})
 

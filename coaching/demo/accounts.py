@@ -23,6 +23,7 @@ from athletes.services.thresholds import thresholds_set
 
 DEMO_DOMAIN = "demo.paceline.test"
 DEMO_PASSWORD = "paceline-demo"
+DEMO_STAFF_EMAIL = f"admin@{DEMO_DOMAIN}"
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,24 @@ def demo_seed(
         for coach in plan:
             _seed_coach(coach, rng=rng, years=years, today=today, password_hash=password_hash)
     return demo_logins(plan)
+
+
+def demo_staff_ensure(*, password: str = DEMO_PASSWORD) -> Login:
+    """The operator of the demo: staff and superuser with a verified email, so it signs in to
+    the site and opens /admin/. Idempotent."""
+    user = User.objects.filter(email=DEMO_STAFF_EMAIL).first()
+    if user is None:
+        user = User.objects.create_superuser(
+            email=DEMO_STAFF_EMAIL, password=password, first_name="Demo", last_name="Admin"
+        )
+        EmailAddress.objects.create(user=user, email=DEMO_STAFF_EMAIL, verified=True, primary=True)
+    return Login(DEMO_STAFF_EMAIL, password)
+
+
+def demo_staff_login() -> Login | None:
+    """The staff login, if that account exists."""
+    exists = User.objects.filter(email=DEMO_STAFF_EMAIL, is_staff=True).exists()
+    return Login(DEMO_STAFF_EMAIL, DEMO_PASSWORD) if exists else None
 
 
 def _seed_coach(

@@ -32,7 +32,7 @@ def workout_thresholds(*, athlete: Athlete, sport: str, day: dt.date) -> Athlete
         for kind in ZONE_KINDS
     }
     return AthleteThresholds(
-        sex=athlete.sex,
+        sex=athlete.metric_sex,
         ftp_w=_float(values.ftp_w) if values else None,
         lthr_bpm=_float(values.lthr_bpm) if values else None,
         hr_rest_bpm=_float(values.hr_rest_bpm) if values else None,

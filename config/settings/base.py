@@ -138,6 +138,9 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
+# The confirmation link opened in the browser that signed up logs in (allauth checks that the
+# signup is pending in that session) and goes on, e.g. to the invitation being accepted.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "athletes.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "athletes.forms.pages.SignupForm"
@@ -317,9 +320,25 @@ SECURE_CSP: dict[str, list[str]] = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Replaces Django's default handlers of "django" (a console one with DEBUG, beside our
+        # root one): with both, every line printed twice ("Watching for file changes…").
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # That resets the loggers under "django": runserver's request lines keep their own
+        # handler and timestamp, as Django's default configuration has them.
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         # One line per task run is noise in eager mode (seed_demo, import_files); workers
         # keep them.

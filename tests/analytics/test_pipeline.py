@@ -126,6 +126,19 @@ def test_an_ingested_ride_gets_its_metrics_with_the_thresholds_in_force(
     assert metrics.algorithm_version == ALGORITHM_VERSION
 
 
+def test_an_athlete_whose_sex_is_not_given_gets_the_male_trimp_weights(
+    rider: Athlete, ingest_ride: Callable[..., Activity]
+) -> None:
+    male = ActivityMetrics.objects.get(activity=ingest_ride(rider, dt.date(2026, 3, 14)))
+    Athlete.objects.filter(id=rider.id).update(sex=Athlete.Sex.UNKNOWN)
+    rider.refresh_from_db()
+
+    unknown = ActivityMetrics.objects.get(activity=ingest_ride(rider, dt.date(2026, 3, 15)))
+
+    assert unknown.trimp == pytest.approx(male.trimp)
+    assert unknown.hr_tss == pytest.approx(male.hr_tss)
+
+
 def test_ingesting_a_ride_writes_daily_load_from_its_day_to_today(
     rider: Athlete, ingest_ride: Callable[..., Activity]
 ) -> None:
