@@ -17,7 +17,7 @@ from core.units import (
     IMPERIAL,
     METRES_PER_FOOT,
     metres_per_distance_unit,
-    parse_duration_or_minutes,
+    parse_duration,
 )
 
 # Foster's session-RPE version of Borg's CR-10 scale (6, 8 and 9 carry no words).
@@ -50,10 +50,17 @@ class ManualLogForm(forms.Form):
         ),
     )
     sport = forms.ChoiceField(label=_("Sport"), choices=SPORT_CHOICES)
+    title = forms.CharField(
+        label=_("Title"),
+        required=False,
+        max_length=200,
+        help_text=_("Optional. Without one, the sport’s name (“Run”)."),
+    )
     duration = forms.CharField(
-        label=_("Duration (h:mm:ss)"),
+        label=_("Duration"),
         max_length=12,
-        widget=forms.TextInput(attrs={"placeholder": "1:00:00", "inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"placeholder": "1:00"}),
+        help_text=_("h:mm (0:45 is 45 minutes), h:mm:ss, minutes (45) or 1h30."),
     )
     distance = forms.DecimalField(
         label=_("Distance (km)"), required=False, min_value=0, max_digits=8, decimal_places=3
@@ -107,10 +114,10 @@ class ManualLogForm(forms.Form):
 
     def clean_duration(self) -> float:
         try:
-            seconds = parse_duration_or_minutes(self.cleaned_data["duration"])
+            seconds = parse_duration(self.cleaned_data["duration"])
         except ValueError:
             raise forms.ValidationError(
-                _("Enter the duration as h:mm:ss, mm:ss or minutes."), code="invalid"
+                _("Enter the duration as h:mm, h:mm:ss, minutes or 1h30."), code="invalid"
             ) from None
         if not 0 < seconds <= MAX_DURATION_S:
             raise forms.ValidationError(
@@ -129,6 +136,7 @@ class ManualLogForm(forms.Form):
             "day": data["day"],
             "start_time": data["start_time"],
             "sport": data["sport"],
+            "title": data["title"].strip(),
             "duration_s": data["duration"],
             "distance_m": self._metres(data["distance"], self._per_distance_unit),
             "ascent_m": self._metres(data["ascent"], self._per_ascent_unit),
