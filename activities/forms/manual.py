@@ -88,8 +88,17 @@ class ManualLogForm(forms.Form):
         help_text=_("Optional: a load you computed elsewhere (TSS-like points)."),
     )
 
-    def __init__(self, *args: Any, units: str = "metric", **kwargs: Any) -> None:
+    JOURNAL_FIELDS = ("rpe", "notes")
+
+    def __init__(
+        self, *args: Any, units: str = "metric", journal: bool = True, **kwargs: Any
+    ) -> None:
+        """`journal`: whether the viewer writes the athlete's journal (RPE, notes) — the
+        athlete alone; a coach logging a session for them gets the form without it."""
         super().__init__(*args, **kwargs)
+        if not journal:
+            for name in self.JOURNAL_FIELDS:
+                del self.fields[name]
         self.units = units
         self.imperial = units == IMPERIAL
         if self.imperial:
@@ -140,8 +149,8 @@ class ManualLogForm(forms.Form):
             "duration_s": data["duration"],
             "distance_m": self._metres(data["distance"], self._per_distance_unit),
             "ascent_m": self._metres(data["ascent"], self._per_ascent_unit),
-            "rpe": data["rpe"],
-            "notes": data["notes"],
+            "rpe": data.get("rpe"),
+            "notes": data.get("notes", ""),
             "load": None if load is None else float(load),
         }
 

@@ -21,7 +21,7 @@ from activities.services.storage import UploadRefused, upload_admit
 from activities.services.uploads import import_job_create
 from activities.types import ImportReport, RejectedFile
 from athletes.models import Athlete, User
-from athletes.selectors.athletes import athlete_get_for_edit
+from athletes.selectors.athletes import athlete_get_for_edit, athlete_writes_journal
 from core.http import Request
 
 
@@ -31,7 +31,10 @@ def activity_log_manual(request: Request[User], athlete_id: int) -> HttpResponse
     user = request.user
     athlete = athlete_get_for_edit(viewer=user, athlete_id=athlete_id)
     day = _day_param(request.GET.get("day", "")) or athlete.local_today()
-    form = ManualLogForm(request.POST or None, units=athlete.units, initial={"day": day})
+    journal = athlete_writes_journal(viewer=user, athlete=athlete)
+    form = ManualLogForm(
+        request.POST or None, units=athlete.units, journal=journal, initial={"day": day}
+    )
     if request.method != "POST" or not form.is_valid():
         return render(request, "activities/log_form.html", {"form": form, "athlete": athlete})
     activity = manual_activity_log(athlete=athlete, by=user, **form.si_values())

@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
@@ -326,3 +327,25 @@ def test_a_view_only_coach_sees_no_manual_log_link(athlete: Athlete, view_coach:
     listing = client.get(reverse("activity_list", args=[athlete.id])).content.decode()
 
     assert url(athlete) not in home and url(athlete) not in listing
+
+
+def test_a_coach_logs_a_session_without_the_athletes_journal(athlete: Athlete, coach: User) -> None:
+    page = client_for(coach).get(url(athlete))
+    client_for(coach).post(
+        url(athlete),
+        {"day": "2026-03-14", "sport": "run", "duration": "0:45", "rpe": "9", "notes": "Hard"},
+    )
+
+    assert {"rpe", "notes"}.isdisjoint(page.context["form"].fields)
+    activity = Activity.objects.get(athlete=athlete)
+    assert (activity.rpe, activity.notes) == (None, "")
+
+
+def test_the_service_refuses_a_coachs_rpe_or_notes(athlete: Athlete, coach: User) -> None:
+    for journal in ({"rpe": 5}, {"notes": "Felt slow"}):
+        with pytest.raises(PermissionDenied):
+            manual_activity_log(
+                athlete=athlete, by=coach, day=DAY, sport="run", duration_s=1800.0, **journal
+            )
+
+    assert not Activity.objects.exists()

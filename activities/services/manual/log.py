@@ -1,4 +1,5 @@
-"""The manual log: one session typed by the athlete (or their coach), through the ingest."""
+"""The manual log: one session typed by the athlete (or their coach, without the athlete's
+journal: RPE and notes), through the ingest."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from activities.models import Activity
 from activities.services.ingest import activity_ingest
 from activities.types import NormalizedActivity, Outcome, Provider, SourceRef, Streams, Summary
 from athletes.models import SPORT_CHOICES, Athlete, User
+from athletes.selectors.athletes import athlete_writes_journal
 from core.ranges import (
     RPE_CR10,
     SESSION_ASCENT_M,
@@ -181,8 +184,11 @@ def manual_activity_log(
 
     Usually a new manual activity; when `start_time` matches a recorded activity (±60 s, same
     sport) the entry is merged into it instead (see the module docstring). Without a `title`
-    the activity is named after its sport ("Run"), in the language of the request.
+    the activity is named after its sport ("Run"), in the language of the request. RPE and
+    notes are the athlete's journal: given by anyone else (a coach), PermissionDenied.
     """
+    if (rpe is not None or notes) and not athlete_writes_journal(viewer=by, athlete=athlete):
+        raise PermissionDenied
     entry = ManualEntry(
         name=(title.strip() or str(sport_label(sport)))[:200],
         day=day,
