@@ -1,0 +1,105 @@
+"""Layout in headless Chromium at a laptop's 1366 px and a phone's 390 px: the top navigation
+keeps one row in English and in French, the Fitness charts fill their card and follow it when
+the window is resized. Screenshots of the pages touched land in var/screenshots/layout-*.png."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Browser, Page
+
+from athletes.models import Athlete, User
+from tests.analytics import builders
+from tests.browser import ConsoleErrors, logged_in_page, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LAPTOP, PHONE = 1366, 390
+
+
+def _open(
+    browser: Browser, errors: ConsoleErrors, live_server: Any, user: User, width: int, lang: str
+) -> Page:
+    page = logged_in_page(browser, errors, live_server, user, width)
+    cookie = {"name": settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": live_server.url}
+    page.context.add_cookies([cookie])
+    return page
+
+
+def _rows(page: Page) -> int:
+    """How many rows the desktop navigation's items take (their distinct tops)."""
+    tops = page.locator(".nav-desktop .nav-links > *").evaluate_all(
+        "items => items.map(item => Math.round(item.getBoundingClientRect().top))"
+    )
+    return len(set(tops))
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("who", ["athlete", "coach"])
+def test_the_top_navigation_keeps_one_row_at_1366_px_in_english_and_french(
+    browser: Browser,
+    console_errors: ConsoleErrors,
+    live_server: Any,
+    athlete: Athlete,
+    coach: User,
+    who: str,
+    lang: str,
+) -> None:
+    user = athlete.user if who == "athlete" else coach
+    page = _open(browser, console_errors, live_server, user, LAPTOP, lang)
+    page.goto(f"{live_server.url}/athletes/{athlete.id}/")
+
+    box = page.locator(".topbar").bounding_box()
+    assert box is not None
+    assert _rows(page) == 1
+    assert box["height"] < 70, f"the top bar is {box['height']} px high"
+    screenshot(page, f"layout-nav-{who}-{lang}-{LAPTOP}")
+
+
+def test_the_more_menu_holds_the_rest_of_the_athletes_pages(
+    browser: Browser, console_errors: ConsoleErrors, live_server: Any, athlete: Athlete
+) -> None:
+    page = _open(browser, console_errors, live_server, athlete.user, LAPTOP, "fr")
+    page.goto(f"{live_server.url}/athletes/{athlete.id}/")
+
+    page.locator(".nav-more > summary").click()
+
+    goals = page.locator(".nav-more .dropdown-panel a", has_text="Objectifs")
+    assert goals.is_visible()
+    goals.click()
+    page.wait_for_url(f"**/athletes/{athlete.id}/goals/")
+
+
+def _chart_and_card(page: Page) -> tuple[float, float]:
+    """The visible Fitness chart's width and its card's content width (px)."""
+    return page.locator("#pmc-chart-wide-title").evaluate(
+        """title => {
+            const chart = title.closest("svg"), card = title.closest(".card");
+            const style = getComputedStyle(card);
+            const inner = card.clientWidth - parseFloat(style.paddingLeft)
+                - parseFloat(style.paddingRight);
+            return [chart.getBoundingClientRect().width, inner];
+        }"""
+    )
+
+
+def test_the_fitness_charts_fill_their_card_and_follow_a_resize(
+    browser: Browser, console_errors: ConsoleErrors, live_server: Any, athlete: Athlete
+) -> None:
+    first = athlete.local_today() - dt.timedelta(days=59)
+    builders.days(athlete, first, [50.0 if n % 2 else 0.0 for n in range(60)])
+    page = _open(browser, console_errors, live_server, athlete.user, LAPTOP, "en")
+    page.goto(f"{live_server.url}/athletes/{athlete.id}/fitness/")
+
+    chart, card = _chart_and_card(page)
+    assert chart == pytest.approx(card, abs=2)
+    screenshot(page, f"layout-fitness-{LAPTOP}")
+
+    page.set_viewport_size({"width": 1000, "height": 900})
+    narrower, card = _chart_and_card(page)
+    assert narrower == pytest.approx(card, abs=2) and narrower < chart
+    page.set_viewport_size({"width": PHONE, "height": 900})
+    screenshot(page, f"layout-fitness-{PHONE}")
