@@ -103,3 +103,60 @@ def test_the_fitness_charts_fill_their_card_and_follow_a_resize(
     assert narrower == pytest.approx(card, abs=2) and narrower < chart
     page.set_viewport_size({"width": PHONE, "height": 900})
     screenshot(page, f"layout-fitness-{PHONE}")
+
+
+@pytest.fixture
+def touched(athlete: Athlete, coach: User) -> dict[str, str]:
+    """The pages this layout work touched, with something on each."""
+    from activities.models import ImportJob
+    from activities.services.manual import manual_activity_log
+    from coaching.services.comments import comment_add
+    from tests.coaching.journal_world import planned
+
+    today = athlete.local_today()
+    run = manual_activity_log(
+        athlete=athlete, by=athlete.user, day=today, sport="run", duration_s=2700.0, rpe=6
+    )
+    session = planned(athlete, coach, today, "Easy hour")
+    comment_add(author=coach, body="How did the legs feel?", activity=run)
+    comment_add(author=coach, body="Keep it easy.", session=session)
+    result = {"name": "Garmin/Fit/2026-03-02_123.fit", "outcome": "created", "reason": ""}
+    job = ImportJob.objects.create(
+        athlete=athlete,
+        kind=ImportJob.Kind.GARMIN_EXPORT,
+        state=ImportJob.State.DONE,
+        original_name="export.zip",
+        total=1,
+        cursor=1,
+        created=1,
+        results=[{**result, "activity_ids": [run.id]}],
+    )
+    base = f"/athletes/{athlete.id}"
+    return {
+        "home": f"{base}/",
+        "activities": f"{base}/activities/",
+        "log": f"{base}/activities/log/",
+        "plan": f"{base}/plan/",
+        "day": f"{base}/plan/days/{today.isoformat()}/",
+        "activity": f"{base}/activities/{run.id}/",
+        "import": f"{base}/imports/{job.id}/",
+        "inbox": "/comments/",
+    }
+
+
+@pytest.mark.parametrize("width", [LAPTOP, PHONE])
+def test_the_pages_touched_fit_the_screen_without_sideways_scrolling(
+    browser: Browser,
+    console_errors: ConsoleErrors,
+    live_server: Any,
+    athlete: Athlete,
+    touched: dict[str, str],
+    width: int,
+) -> None:
+    page = _open(browser, console_errors, live_server, athlete.user, width, "fr")
+    for name, path in touched.items():
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow} px at {width} px"
+        screenshot(page, f"layout-{name}-{width}")
