@@ -65,10 +65,13 @@ def test_the_more_menu_holds_the_rest_of_the_athletes_pages(
     page = _open(browser, console_errors, live_server, athlete.user, LAPTOP, "fr")
     page.goto(f"{live_server.url}/athletes/{athlete.id}/")
 
-    page.locator(".nav-more > summary").click()
-
+    more = page.locator(".nav-more > summary")
+    more.click()
     goals = page.locator(".nav-more .dropdown-panel a", has_text="Objectifs")
     assert goals.is_visible()
+    page.locator("h1").click()  # a click elsewhere closes it
+    assert not goals.is_visible()
+    more.click()
     goals.click()
     page.wait_for_url(f"**/athletes/{athlete.id}/goals/")
 
