@@ -121,6 +121,7 @@ def test_a_coach_reads_the_journal_without_a_form_and_may_not_write_it(
 
     assert _journal_url(activity) not in html
     assert "7 · Very hard" in html and "4 · Strong" in html and "Hilly" in html
+    assert "The athlete writes this journal" in html
     assert htmx(client_for(reader), _journal_url(activity), {"rpe": "2"}).status_code == 403
     assert Activity.objects.get(id=activity.id).rpe == 7
 
