@@ -74,6 +74,7 @@ def test_the_more_menu_holds_the_rest_of_the_athletes_pages(
     more.click()
     goals.click()
     page.wait_for_url(f"**/athletes/{athlete.id}/goals/")
+    assert "is-current" in (more.get_attribute("class") or "")  # the page is under More
 
 
 def _chart_and_card(page: Page) -> tuple[float, float]:
