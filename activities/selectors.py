@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
@@ -69,3 +71,34 @@ def activity_streams_info(*, activity: Activity) -> Mapping[str, object] | None:
 def activity_file_get(*, viewer: User, athlete: Athlete, file_id: int) -> ActivityFile | None:
     """An original file of this athlete, or None outside the viewer's scope."""
     return ActivityFile.objects.visible_to(viewer).filter(athlete=athlete, id=file_id).first()
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRow:
+    """One entry of an import job's results as people read it: the activities it made or
+    found (date, sport, title; several for a multisport file), its outcome and reason, and
+    the file's name in the archive, secondary."""
+
+    name: str
+    outcome: str
+    reason: str
+    activities: list[Activity]
+
+
+def import_rows(
+    *, viewer: User, athlete: Athlete, results: Sequence[Mapping[str, Any]]
+) -> list[ImportRow]:
+    """The rows of a job's `results` with their activities (those still there and visible to
+    the viewer), in the results' order. One query whatever the number of rows."""
+    ids = {i for result in results for i in result.get("activity_ids") or ()}
+    found = Activity.objects.visible_to(viewer).filter(athlete=athlete, id__in=ids)
+    by_id = {activity.id: activity for activity in found.only("id", "day", "sport", "name")}
+    return [
+        ImportRow(
+            name=str(result.get("name", "")),
+            outcome=str(result.get("outcome", "")),
+            reason=str(result.get("reason", "")),
+            activities=[by_id[i] for i in result.get("activity_ids") or () if i in by_id],
+        )
+        for result in results
+    ]

@@ -14,7 +14,7 @@ from activities.forms.manual import CR10_CHOICES
 from activities.models import Activity
 from activities.panels import Panel
 from athletes.models import Athlete, User
-from athletes.selectors.athletes import athlete_can_edit
+from athletes.selectors.athletes import athlete_can_edit, athlete_writes_journal
 from coaching.forms.journal import FEEL_CHOICES, JournalForm
 from coaching.selectors.comments import comment_thread
 from coaching.selectors.journal import activity_link_panel, activity_step_report
@@ -44,7 +44,7 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Any
 
 
 def activity_page_context(*, viewer: User, athlete: Athlete, activity: Activity) -> dict[str, Any]:
-    """What the activity page shows from coaching: the journal form (for editors), the linked
+    """What the activity page shows from coaching: the journal form (for the athlete), the linked
     session with its compliance, step compliance, and the comment thread."""
     can_edit = athlete_can_edit(viewer=viewer, athlete=athlete)
     panel = activity_link_panel(viewer=viewer, activity=activity, can_edit=can_edit)
@@ -53,9 +53,10 @@ def activity_page_context(*, viewer: User, athlete: Athlete, activity: Activity)
         report = activity_step_report(
             activity=activity, session=panel.link.session, units=athlete.units
         )
+    can_log = athlete_writes_journal(viewer=viewer, athlete=athlete)
     return {
-        "can_log": can_edit,
-        "journal_form": journal_form(activity) if can_edit else None,
+        "can_log": can_log,
+        "journal_form": journal_form(activity) if can_log else None,
         "journal_labels": journal_labels(activity),
         "link_panel": panel,
         "step_report": report,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView
 
 from config.api_docs import redoc_view, swagger_ui_view
+from core.views import favicon
 
 # The admin has no login of its own: people sign in on the web form, with its failed-login
 # limits and two-factor authentication (athletes/services/signin.py).
@@ -21,6 +22,8 @@ admin.site.index_title = _("Paceline data and operations")
 handler404 = "core.api.api_not_found"
 
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon-ico"),
+    path("favicon.svg", favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -32,8 +32,8 @@ METRIC = "metric"
 IMPERIAL = "imperial"
 EMPTY = "—"  # what a page shows for an unknown value
 
-_CLOCK = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{2})\s*$")
 _SHORT_CLOCK = re.compile(r"^\s*(\d+):(\d{2})\s*$")
+_HOURS_CLOCK = re.compile(r"^\s*(\d+):(\d{2})(?::(\d{2}))?\s*$")
 
 
 def is_finite_number(value: object) -> TypeGuard[int | float]:
@@ -160,40 +160,43 @@ def parse_pace(text: str) -> float:
     return float(minutes * MINUTE_S + seconds)
 
 
-def parse_duration(text: str) -> int:
-    """Seconds from "h:mm:ss" or "mm:ss" ("3:30:00" → 12600); raises ValueError otherwise."""
-    match = _CLOCK.match(text)
+_HOURS_MINUTES = re.compile(
+    r"^\s*(?:(?P<h>\d+(?:[.,]\d+)?)\s*h)?\s*(?:(?P<m>\d+(?:[.,]\d+)?)\s*(?:m|min)?)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_duration(text: str) -> float:
+    """Seconds from a duration as people type it; raises ValueError otherwise. The one reading
+    of a typed duration (manual log, planner, CSV import, goal times):
+
+    - a clock: "h:mm" or "h:mm:ss" — a two-part clock is ALWAYS hours and minutes, so
+      "0:45" is 45 minutes and "1:30" an hour and a half ("0:45:30" for 45 min 30 s);
+    - plain minutes: "45", "7.5" or "7,5";
+    - hours and minutes: "1h30", "1h", "1h 30min", "90 min".
+    """
+    text = text.strip()
+    if ":" in text:
+        return float(_clock_hours(text))
+    match = _HOURS_MINUTES.match(text)
+    if not text or match is None or not (match["h"] or match["m"]):
+        raise ValueError("a duration looks like h:mm, h:mm:ss, minutes or 1h30")
+    hours = float((match["h"] or "0").replace(",", "."))
+    minutes = float((match["m"] or "0").replace(",", "."))
+    if match["h"] and match["m"] and minutes >= MINUTE_S:
+        raise ValueError("minutes must be below 60")
+    return hours * HOUR_S + minutes * MINUTE_S
+
+
+def _clock_hours(text: str) -> int:
+    """Seconds in "h:mm" or "h:mm:ss"; raises ValueError otherwise."""
+    match = _HOURS_CLOCK.match(text)
     if match is None:
-        raise ValueError("duration must look like h:mm:ss")
-    hours = int(match.group(1) or 0)
-    minutes, seconds = int(match.group(2)), int(match.group(3))
-    if seconds >= MINUTE_S or (match.group(1) is not None and minutes >= MINUTE_S):
+        raise ValueError("a clock duration looks like h:mm or h:mm:ss")
+    hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    if seconds >= MINUTE_S or minutes >= MINUTE_S:
         raise ValueError("minutes and seconds must be below 60")
     return hours * HOUR_S + minutes * MINUTE_S + seconds
-
-
-def parse_duration_or_minutes(text: str) -> float:
-    """Seconds from "1:05:30" (h:mm:ss), "45:00" (mm:ss) or "45" (minutes, decimals allowed);
-    raises ValueError otherwise. How the manual log reads a session's duration."""
-    parts = text.strip().split(":")
-    if len(parts) > 3 or not all(p.strip().replace(".", "", 1).isdigit() for p in parts):
-        raise ValueError(text)
-    numbers = [float(p) for p in parts]
-    if len(parts) == 1:
-        return numbers[0] * MINUTE_S
-    if any(n >= MINUTE_S for n in numbers[1:]):
-        raise ValueError(text)
-    return float(sum(n * MINUTE_S**i for i, n in enumerate(reversed(numbers))))
-
-
-def parse_hours_or_minutes(text: str) -> float:
-    """Seconds from "1:30" (h:mm), "1:30:00" (h:mm:ss) or "90" / "90,5" (minutes); raises
-    ValueError otherwise. How the planner reads a planned session's duration."""
-    if text.count(":") == 1:
-        return float(parse_duration(f"{text}:00"))
-    if ":" in text:
-        return float(parse_duration(text))
-    return float(text.replace(",", ".")) * MINUTE_S
 
 
 def clock_s(text: str) -> float:

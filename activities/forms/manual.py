@@ -17,7 +17,7 @@ from core.units import (
     IMPERIAL,
     METRES_PER_FOOT,
     metres_per_distance_unit,
-    parse_duration_or_minutes,
+    parse_duration,
 )
 
 # Foster's session-RPE version of Borg's CR-10 scale (6, 8 and 9 carry no words).
@@ -50,10 +50,17 @@ class ManualLogForm(forms.Form):
         ),
     )
     sport = forms.ChoiceField(label=_("Sport"), choices=SPORT_CHOICES)
+    title = forms.CharField(
+        label=_("Title"),
+        required=False,
+        max_length=200,
+        help_text=_("Optional. Without one, the sport’s name (“Run”)."),
+    )
     duration = forms.CharField(
-        label=_("Duration (h:mm:ss)"),
+        label=_("Duration"),
         max_length=12,
-        widget=forms.TextInput(attrs={"placeholder": "1:00:00", "inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"placeholder": "1:00"}),
+        help_text=_("h:mm (0:45 is 45 minutes), h:mm:ss, minutes (45) or 1h30."),
     )
     distance = forms.DecimalField(
         label=_("Distance (km)"), required=False, min_value=0, max_digits=8, decimal_places=3
@@ -81,8 +88,17 @@ class ManualLogForm(forms.Form):
         help_text=_("Optional: a load you computed elsewhere (TSS-like points)."),
     )
 
-    def __init__(self, *args: Any, units: str = "metric", **kwargs: Any) -> None:
+    JOURNAL_FIELDS = ("rpe", "notes")
+
+    def __init__(
+        self, *args: Any, units: str = "metric", journal: bool = True, **kwargs: Any
+    ) -> None:
+        """`journal`: whether the viewer writes the athlete's journal (RPE, notes) — the
+        athlete alone; a coach logging a session for them gets the form without it."""
         super().__init__(*args, **kwargs)
+        if not journal:
+            for name in self.JOURNAL_FIELDS:
+                del self.fields[name]
         self.units = units
         self.imperial = units == IMPERIAL
         if self.imperial:
@@ -107,10 +123,10 @@ class ManualLogForm(forms.Form):
 
     def clean_duration(self) -> float:
         try:
-            seconds = parse_duration_or_minutes(self.cleaned_data["duration"])
+            seconds = parse_duration(self.cleaned_data["duration"])
         except ValueError:
             raise forms.ValidationError(
-                _("Enter the duration as h:mm:ss, mm:ss or minutes."), code="invalid"
+                _("Enter the duration as h:mm, h:mm:ss, minutes or 1h30."), code="invalid"
             ) from None
         if not 0 < seconds <= MAX_DURATION_S:
             raise forms.ValidationError(
@@ -129,11 +145,12 @@ class ManualLogForm(forms.Form):
             "day": data["day"],
             "start_time": data["start_time"],
             "sport": data["sport"],
+            "title": data["title"].strip(),
             "duration_s": data["duration"],
             "distance_m": self._metres(data["distance"], self._per_distance_unit),
             "ascent_m": self._metres(data["ascent"], self._per_ascent_unit),
-            "rpe": data["rpe"],
-            "notes": data["notes"],
+            "rpe": data.get("rpe"),
+            "notes": data.get("notes", ""),
             "load": None if load is None else float(load),
         }
 

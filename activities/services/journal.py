@@ -1,6 +1,7 @@
 """The athlete's own account of a session: RPE (Foster's CR-10), feel (1–5) and notes.
 
-Written by the athlete after the session, or by a coach with edit rights. A changed RPE changes
+Written by the athlete alone — the journal is theirs; coaches read it and comment (DESIGN
+"Permissions"). A changed RPE changes
 the session-RPE load (DESIGN §6 "RPE"), so the change is announced to the metrics pipeline
 once the transaction commits (`activities.services.changes.activity_changed`).
 """
@@ -12,7 +13,8 @@ from django.db import transaction
 
 from activities.models import Activity
 from activities.services.changes import activity_changed
-from athletes.models import Athlete, User
+from athletes.models import User
+from athletes.selectors.athletes import athlete_writes_journal
 from core.ranges import FEEL, RPE_CR10, Range
 
 NOTES_MAX_CHARS = 10000
@@ -28,7 +30,7 @@ def activity_journal_update(
 ) -> bool:
     """Set the RPE (CR-10, None = not rated), feel (1–5, None) and notes of `activity`.
 
-    `by` must be the athlete or a coach with edit rights (PermissionDenied otherwise); values
+    `by` must be the athlete themself (PermissionDenied for anyone else, coaches included); values
     out of range raise ValueError. Returns whether anything changed; a changed RPE is announced
     (`activity_changed`) after commit so the session's load is recomputed.
     """
@@ -36,7 +38,7 @@ def activity_journal_update(
     _check_range(feel, FEEL, "feel")
     if len(notes) > NOTES_MAX_CHARS:
         raise ValueError(f"notes are at most {NOTES_MAX_CHARS} characters")
-    if not Athlete.objects.editable_by(by).filter(id=activity.athlete_id).exists():
+    if not athlete_writes_journal(viewer=by, athlete=activity.athlete):
         raise PermissionDenied
     before = (activity.rpe, activity.feel, activity.notes)
     if before == (rpe, feel, notes):

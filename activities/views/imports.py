@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from activities.models import ImportJob
+from activities.selectors import import_rows
 from activities.services.uploads import UploadRow
-from athletes.models import Athlete
+from athletes.models import Athlete, User
 
 RECENT_JOBS = 50
 FILTERS = ("all", "failed")
@@ -25,13 +28,16 @@ def _job(request: HttpRequest, athlete_id: int, job_id: int) -> ImportJob:
 def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, object]:
     show = request.GET.get("show", "failed" if job.failed else "all")
     show = show if show in FILTERS else "all"
+    finished = job.state in ImportJob.FINISHED
     results = [r for r in job.results if show == "all" or r.get("outcome") == "failed"]
+    viewer = cast(User, request.user)  # behind login_required
+    rows = import_rows(viewer=viewer, athlete=job.athlete, results=results) if finished else []
     return {
         "job": job,
         "athlete": job.athlete,
-        "finished": job.state in ImportJob.FINISHED,
+        "finished": finished,
         "show": show,
-        "results": results,
+        "results": rows,
     }
 
 

@@ -6,6 +6,8 @@ Outside the viewer's scope: 404; a viewer who sees the athlete but may not edit
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +21,7 @@ from activities.services.storage import UploadRefused, upload_admit
 from activities.services.uploads import import_job_create
 from activities.types import ImportReport, RejectedFile
 from athletes.models import Athlete, User
-from athletes.selectors.athletes import athlete_get_for_edit
+from athletes.selectors.athletes import athlete_get_for_edit, athlete_writes_journal
 from core.http import Request
 
 
@@ -28,14 +30,24 @@ def activity_log_manual(request: Request[User], athlete_id: int) -> HttpResponse
     """Log a session without a recording; then show the activity it was stored on."""
     user = request.user
     athlete = athlete_get_for_edit(viewer=user, athlete_id=athlete_id)
+    day = _day_param(request.GET.get("day", "")) or athlete.local_today()
+    journal = athlete_writes_journal(viewer=user, athlete=athlete)
     form = ManualLogForm(
-        request.POST or None, units=athlete.units, initial={"day": athlete.local_today()}
+        request.POST or None, units=athlete.units, journal=journal, initial={"day": day}
     )
     if request.method != "POST" or not form.is_valid():
         return render(request, "activities/log_form.html", {"form": form, "athlete": athlete})
     activity = manual_activity_log(athlete=athlete, by=user, **form.si_values())
     messages.success(request, _("Session logged."))
     return redirect("activity_detail", athlete.id, activity.id)
+
+
+def _day_param(text: str) -> dt.date | None:
+    """The day a link prefills ("?day=2026-03-02", from the planner); None when not a date."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 # Larger logs (about 350 lines and more, a second of work and more) go to a background import

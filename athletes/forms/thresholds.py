@@ -209,7 +209,10 @@ class GoalForm(ServiceErrorsMixin, forms.Form):
     distance = forms.FloatField(label=_("Distance"), required=False)
     ascent_m = forms.FloatField(label=_("Ascent (m)"), required=False, **GOAL_ASCENT_M.as_limits())
     target_time = forms.CharField(
-        label=_("Target time"), required=False, max_length=10, help_text=_("h:mm:ss")
+        label=_("Target time"),
+        required=False,
+        max_length=10,
+        help_text=_("h:mm:ss or h:mm: 0:45 is 45 minutes."),
     )
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
@@ -235,7 +238,7 @@ class GoalForm(ServiceErrorsMixin, forms.Form):
         if not text:
             return None
         try:
-            seconds = parse_duration(text)
+            seconds = round(parse_duration(text))
         except ValueError:
             raise ValidationError(_("Enter a time as h:mm:ss, e.g. 3:29:00.")) from None
         if seconds <= 0:

@@ -36,6 +36,12 @@ def athlete_can_edit(*, viewer: Any, athlete: Athlete) -> bool:
     return Athlete.objects.editable_by(viewer).filter(id=athlete.id).exists()
 
 
+def athlete_writes_journal(*, viewer: Any, athlete: Athlete) -> bool:
+    """Whether the viewer writes this athlete's journal (RPE, feel, notes): the athlete alone;
+    coaches read it and comment (DESIGN: the journal is the athlete's)."""
+    return bool(getattr(viewer, "is_authenticated", False)) and athlete.user_id == viewer.id
+
+
 def athlete_age(*, athlete: Athlete, today: dt.date) -> int | None:
     """Age in whole years on `today`, or None without a birth date."""
     born = athlete.birth_date

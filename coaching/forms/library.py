@@ -16,7 +16,7 @@ from coaching.models import PlannedSession, WorkoutTemplate
 from coaching.workouts.text import format_workout, parse
 from coaching.workouts.tree import WorkoutError, stored_workout, to_data
 from core.ranges import SESSION_ASCENT_M, SESSION_DISTANCE_M, SESSION_DURATION_S
-from core.units import metres_per_distance_unit, parse_hours_or_minutes
+from core.units import metres_per_distance_unit, parse_duration
 
 MAX_TAGS = 12
 
@@ -81,7 +81,7 @@ class WorkoutFormMixin(forms.Form):
         if not text:
             return None
         try:
-            seconds = parse_hours_or_minutes(text)
+            seconds = parse_duration(text)
         except ValueError:
             raise ValidationError(
                 _("Enter a duration as h:mm or minutes."), code="invalid"

@@ -207,6 +207,10 @@ class DayPlan:
     def is_past(self) -> bool:
         return self.day < self.today
 
+    @property
+    def is_future(self) -> bool:
+        return self.day > self.today
+
 
 @dataclass(frozen=True, slots=True)
 class Totals:

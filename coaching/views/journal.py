@@ -1,12 +1,13 @@
 """The athlete's journal: the RPE/feel/notes card of the activity page and the home page's RPE
-prompt. The athlete is looked up through the one door first (404 out of scope); writes need
-edit rights (the athlete, or a coach with edit or full rights: 403 for a view-only coach)."""
+prompt. The athlete is looked up through the one door first (404 out of scope); the journal is
+the athlete's: only they write it, any coach who sees it gets 403 on a write (DESIGN)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from activities.selectors import activity_of
 from activities.services.journal import activity_journal_update
 from athletes.models import Athlete, User
-from athletes.selectors.athletes import athlete_can_edit, athlete_get, athlete_get_for_edit
+from athletes.selectors.athletes import athlete_get, athlete_writes_journal
 from coaching.forms.journal import QuickLogForm
 from coaching.panels import JOURNAL, journal_form, journal_labels
 from coaching.selectors.journal import (
@@ -35,12 +36,11 @@ PROMPT_ROWS = 5  # the newest ones; the next shows up as each is logged
 def activity_journal(request: Request[User], athlete_id: int, activity_id: int) -> HttpResponse:
     """The journal card of an activity (GET); its htmx form saves RPE, feel and notes (POST)."""
     user = request.user
-    if request.method == "POST":
-        athlete = athlete_get_for_edit(viewer=user, athlete_id=athlete_id)
-    else:
-        athlete = athlete_get(viewer=user, athlete_id=athlete_id)
+    athlete = athlete_get(viewer=user, athlete_id=athlete_id)
+    can_log = athlete_writes_journal(viewer=user, athlete=athlete)
+    if request.method == "POST" and not can_log:
+        raise PermissionDenied
     activity = activity_of(viewer=user, athlete=athlete, activity_id=activity_id)
-    can_log = athlete_can_edit(viewer=user, athlete=athlete)
     data = request.POST if request.method == "POST" else None
     form = journal_form(activity, data) if can_log else None
     saved = False
@@ -65,7 +65,7 @@ def _prompt(request: Request[User], athlete: Athlete, **extra: Any) -> HttpRespo
         "prompt": waiting[:PROMPT_ROWS],
         "prompt_total": len(waiting),
         "prompt_more": max(0, len(waiting) - PROMPT_ROWS),
-        "can_log": athlete_can_edit(viewer=user, athlete=athlete),
+        "can_log": athlete_writes_journal(viewer=user, athlete=athlete),
         "quick_form": QuickLogForm(),
         **extra,
     }
@@ -84,7 +84,9 @@ def rpe_prompt(request: Request[User], athlete_id: int) -> HttpResponse:
 def rpe_prompt_log(request: Request[User], athlete_id: int, activity_id: int) -> HttpResponse:
     """Log RPE and feel from the prompt; the prompt comes back without that activity."""
     user = request.user
-    athlete = athlete_get_for_edit(viewer=user, athlete_id=athlete_id)
+    athlete = athlete_get(viewer=user, athlete_id=athlete_id)
+    if not athlete_writes_journal(viewer=user, athlete=athlete):
+        raise PermissionDenied
     activity = activity_of(viewer=user, athlete=athlete, activity_id=activity_id)
     form = QuickLogForm(request.POST)
     if not form.is_valid():

@@ -302,7 +302,8 @@ SPECTACULAR_SETTINGS = {
 #   hands Redoc the nonce). No 'unsafe-inline': no page has a style="" attribute (bars and
 #   charts are SVG geometry and classes); scripts that move things set element.style, which
 #   CSP does not govern;
-# - images: ours and data: URIs (the favicon, allauth's TOTP QR code, Swagger UI's icons).
+# - images: ours (the favicon, core/views.py) and data: URIs (allauth's TOTP QR code, Swagger
+#   UI's icons).
 # The Redoc page alone adds a little more, stated in config/api_docs.py.
 SECURE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],

@@ -45,6 +45,17 @@ def test_rows_become_manual_activities_in_si_units(athlete: Athlete) -> None:
     assert report.results[0].activity_ids == [run.id]
 
 
+def test_a_clock_duration_is_read_as_everywhere_else_two_parts_being_h_mm(
+    athlete: Athlete,
+) -> None:
+    data = csv_bytes("2026-03-02,run,,0:45,,", "2026-03-03,run,,1:05:30,,")
+
+    csv_import(athlete=athlete, data=data)
+
+    durations = Activity.objects.filter(athlete=athlete).order_by("day")
+    assert list(durations.values_list("elapsed_s", flat=True)) == [2700, 3930]
+
+
 def test_rows_with_an_external_id_are_skipped_when_imported_again(athlete: Athlete) -> None:
     data = csv_bytes(
         "2026-03-02,run,10,50,,,tp-1",

@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
@@ -197,7 +198,7 @@ def test_imperial_athletes_type_miles_and_feet(athlete: Athlete) -> None:
         {
             "day": "2026-03-14",
             "sport": "run",
-            "duration": "50:00",
+            "duration": "0:50",
             "distance": "5",
             "ascent": "100",
         },
@@ -225,7 +226,7 @@ def test_bad_input_shows_a_field_error_and_logs_nothing(
     athlete: Athlete, field: str, value: str
 ) -> None:
     client = client_for(athlete.user)
-    form = {"day": "2026-03-14", "sport": "run", "duration": "45:00", field: value}
+    form = {"day": "2026-03-14", "sport": "run", "duration": "0:45", field: value}
 
     response = client.post(url(athlete), form)
 
@@ -256,11 +257,95 @@ def test_a_coach_with_edit_rights_logs_for_the_athlete(athlete: Athlete, coach: 
 def test_a_view_only_coach_gets_403_and_outsiders_get_404(
     athlete: Athlete, view_coach: User, other_coach: User, former_coach: User
 ) -> None:
-    form = {"day": "2026-03-14", "sport": "run", "duration": "45:00"}
+    form = {"day": "2026-03-14", "sport": "run", "duration": "0:45"}
 
     assert client_for(view_coach).get(url(athlete)).status_code == 403
     assert client_for(view_coach).post(url(athlete), form).status_code == 403
     assert client_for(other_coach).post(url(athlete), form).status_code == 404
     assert client_for(former_coach).get(url(athlete)).status_code == 404
     assert Client().get(url(athlete)).status_code == 302
+    assert not Activity.objects.exists()
+
+
+# --- duration, title and the ways in ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "seconds"), [("0:45", 2700), ("1:30", 5400), ("0:45:30", 2730), ("45", 2700)]
+)
+def test_a_two_part_duration_is_hours_and_minutes_as_in_the_planner(
+    athlete: Athlete, typed: str, seconds: int
+) -> None:
+    client_for(athlete.user).post(
+        url(athlete), {"day": "2026-03-14", "sport": "run", "duration": typed}
+    )
+
+    assert Activity.objects.get(athlete=athlete).elapsed_s == seconds
+
+
+def test_the_title_typed_is_stored_and_without_one_the_sport_names_the_activity(
+    athlete: Athlete,
+) -> None:
+    client = client_for(athlete.user)
+    client.post(
+        url(athlete),
+        {"day": "2026-03-14", "sport": "ride", "duration": "1:00", "title": " Club ride "},
+    )
+    client.post(url(athlete), {"day": "2026-03-15", "sport": "swim", "duration": "0:40"})
+
+    names = dict(Activity.objects.filter(athlete=athlete).values_list("day", "name"))
+    assert names == {DAY: "Club ride", dt.date(2026, 3, 15): "Swim"}
+
+
+def test_a_link_from_a_day_prefills_its_date_and_a_bad_one_falls_back_to_today(
+    athlete: Athlete,
+) -> None:
+    client = client_for(athlete.user)
+
+    prefilled = client.get(url(athlete) + "?day=2026-02-03").context["form"]
+    garbage = client.get(url(athlete) + "?day=yesterday").context["form"]
+
+    assert prefilled.initial["day"] == dt.date(2026, 2, 3)
+    assert garbage.initial["day"] == athlete.local_today()
+
+
+def test_the_athletes_home_and_activity_list_link_to_the_manual_log(athlete: Athlete) -> None:
+    log(athlete)
+    client = client_for(athlete.user)
+
+    home = client.get(reverse("athlete_detail", args=[athlete.id])).content.decode()
+    listing = client.get(reverse("activity_list", args=[athlete.id])).content.decode()
+
+    assert f'href="{url(athlete)}"' in home
+    assert f'href="{url(athlete)}"' in listing  # not only when the list is empty
+
+
+def test_a_view_only_coach_sees_no_manual_log_link(athlete: Athlete, view_coach: User) -> None:
+    client = client_for(view_coach)
+
+    home = client.get(reverse("athlete_detail", args=[athlete.id])).content.decode()
+    listing = client.get(reverse("activity_list", args=[athlete.id])).content.decode()
+
+    assert url(athlete) not in home and url(athlete) not in listing
+
+
+def test_a_coach_logs_a_session_without_the_athletes_journal(athlete: Athlete, coach: User) -> None:
+    page = client_for(coach).get(url(athlete))
+    client_for(coach).post(
+        url(athlete),
+        {"day": "2026-03-14", "sport": "run", "duration": "0:45", "rpe": "9", "notes": "Hard"},
+    )
+
+    assert {"rpe", "notes"}.isdisjoint(page.context["form"].fields)
+    activity = Activity.objects.get(athlete=athlete)
+    assert (activity.rpe, activity.notes) == (None, "")
+
+
+def test_the_service_refuses_a_coachs_rpe_or_notes(athlete: Athlete, coach: User) -> None:
+    for journal in ({"rpe": 5}, {"notes": "Felt slow"}):
+        with pytest.raises(PermissionDenied):
+            manual_activity_log(
+                athlete=athlete, by=coach, day=DAY, sport="run", duration_s=1800.0, **journal
+            )
+
     assert not Activity.objects.exists()

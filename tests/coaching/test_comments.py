@@ -251,6 +251,55 @@ def test_the_unread_badge_and_inbox_show_the_threads_with_news(
     assert _thread_url(session) in inbox and _thread_url(activity) in inbox
 
 
+def test_the_inbox_links_each_thread_to_its_page_at_the_thread_and_reads_nothing(
+    activity: Activity, session: PlannedSession, coach: User
+) -> None:
+    comment_add(author=coach, body="On the run", activity=activity)
+    comment_add(author=coach, body="On the plan", session=session)
+    athlete = activity.athlete
+    client = client_for(athlete.user)
+
+    inbox = client.get(reverse("comment_inbox")).content.decode()
+
+    run = reverse("activity_detail", args=[athlete.id, activity.id])
+    day = reverse("planner_day", args=[athlete.id, session.day.isoformat()])
+    assert f'href="{run}#thread-activity-{activity.id}"' in inbox
+    assert f'href="{day}#thread-session-{session.id}"' in inbox
+    # Collapsed: a thread loads (and marks itself read) once expanded, not when the inbox opens.
+    assert 'class="comment-thread-slot"' in inbox and "thread-read-mark" not in inbox
+    assert inbox.count('hx-trigger="toggle once from:closest details"') == 2
+    assert not CommentRead.objects.filter(user=athlete.user).exists()
+    assert unread_comment_count(user=athlete.user) == 2
+
+
+def test_a_thread_is_read_once_seen_on_its_page_and_the_others_stay_unread(
+    activity: Activity, session: PlannedSession, coach: User
+) -> None:
+    comment_add(author=coach, body="On the run", activity=activity)
+    comment_add(author=coach, body="On the plan", session=session)
+    athlete = activity.athlete
+    client = client_for(athlete.user)
+    page = client.get(reverse("activity_detail", args=[athlete.id, activity.id])).content.decode()
+    read_url = reverse("comment_thread_read", args=[athlete.id, "activity", activity.id])
+    assert f'hx-post="{read_url}"' in page and 'hx-trigger="intersect once"' in page
+
+    client.post(read_url)  # what the thread's read mark sends once it scrolls into view
+
+    assert unread_counts(
+        user=athlete.user, session_ids=[session.id], activity_ids=[activity.id]
+    ) == {("session", session.id): 1}
+
+
+def test_a_session_threads_day_page_carries_the_anchor_before_the_thread_loads(
+    session: PlannedSession,
+) -> None:
+    day = reverse("planner_day", args=[session.athlete_id, session.day.isoformat()])
+
+    html = client_for(session.athlete.user).get(day).content.decode()
+
+    assert f'id="thread-session-{session.id}"' in html
+
+
 def test_no_badge_without_unread_comments(athlete: Athlete) -> None:
     badge = client_for(athlete.user).get(reverse("comment_unread_badge")).content.decode()
 

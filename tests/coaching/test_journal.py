@@ -78,13 +78,7 @@ def test_saving_the_same_values_again_changes_nothing(activity: Activity) -> Non
     assert activity_journal_update(activity=activity, by=user, rpe=5, feel=3, notes="") is False
 
 
-def test_a_coach_with_edit_rights_may_log_for_the_athlete(activity: Activity, coach: User) -> None:
-    activity_journal_update(activity=activity, by=coach, rpe=3, feel=None, notes="")
-
-    assert Activity.objects.get(id=activity.id).rpe == 3
-
-
-@pytest.mark.parametrize("who", ["view_coach", "other_coach", "other_athlete"])
+@pytest.mark.parametrize("who", ["coach", "view_coach", "other_coach", "other_athlete", "staff"])
 def test_nobody_else_may_log(activity: Activity, who: str, request: pytest.FixtureRequest) -> None:
     person = request.getfixturevalue(who)
     user = person if isinstance(person, User) else person.user
@@ -113,19 +107,35 @@ def test_the_athlete_gets_an_htmx_journal_form_with_the_cr10_labels(activity: Ac
         assert label in html
 
 
-def test_a_view_only_coach_reads_the_journal_without_a_form(
-    activity: Activity, view_coach: User
+@pytest.mark.parametrize("who", ["coach", "view_coach"])
+def test_a_coach_reads_the_journal_without_a_form_and_may_not_write_it(
+    activity: Activity, who: str, request: pytest.FixtureRequest
 ) -> None:
+    reader: User = request.getfixturevalue(who)
     activity_journal_update(
         activity=activity, by=activity.athlete.user, rpe=7, feel=4, notes="Hilly"
     )
     url = reverse("activity_detail", args=[activity.athlete_id, activity.id])
 
-    html = client_for(view_coach).get(url).content.decode()
+    html = client_for(reader).get(url).content.decode()
 
     assert _journal_url(activity) not in html
     assert "7 · Very hard" in html and "4 · Strong" in html and "Hilly" in html
-    assert htmx(client_for(view_coach), _journal_url(activity), {"rpe": "2"}).status_code == 403
+    assert "The athlete writes this journal" in html
+    assert htmx(client_for(reader), _journal_url(activity), {"rpe": "2"}).status_code == 403
+    assert Activity.objects.get(id=activity.id).rpe == 7
+
+
+def test_the_coach_with_edit_rights_still_comments_under_the_journal(
+    activity: Activity, coach: User
+) -> None:
+    url = reverse("activity_detail", args=[activity.athlete_id, activity.id])
+    thread = reverse("comment_thread", args=[activity.athlete_id, "activity", activity.id])
+
+    html = client_for(coach).get(url).content.decode()
+
+    assert _journal_url(activity) not in html
+    assert thread in html
 
 
 def test_saving_through_htmx_returns_the_card_marked_saved(activity: Activity) -> None:
@@ -141,10 +151,8 @@ def test_saving_through_htmx_returns_the_card_marked_saved(activity: Activity) -
     assert Activity.objects.values_list("rpe", "feel", "notes").get(id=activity.id) == (6, 3, "Ok")
 
 
-def test_without_htmx_saving_goes_back_to_the_activity_page(
-    activity: Activity, coach: User
-) -> None:
-    response = client_for(coach).post(_journal_url(activity), {"rpe": "4"})
+def test_without_htmx_saving_goes_back_to_the_activity_page(activity: Activity) -> None:
+    response = client_for(activity.athlete.user).post(_journal_url(activity), {"rpe": "4"})
 
     assert response.status_code == 302
     assert response["Location"] == reverse(

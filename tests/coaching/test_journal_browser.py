@@ -6,6 +6,7 @@ pages. No console errors. Screenshots in /tmp/shots/journal-*.png (see tests/bro
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -120,7 +121,7 @@ def test_the_activity_page_shows_the_plan_steps_journal_and_thread(
     phone.locator(".comment-thread").screenshot(path=str(SHOTS / "journal-phone-thread.png"))
 
 
-def test_the_coach_sees_the_unread_badge_reads_the_thread_and_the_badge_goes(
+def test_the_coach_reads_one_thread_from_the_inbox_and_only_that_one_is_read(
     browser: Browser,
     console_errors: ConsoleErrors,
     live_server: Any,
@@ -129,15 +130,31 @@ def test_the_coach_sees_the_unread_badge_reads_the_thread_and_the_badge_goes(
     intervals: Activity,
 ) -> None:
     comment_add(author=athlete.user, body="Rep 4 was a struggle.", activity=intervals)
+    session = planned(athlete, coach, athlete.local_today(), "Easy hour")
+    comment_add(author=athlete.user, body="Can we move this?", session=session)
     page = logged_in_page(browser, console_errors, live_server, coach, LAPTOP)
     page.goto(f"{live_server.url}/roster/")
     badge = page.locator("a.comment-badge")
-    expect(badge).to_contain_text("1")
+    expect(badge).to_contain_text("2")
 
     badge.click()
+    expect(page.locator("details.inbox-thread")).to_have_count(2)
+    page.wait_for_timeout(500)  # opening the inbox reads nothing: the threads are collapsed
+    page.reload()
+    expect(page.locator("a.comment-badge")).to_contain_text("2")
+    page.locator(f"#inbox-activity-{intervals.id} summary").click(position={"x": 5, "y": 5})
     expect(page.locator(".comment.is-unread")).to_have_count(1)
     _shot(page, "inbox")
-    page.wait_for_timeout(500)  # the thread on screen is marked read
+    page.wait_for_timeout(500)  # the expanded thread on screen is marked read
+    page.goto(f"{live_server.url}/roster/")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("a.comment-badge")).to_contain_text("1")
+    page.goto(f"{live_server.url}/comments/")
+    link = page.locator(f"#inbox-session-{session.id} summary a")
+    expect(link).to_have_attribute("href", re.compile(rf"#thread-session-{session.id}$"))
+    link.click()
+    expect(page.locator(f"#thread-session-{session.id} .comment.is-unread")).to_have_count(1)
+    page.wait_for_timeout(500)  # seen on its day's page: read
     page.goto(f"{live_server.url}/roster/")
     page.wait_for_load_state("networkidle")
     expect(page.locator("a.comment-badge")).to_have_count(0)

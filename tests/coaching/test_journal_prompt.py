@@ -80,13 +80,16 @@ def test_the_quick_log_needs_an_rpe(athlete: Athlete) -> None:
     assert Activity.objects.get(id=activity.id).feel is None
 
 
-def test_a_view_only_coach_sees_the_prompt_without_forms_and_cannot_log(
-    athlete: Athlete, view_coach: User
+@pytest.mark.parametrize("who", ["coach", "view_coach"])
+def test_a_coach_sees_the_prompt_without_forms_and_cannot_log(
+    athlete: Athlete, who: str, request: pytest.FixtureRequest
 ) -> None:
+    reader: User = request.getfixturevalue(who)
     activity = recorded(athlete, TODAY)
 
-    assert _log_url(activity) not in _prompt(view_coach, athlete)
-    assert htmx(client_for(view_coach), _log_url(activity), {"rpe": "3"}).status_code == 403
+    assert _log_url(activity) not in _prompt(reader, athlete)
+    assert htmx(client_for(reader), _log_url(activity), {"rpe": "3"}).status_code == 403
+    assert Activity.objects.get(id=activity.id).rpe is None
 
 
 def test_the_athletes_home_page_loads_the_prompt_for_the_athlete_only(

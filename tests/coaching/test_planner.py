@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from athletes.models import Athlete, CoachAthlete, User
 from coaching.selectors.planner import plan_week
@@ -264,6 +265,23 @@ def test_the_athlete_of_a_coach_sees_the_plan_read_only(coach: User, athlete: At
     assert "is-editable" not in body
     assert "plan-handle" not in body
     assert "Copy week" not in body
+
+
+def test_the_athlete_logs_a_session_from_a_day_up_to_today_with_its_date_prefilled(
+    coach: User, athlete: Athlete
+) -> None:
+    log = reverse("activity_log_manual", args=[athlete.id])
+
+    week = client_for(athlete.user).get(_url(athlete)).content.decode()
+    detail = client_for(athlete.user).get(
+        reverse("planner_day", args=[athlete.id, day(1).isoformat()])
+    )
+    coach_week = client_for(coach).get(_url(athlete)).content.decode()
+
+    links = {d.isoformat() for d in map(day, range(7)) if f"{log}?day={d.isoformat()}" in week}
+    assert links == {day(n).isoformat() for n in range(4)}  # Monday to today (Thursday)
+    assert f"{log}?day={day(1).isoformat()}" in detail.content.decode()
+    assert log not in coach_week  # the coach plans; the athlete logs what was done
 
 
 def test_a_self_coached_athlete_plans_their_own_week(db: None) -> None:

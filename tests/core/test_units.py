@@ -29,8 +29,6 @@ from core.units import (
     metres_per_distance_unit,
     pace_s_from_speed,
     parse_duration,
-    parse_duration_or_minutes,
-    parse_hours_or_minutes,
     parse_pace,
     speed_from_pace_s,
 )
@@ -107,13 +105,32 @@ def test_distances_show_in_km_or_miles_with_the_given_decimal_sign() -> None:
     assert (format_distance(None), format_distance_value(float("inf"))) == ("—", "")
 
 
-def test_durations_are_read_as_h_mm_ss_or_mm_ss() -> None:
-    assert parse_duration("3:29:00") == 12540
-    assert parse_duration("45:30") == 2730
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("0:45", 2700.0),  # h:mm: 45 minutes, never 45 seconds
+        ("1:30", 5400.0),
+        ("3:29:00", 12540.0),
+        ("0:45:30", 2730.0),
+        ("45", 2700.0),
+        ("7.5", 450.0),
+        ("2,5", 150.0),
+        ("1h30", 5400.0),
+        ("1h", 3600.0),
+        ("1h 30min", 5400.0),
+        ("90 min", 5400.0),
+        ("1.5h", 5400.0),
+        (" 45m ", 2700.0),
+    ],
+)
+def test_one_duration_parser_reads_h_mm_clocks_minutes_and_1h30(text: str, seconds: float) -> None:
+    assert parse_duration(text) == seconds
 
 
-@pytest.mark.parametrize("text", ["1:60:00", "1:00:60", "x", "12"])
-def test_parse_duration_refuses_garbage(text: str) -> None:
+@pytest.mark.parametrize(
+    "text", ["", "x", "h", "1:60", "1:60:00", "1:00:60", "1:5", "1:2:3:4", "-5", "1h75", "a:b"]
+)
+def test_one_duration_parser_refuses_garbage(text: str) -> None:
     with pytest.raises(ValueError):
         parse_duration(text)
 
@@ -122,32 +139,6 @@ def test_parse_duration_refuses_garbage(text: str) -> None:
 def test_parse_pace_refuses_garbage(text: str) -> None:
     with pytest.raises(ValueError):
         parse_pace(text)
-
-
-@pytest.mark.parametrize(
-    ("text", "seconds"), [("1:05:30", 3930.0), ("45:00", 2700.0), ("45", 2700.0), ("7.5", 450.0)]
-)
-def test_a_logged_duration_is_a_clock_or_minutes(text: str, seconds: float) -> None:
-    assert parse_duration_or_minutes(text) == seconds
-
-
-@pytest.mark.parametrize("text", ["", "a:b", "1:2:3:4", "10:60", "-5", "1:75:00"])
-def test_a_logged_duration_refuses_garbage(text: str) -> None:
-    with pytest.raises(ValueError):
-        parse_duration_or_minutes(text)
-
-
-@pytest.mark.parametrize(
-    ("text", "seconds"), [("1:30", 5400.0), ("1:30:15", 5415.0), ("90", 5400.0), ("2,5", 150.0)]
-)
-def test_a_planned_duration_is_hours_and_minutes_or_minutes(text: str, seconds: float) -> None:
-    assert parse_hours_or_minutes(text) == seconds
-
-
-@pytest.mark.parametrize("text", ["1:75", "abc", "1:00:99"])
-def test_a_planned_duration_refuses_garbage(text: str) -> None:
-    with pytest.raises(ValueError):
-        parse_hours_or_minutes(text)
 
 
 @pytest.mark.parametrize(

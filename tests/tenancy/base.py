@@ -20,7 +20,7 @@ LOGIN = "login"  # a redirect to the login page (pages) — APIs answer 401 inst
 
 # Route names that are not ours: third-party views with their own tests, or public by design.
 NOT_OURS_PREFIXES = ("account_", "mfa_", "admin:", "socialaccount_", "headless")
-PUBLIC = {"set_language", "api-schema", "api-docs", "api-redoc"}
+PUBLIC = {"set_language", "api-schema", "api-docs", "api-redoc", "favicon", "favicon-ico"}
 
 
 @dataclass(frozen=True)

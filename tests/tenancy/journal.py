@@ -24,13 +24,17 @@ def _thread(w: dict[str, Any]) -> dict[str, Any]:
 # The athlete's own calendar URL: their coaches are refused, everyone else does not see it.
 OWN_ONLY = READ | {"coach": 403, "view_coach": 403}
 
+# The athlete's journal (RPE, feel, notes): the athlete alone writes it; their coaches, whatever
+# their rights, read it and comment (DESIGN "Permissions"): a write from them is 403.
+JOURNAL_WRITE = READ | {"coach": 403, "view_coach": 403}
+
 ROWS: list[Row] = [
     Row("activity_journal", READ, _activity),
-    Row("activity_journal", WRITE | ACTED, _activity, method="post"),
+    Row("activity_journal", JOURNAL_WRITE | {"athlete": 302}, _activity, method="post"),
     Row("rpe_prompt", READ, _athlete),
     Row(
         "rpe_prompt_log",
-        WRITE,
+        JOURNAL_WRITE,
         _activity,
         method="post",
         data=lambda w: {"rpe": "5", "feel": "4"},

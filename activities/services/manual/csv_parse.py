@@ -14,6 +14,7 @@ from activities.services.manual.log import MAX_DURATION_S, ManualEntry
 from activities.types import RejectedFile
 from core.ranges import SESSION_DISTANCE_M, SESSION_LOAD, Range
 from core.sports import Sport, sport_from_words
+from core.units import parse_duration
 
 CSV_MAX_BYTES = 5 * 1024 * 1024
 CSV_MAX_ROWS = 10_000
@@ -138,16 +139,13 @@ def _number(value: str, what: str, limits: Range | None = None) -> float | None:
 
 
 def _duration_s(value: str) -> float:
-    """Minutes ("45", "45.5") or a clock ("1:05:00", "45:30")."""
+    """Minutes ("45", "45.5") or a clock read as everywhere else (core.units.parse_duration):
+    "1:05:00" is h:mm:ss and a two-part "0:45" is h:mm, 45 minutes."""
     if ":" in value:
-        parts = value.strip().split(":")
         try:
-            numbers = [float(part) for part in parts]
+            seconds = parse_duration(value)
         except ValueError:
-            numbers = []
-        if len(numbers) not in (2, 3) or not all(0 <= n < 1e9 for n in numbers):
-            raise RowError(gettext("bad duration “%(value)s”") % {"value": value})
-        seconds = float(sum(n * 60**i for i, n in enumerate(reversed(numbers))))
+            raise RowError(gettext("bad duration “%(value)s”") % {"value": value}) from None
     else:
         minutes = _number(value, gettext("duration"))
         seconds = (minutes or 0.0) * 60

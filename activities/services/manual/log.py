@@ -1,4 +1,5 @@
-"""The manual log: one session typed by the athlete (or their coach), through the ingest."""
+"""The manual log: one session typed by the athlete (or their coach, without the athlete's
+journal: RPE and notes), through the ingest."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from activities.models import Activity
 from activities.services.ingest import activity_ingest
 from activities.types import NormalizedActivity, Outcome, Provider, SourceRef, Streams, Summary
-from athletes.models import Athlete, User
+from athletes.models import SPORT_CHOICES, Athlete, User
+from athletes.selectors.athletes import athlete_writes_journal
 from core.ranges import (
     RPE_CR10,
     SESSION_ASCENT_M,
@@ -45,6 +48,7 @@ class ManualEntry:
     notes: str = ""
     load: float | None = None
     start_time: dt.time | None = None
+    name: str = ""
 
     def summary(self) -> Summary:
         speed = self.distance_m / self.duration_s if self.distance_m else None
@@ -73,6 +77,11 @@ def _check(entry: ManualEntry) -> None:
         value = getattr(entry, name)
         if value is not None and not limits.contains(value):
             raise ValueError(f"{name} must be from {limits.low:g} to {limits.high:g}")
+
+
+def sport_label(sport: Sport | str) -> str:
+    """The sport's name for people ("Run"), in the active language."""
+    return str(dict(SPORT_CHOICES).get(str(sport), sport))
 
 
 def local_start(athlete: Athlete, day: dt.date, start: dt.time) -> dt.datetime:
@@ -139,6 +148,7 @@ def ingest_entry(
     normalized = NormalizedActivity(
         sport=entry.sport,
         sub_sport=entry.sub_sport,
+        name=entry.name,
         started_at=started_at,
         streams=Streams.empty(),
         summary=entry.summary(),
@@ -168,13 +178,19 @@ def manual_activity_log(
     load: float | None = None,
     start_time: dt.time | None = None,
     sub_sport: str = "",
+    title: str = "",
 ) -> Activity:
     """Log a session without a recording (SI units); returns the activity it is stored on.
 
     Usually a new manual activity; when `start_time` matches a recorded activity (±60 s, same
-    sport) the entry is merged into it instead (see the module docstring).
+    sport) the entry is merged into it instead (see the module docstring). Without a `title`
+    the activity is named after its sport ("Run"), in the language of the request. RPE and
+    notes are the athlete's journal: given by anyone else (a coach), PermissionDenied.
     """
+    if (rpe is not None or notes) and not athlete_writes_journal(viewer=by, athlete=athlete):
+        raise PermissionDenied
     entry = ManualEntry(
+        name=(title.strip() or str(sport_label(sport)))[:200],
         day=day,
         sport=Sport(sport),
         duration_s=float(duration_s),
