@@ -77,12 +77,13 @@ def physiology_on(rows: Sequence[Thresholds], day: dt.date) -> Physiology:
 
 def _plan(athlete: Athlete, spec: SessionSpec) -> PlannedSession | None:
     """The structured steps the session follows, with the thresholds it is judged by."""
-    text = STRUCTURED.get((spec.sport.value, spec.kind))
-    if text is None:
+    structured = STRUCTURED.get((spec.sport.value, spec.kind))
+    if structured is None:
         return None
+    name, text = structured
     sport = spec.sport.value
     thresholds = workout_thresholds(athlete=athlete, sport=sport, day=spec.day)
-    return PlannedSession(parse(text, sport=sport), thresholds)
+    return PlannedSession(name, parse(text, sport=sport), thresholds)
 
 
 def _seed_one(demo: DemoAthlete, *, weeks: int, seed: int, today: dt.date) -> int:

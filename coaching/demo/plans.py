@@ -32,16 +32,9 @@ AHEAD_WEEKS = 3
 DRAFT_FROM_WEEK = 2  # weeks ahead of this one planned as drafts (not yet published)
 RPE_SHARE = 0.8
 
-# (sport, kind) → (template name, session type); the steps are the text the demo activities
-# follow step by step (`coaching.demo.synthetic.planned.STRUCTURED`)
-LIBRARY: dict[tuple[str, str], tuple[str, str]] = {
-    ("run", "intervals"): ("Run · 6 × 3 min VO2max", SessionType.INTERVALS),
-    ("run", "tempo"): ("Run · 2 × 15 min tempo", SessionType.TEMPO),
-    ("ride", "intervals"): ("Ride · 5 × 5 min at 105 % FTP", SessionType.INTERVALS),
-    ("ride", "tempo"): ("Ride · 3 × 15 min sweet spot", SessionType.TEMPO),
-    ("swim", "intervals"): ("Swim · 10 × 100 m", SessionType.INTERVALS),
-    ("swim", "tempo"): ("Swim · 3 × 400 m steady", SessionType.TEMPO),
-}
+# The library's templates are the structured sessions the demo activities follow step by step
+# (`coaching.demo.synthetic.planned.STRUCTURED`: (sport, kind) → name, steps).
+LIBRARY_TYPES = {"intervals": SessionType.INTERVALS, "tempo": SessionType.TEMPO}
 TITLES = {
     "easy": ("Easy %(sport)s", SessionType.ENDURANCE),
     "long": ("Long %(sport)s", SessionType.LONG),
@@ -75,8 +68,8 @@ def _planner_of(athlete: Athlete) -> User:
 def library_seed(*, owner: User) -> dict[tuple[str, str], WorkoutTemplate]:
     """The demo library of `owner` (created once)."""
     templates = {}
-    for (sport, kind), (name, session_type) in LIBRARY.items():
-        text = STRUCTURED[(sport, kind)]
+    for (sport, kind), (name, text) in STRUCTURED.items():
+        session_type = LIBRARY_TYPES[kind]
         template, _created = WorkoutTemplate.objects.get_or_create(
             owner=owner,
             name=name,

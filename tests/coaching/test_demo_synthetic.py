@@ -244,7 +244,8 @@ def _followed(sport: str, kind: str, day: dt.date) -> list[bool | None]:
     thresholds = AthleteThresholds(
         ftp_w=BODY.ftp_w, lthr_bpm=lthr, threshold_speed_mps=speed, zones=zones
     )
-    plan = PlannedSession(parse(STRUCTURED[(sport, kind)], sport=sport), thresholds)
+    name, text = STRUCTURED[(sport, kind)]
+    plan = PlannedSession(name, parse(text, sport=sport), thresholds)
     spec = SessionSpec(day, 0, dt.time(7), Sport(sport), "road", kind, 3600)
     activity = synthetic_activity(
         spec, physiology=BODY, home=HOME, time_zone="Europe/Paris", seed=0, plan=plan

@@ -34,14 +34,32 @@ from core.sports import Sport
 if TYPE_CHECKING:
     from coaching.demo.synthetic.sessions import Physiology
 
-# The structured sessions of the demo library, by (sport, kind of session).
-STRUCTURED: dict[tuple[str, str], str] = {
-    ("run", "intervals"): "warmup 15m Z1\n6x (3m Z5, rec 2m Z1)\ncooldown 10m Z1",
-    ("run", "tempo"): "warmup 15m Z1\n2x (15m 88-92% LTHR, rec 3m Z1)\ncooldown 10m Z1",
-    ("ride", "intervals"): "warmup 15m Z1\n5x (5m 105% FTP, rec 3m Z1)\ncooldown 15m Z1",
-    ("ride", "tempo"): "warmup 15m Z1\n3x (15m 88-93% FTP, rec 5m Z1)\ncooldown 10m Z1",
-    ("swim", "intervals"): "warmup 400m\n10x (100m 103% pace, rest 20s)\ncooldown 200m",
-    ("swim", "tempo"): "warmup 300m\n3x (400m 95% pace, rest 30s)\ncooldown 200m",
+# The structured sessions of the demo library, by (sport, kind of session): name and steps.
+STRUCTURED: dict[tuple[str, str], tuple[str, str]] = {
+    ("run", "intervals"): (
+        "Run · 6 × 3 min VO2max",
+        "warmup 15m Z1\n6x (3m Z5, rec 2m Z1)\ncooldown 10m Z1",
+    ),
+    ("run", "tempo"): (
+        "Run · 2 × 15 min tempo",
+        "warmup 15m Z1\n2x (15m 88-92% LTHR, rec 3m Z1)\ncooldown 10m Z1",
+    ),
+    ("ride", "intervals"): (
+        "Ride · 5 × 5 min at 105 % FTP",
+        "warmup 15m Z1\n5x (5m 105% FTP, rec 3m Z1)\ncooldown 15m Z1",
+    ),
+    ("ride", "tempo"): (
+        "Ride · 3 × 15 min sweet spot",
+        "warmup 15m Z1\n3x (15m 88-93% FTP, rec 5m Z1)\ncooldown 10m Z1",
+    ),
+    ("swim", "intervals"): (
+        "Swim · 10 × 100 m",
+        "warmup 400m\n10x (100m 103% pace, rest 20s)\ncooldown 200m",
+    ),
+    ("swim", "tempo"): (
+        "Swim · 3 × 400 m steady",
+        "warmup 300m\n3x (400m 95% pace, rest 30s)\ncooldown 200m",
+    ),
 }
 PASSES = 3  # generations that correct the intensities before the final one
 MISS_SHARE = 1 / 3
@@ -54,8 +72,10 @@ MARGIN = 0.02
 
 @dataclass(frozen=True, slots=True)
 class PlannedSession:
-    """The planned steps of a session and the thresholds its compliance is judged with."""
+    """The planned steps of a session (and its name) and the thresholds its compliance is
+    judged with."""
 
+    name: str
     workout: Plan
     thresholds: AthleteThresholds
 
@@ -100,9 +120,9 @@ def follow_plan(
         intensities[faded] *= FADE
         goals[faded] = None  # the athlete does not make up for it
     for _pass in range(PASSES):
-        workout = _workout(steps, intensities, sport, body)
+        workout = _workout(plan.name, steps, intensities, sport, body)
         intensities = _corrected(workout, generate(workout), goals, intensities, sport, body)
-    workout = _workout(steps, intensities, sport, body)
+    workout = _workout(plan.name, steps, intensities, sport, body)
     return workout, generate(workout)
 
 
@@ -160,13 +180,13 @@ def _duration_s(step: Step, intensity: float, sport: Sport, body: Physiology) ->
 
 
 def _workout(
-    steps: list[Step], intensities: list[float], sport: Sport, body: Physiology
+    name: str, steps: list[Step], intensities: list[float], sport: Sport, body: Physiology
 ) -> Workout:
     blocks = tuple(
         Block(_duration_s(step, intensity, sport, body), intensity, step.intent.value)
         for step, intensity in zip(steps, intensities, strict=True)
     )
-    return Workout("Structured session", blocks)
+    return Workout(name, blocks)
 
 
 def _channel(streams: Streams, kind: TargetKind) -> FloatArray | None:
