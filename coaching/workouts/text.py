@@ -621,7 +621,10 @@ def _unknown_unit(unit: str, position: int) -> WorkoutError:
 
 # --- work and recovery ------------------------------------------------------------------------
 
-EASY_WORDS = frozenset(("easy", "rec", "recovery", "jog", "walk", "spin"))
+# words of a note that make its step the easy one (notes are in the coach's language)
+EASY_WORDS = frozenset(
+    ("easy", "rec", "recovery", "jog", "walk", "spin", "facile", "récup", "récupération")
+)
 EASY_ZONE = 2  # Z1 and Z2 are easy
 EASY_PERCENT = 80  # up to 80 % of the threshold is easy
 
@@ -633,7 +636,7 @@ def pair_intents(first: Step, second: Step) -> tuple[Intent, Intent]:
     A step is easier than the other when both have targets of the same kind and mode
     (cadence aside) and its range lies wholly below; or its target is easy (a zone up to Z2, a
     percentage up to 80 %, RPE up to 3) and the other has a target that is not; or its note
-    says easy, rec, recovery, jog, walk or spin and the other's does not."""
+    has one of `EASY_WORDS` and the other's does not."""
     first_easier, second_easier = _easier(first, second), _easier(second, first)
     if first_easier == second_easier:
         return Intent.ACTIVE, Intent.ACTIVE
@@ -652,7 +655,7 @@ def _easier(step: Step, other: Step) -> bool:
 
 
 def _easy_note(note: str) -> bool:
-    return not EASY_WORDS.isdisjoint(re.findall(r"[a-z]+", note.lower()))
+    return not EASY_WORDS.isdisjoint(re.findall(r"[^\W\d_]+", note.lower()))
 
 
 def _easy_target(target: Target) -> bool:

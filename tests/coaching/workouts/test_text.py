@@ -190,6 +190,8 @@ PAIRS = [
     ("5x (3m RPE 8, 2m RPE 2)", (ACTIVE, RECOVERY)),
     ("5x (3m @40km/h, 2m @25km/h)", (ACTIVE, RECOVERY)),
     ('5x (3m, 2m "easy spin")', (ACTIVE, RECOVERY)),
+    ('5x (3m "à bloc", 2m "récup en trottinant")', (ACTIVE, RECOVERY)),
+    ('5x (3m "recovering", 2m)', (ACTIVE, ACTIVE)),
     # explicit keywords win; overlapping, equal or unknown intensities stay active
     ("5x (3m 105% FTP, active 2m Z1)", (ACTIVE, ACTIVE)),
     ("5x (warmup 3m Z1, 2m Z4)", (Intent.WARMUP, ACTIVE)),
