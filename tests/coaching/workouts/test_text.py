@@ -534,6 +534,40 @@ def test_any_valid_workout_prints_to_text_that_reads_back_to_it(
     assert format_workout(parse(text, sport=sport), sport=sport) == text
 
 
+easy_notes = st.sampled_from(["", "easy", "jog", "strong", "récup", "easy jog"])
+pair_targets = st.one_of(
+    st.none(),
+    st.builds(
+        Target,
+        st.sampled_from([TargetKind.HR, TargetKind.POWER, TargetKind.CADENCE]),
+        st.just(TargetMode.ZONE),
+        st.integers(1, 3).map(float),
+        st.integers(3, 5).map(float),
+    ),
+    st.builds(
+        Target,
+        st.sampled_from([TargetKind.POWER, TargetKind.PACE]),
+        st.just(TargetMode.PERCENT),
+        st.sampled_from([60.0, 80.0, 95.0]),
+        st.sampled_from([95.0, 105.0]),
+    ),
+)
+pair_steps = st.builds(
+    Step, st.sampled_from(Intent), st.just(Duration(TIME, 60.0)), pair_targets, easy_notes
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(first=pair_steps, second=pair_steps, sport=st.sampled_from(SPORTS))
+def test_any_repeated_pair_prints_to_text_that_reads_back_to_its_intents(
+    first: Step, second: Step, sport: str
+) -> None:
+    workout = Workout((Repeat(3, (first, second)),))
+    text = format_workout(workout, sport=sport)
+    assert parse(text, sport=sport) == workout
+    assert format_workout(parse(text, sport=sport), sport=sport) == text
+
+
 WORDS = ["min", "km", "bpm", "rpm", "FTP", "LTHR", "pace", "HR", "RPE ", "wu ", "rest", "open"]
 ALPHABET = st.sampled_from([*'0123456789 ,+;()\n"@%-:/.xXzZrmshkWpbe', *WORDS])
 
