@@ -243,3 +243,22 @@ def test_make_run_passes_the_served_address_to_every_step() -> None:
 
     assert lines == ["http://127.0.0.1:8101"] * 4  # migrate, seed_demo, sweep, runserver
     assert given == ["https://coach.example"] * 4
+
+
+def test_demo_structured_sessions_follow_their_steps_with_now_and_then_a_missed_rep() -> None:
+    from coaching.models import Link
+    from coaching.selectors.journal import activity_step_report
+
+    seed("--athletes", "1", "--weeks", "2")
+    links = Link.objects.exclude(session__steps=[]).select_related("activity", "session")
+    reports = [
+        activity_step_report(activity=link.activity, session=link.session, units="metric")
+        for link in links
+    ]
+
+    hits = [[row.hit for row in report.rows] for report in reports if report is not None]
+    assert len(hits) >= 4  # the week's interval and tempo sessions of both athletes
+    assert all(report is not None and report.method == "laps" for report in reports)
+    assert any(all(hit is True for hit in rows) for rows in hits)  # every step as planned
+    missed = [rows for rows in hits if False in rows]
+    assert missed and all(rows.count(False) == 1 for rows in missed)  # one rep faded

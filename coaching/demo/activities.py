@@ -2,7 +2,8 @@
 
 Each session comes from `coaching.demo.synthetic` (never from the corpus), shaped by the athlete's
 profile (runner, trail, cyclist, triathlete) and by the thresholds in force on its day, around a
-fixed home point per athlete. Idempotent: every session is a
+fixed home point per athlete; interval and tempo sessions follow their structured plan step by
+step (`synthetic.planned`), now and then with a rep that fades. Idempotent: every session is a
 `SourceRef(device_file, "demo-<email name>-<date>-<n>")`; sessions already stored are not even
 generated again, so a second seed is quick and creates nothing.
 """
@@ -22,6 +23,9 @@ from athletes.models import Athlete, Thresholds
 from athletes.selectors.thresholds import ThresholdValues, values_from_rows
 from coaching.demo.accounts import Person
 from coaching.demo.synthetic import Home, Physiology, SessionSpec, demo_schedule, synthetic_activity
+from coaching.demo.synthetic.planned import STRUCTURED, PlannedSession
+from coaching.selectors.context import workout_thresholds
+from coaching.workouts.text import parse
 from core.outbox import batched
 
 DEMO_WEEKS = 17  # about four months
@@ -71,6 +75,17 @@ def physiology_on(rows: Sequence[Thresholds], day: dt.date) -> Physiology:
     )
 
 
+def _plan(athlete: Athlete, spec: SessionSpec) -> PlannedSession | None:
+    """The structured steps the session follows, with the thresholds it is judged by."""
+    structured = STRUCTURED.get((spec.sport.value, spec.kind))
+    if structured is None:
+        return None
+    name, text = structured
+    sport = spec.sport.value
+    thresholds = workout_thresholds(athlete=athlete, sport=sport, day=spec.day)
+    return PlannedSession(name, parse(text, sport=sport), thresholds)
+
+
 def _seed_one(demo: DemoAthlete, *, weeks: int, seed: int, today: dt.date) -> int:
     athlete = demo.athlete
     first_day = today - dt.timedelta(weeks=weeks, days=today.weekday())
@@ -96,6 +111,7 @@ def _seed_one(demo: DemoAthlete, *, weeks: int, seed: int, today: dt.date) -> in
                 home=home,
                 time_zone=athlete.time_zone,
                 seed=seed,
+                plan=_plan(athlete, spec),
             )
             source = SourceRef(Provider.DEVICE_FILE, external_id, raw={"demo": True})
             _activity, outcome = activity_ingest(

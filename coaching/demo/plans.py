@@ -19,6 +19,7 @@ from django.db import transaction
 from activities.models import Activity
 from activities.services.changes import activity_changed
 from athletes.models import Athlete, CoachAthlete, User
+from coaching.demo.synthetic.planned import STRUCTURED
 from coaching.demo.synthetic.schedule import PATTERNS, volume_factor
 from coaching.models import Comment, PlannedSession, SessionType, WorkoutTemplate
 from coaching.selectors.context import workout_thresholds
@@ -31,39 +32,9 @@ AHEAD_WEEKS = 3
 DRAFT_FROM_WEEK = 2  # weeks ahead of this one planned as drafts (not yet published)
 RPE_SHARE = 0.8
 
-# (sport, kind) → (template name, session type, text of the steps)
-LIBRARY: dict[tuple[str, str], tuple[str, str, str]] = {
-    ("run", "intervals"): (
-        "Run · 6 × 3 min VO2max",
-        SessionType.INTERVALS,
-        "warmup 15m Z1\n6x (3m Z5, rec 2m Z1)\ncooldown 10m Z1",
-    ),
-    ("run", "tempo"): (
-        "Run · 2 × 15 min tempo",
-        SessionType.TEMPO,
-        "warmup 15m Z1\n2x (15m 88-92% LTHR, rec 3m Z1)\ncooldown 10m Z1",
-    ),
-    ("ride", "intervals"): (
-        "Ride · 5 × 5 min at 105 % FTP",
-        SessionType.INTERVALS,
-        "warmup 15m Z1\n5x (5m 105% FTP, rec 3m Z1)\ncooldown 15m Z1",
-    ),
-    ("ride", "tempo"): (
-        "Ride · 3 × 15 min sweet spot",
-        SessionType.TEMPO,
-        "warmup 15m Z1\n3x (15m 88-93% FTP, rec 5m Z1)\ncooldown 10m Z1",
-    ),
-    ("swim", "intervals"): (
-        "Swim · 10 × 100 m",
-        SessionType.INTERVALS,
-        "warmup 400m\n10x (100m Z4, rest 20s)\ncooldown 200m",
-    ),
-    ("swim", "tempo"): (
-        "Swim · 3 × 400 m steady",
-        SessionType.TEMPO,
-        "warmup 300m\n3x (400m Z3, rest 30s)\ncooldown 200m",
-    ),
-}
+# The library's templates are the structured sessions the demo activities follow step by step
+# (`coaching.demo.synthetic.planned.STRUCTURED`: (sport, kind) → name, steps).
+LIBRARY_TYPES = {"intervals": SessionType.INTERVALS, "tempo": SessionType.TEMPO}
 TITLES = {
     "easy": ("Easy %(sport)s", SessionType.ENDURANCE),
     "long": ("Long %(sport)s", SessionType.LONG),
@@ -97,7 +68,8 @@ def _planner_of(athlete: Athlete) -> User:
 def library_seed(*, owner: User) -> dict[tuple[str, str], WorkoutTemplate]:
     """The demo library of `owner` (created once)."""
     templates = {}
-    for (sport, kind), (name, session_type, text) in LIBRARY.items():
+    for (sport, kind), (name, text) in STRUCTURED.items():
+        session_type = LIBRARY_TYPES[kind]
         template, _created = WorkoutTemplate.objects.get_or_create(
             owner=owner,
             name=name,

@@ -9,21 +9,24 @@ repeat_until_steps_cmplt, duration_value = message_index of the block's first st
 target_value = the repeat count (nested repeats the same way, inner block first). Durations:
 time in ms (s × 1000), distance in cm (m × 100), open until the lap button. Intent → intensity.
 
-Targets (FIT custom ranges are target_value 0 with custom_target_value_low/high):
-- power: % FTP natively (0–1000 means % FTP), watts as W + 1000;
-- heart rate: bpm + 100 (0–100 would mean % of max HR, which we never write); % LTHR is
-  converted with `thresholds.lthr_bpm`;
-- pace: speed in mm/s (m/s × 1000), low = slower; % threshold speed is converted with
-  `thresholds.threshold_speed_mps`;
+Targets. The watch gets the range Paceline judges the step against: every target is resolved
+with `resolve.compliance_range` and the athlete's `thresholds` (those of the session's day),
+so zones and percentages become the athlete's own bpm, W or speed range, and a single value is
+widened by the compliance tolerance (250 W → 242.5–257.5 W). FIT custom ranges are
+target_value 0 with custom_target_value_low/high:
+- heart rate: bpm + 100 (0–100 would mean % of max HR, which we never write);
+- power: W + 1000 (0–1000 would mean % FTP);
+- pace: speed in mm/s (m/s × 1000), low = slower;
 - cadence: in cycles per minute as FIT counts them — strides for running, walking and hiking
-  (our steps/min halved, as FIT activity records do), revolutions otherwise;
-- one zone (Z2) → target_value = zone number (the watch's own zones: HR 1–5, power 1–7, speed
-  1–10) with custom values 0; a zone range (Z2–Z3) or another zone number → the athlete's zone
-  bounds from `thresholds.zones` as a custom range.
-When a target cannot be given to the watch — the threshold or zones it needs are unknown,
-RPE, a cadence zone or percentage — the step gets an open target and the intended target is
-written in words as its name and at the start of its notes (e.g. "88-92% LTHR", "RPE 7").
-A single value (low == high) stays a zero-width range, exactly as planned.
+  (our steps/min halved, as FIT activity records do), revolutions otherwise.
+An open-ended zone (a top zone without an upper bound) ends at the plausible maximum of
+`core.ranges` (250 bpm, 3000 W, 30 m/s). Only when Paceline cannot resolve the target either
+does the watch judge it its own way: a % FTP without FTP natively (0–1000 means % FTP), a
+single zone without the athlete's zones as the watch's zone number (target_value = zone, HR
+1–5, power 1–7, speed 1–10, custom values 0). Any other target the watch cannot be given —
+the threshold or zones it needs are unknown, RPE, a cadence zone or percentage — leaves the
+step with an open target and the intended target written in words as its name and at the
+start of its notes (e.g. "88-92% LTHR", "RPE 7").
 
 Text fields are UTF-8, NUL-terminated and cut at a character boundary to their field size,
 terminator included (the profile sets no size; these are ours): workout name 64 bytes, step
@@ -44,6 +47,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from coaching.workouts.resolve import compliance_range
 from coaching.workouts.tree import (
     MAX_REPEAT,
     AthleteThresholds,
@@ -60,6 +64,7 @@ from coaching.workouts.tree import (
     _,
 )
 from core.fit import FIT_SIGNATURE
+from core.ranges import TARGET_CADENCE_SPM, TARGET_HR_BPM, TARGET_POWER_W, TARGET_SPEED_MPS
 
 MAX_WATCH_STEPS = 50
 NAME_BYTES = 64
@@ -120,6 +125,13 @@ SPORTS: dict[str, tuple[int, int]] = {
     "other": (0, 0),
 }
 STRIDE_SPORTS = frozenset({1, 11, 17})  # running, walking, hiking: FIT cadence in strides/min
+# The end of an open-ended range (a top zone), per kind: the plausible maximum.
+OPEN_END = {
+    TargetKind.HR: TARGET_HR_BPM.high,
+    TargetKind.POWER: TARGET_POWER_W.high,
+    TargetKind.PACE: TARGET_SPEED_MPS.high,
+    TargetKind.CADENCE: TARGET_CADENCE_SPM.high,
+}
 # Zones a watch knows by number: HR 1–5, power 1–7, speed 1–10.
 NATIVE_ZONES = {
     TargetKind.HR: (TARGET_HR, 5),
@@ -160,6 +172,7 @@ class _FitStep:
 class _Context:
     thresholds: AthleteThresholds
     fit_sport: int
+    sport: str
 
 
 def workout_fit(
@@ -179,7 +192,8 @@ def workout_fit(
     if created_at.tzinfo is None:
         raise ValueError("created_at must be timezone-aware")
     fit_sport, sub_sport = SPORTS.get(sport.strip().lower(), (0, 0))
-    steps = _fit_steps(workout, _Context(thresholds or AthleteThresholds(), fit_sport))
+    context = _Context(thresholds or AthleteThresholds(), fit_sport, sport)
+    steps = _fit_steps(workout, context)
     step_records = _steps_records(steps)
     workout_record = _workout_record(name, fit_sport, sub_sport, len(steps))
     time_created = math.floor(created_at.astimezone(UTC).timestamp()) - FIT_EPOCH_S
@@ -254,45 +268,30 @@ def _duration(step: Step) -> tuple[int, int | None]:
 
 
 def _target(target: Target | None, context: _Context) -> _FitTarget:
+    """The range Paceline judges the step against, else the watch's own reading of it."""
     if target is None:
         return _FitTarget()
     if target.kind is TargetKind.RPE:
         return _FitTarget(intended=_describe(target))
-    if target.mode is TargetMode.ZONE:
-        return _zone_target(target, context)
-    if target.mode is TargetMode.PERCENT:
-        return _percent_target(target, context)
-    return _absolute_target(target.kind, target.low, target.high, context)
+    judged = compliance_range(target, sport=context.sport, thresholds=context.thresholds)
+    if judged is not None:
+        low, high = judged
+        high = high if math.isfinite(high) else OPEN_END[target.kind]
+        return _absolute_target(target.kind, low, high, context)
+    return _native_target(target)
 
 
-def _zone_target(target: Target, context: _Context) -> _FitTarget:
-    """One native zone as the watch's zone number, else the athlete's zone bounds."""
-    low, high = int(target.low), int(target.high)
-    whole = low == target.low and high == target.high
+def _native_target(target: Target) -> _FitTarget:
+    """A % FTP or one zone number for the watch to resolve with its own FTP or zones."""
+    low, high = target.low, target.high
+    percent_ftp = target.mode is TargetMode.PERCENT and target.kind is TargetKind.POWER
+    if percent_ftp and _round(high) < POWER_OFFSET_W:
+        return _FitTarget(TARGET_POWER, 0, _round(low), _round(high))
     native_type, native_max = NATIVE_ZONES.get(target.kind, (TARGET_OPEN, 0))
-    if whole and low == high and 1 <= low <= native_max:
-        return _FitTarget(native_type, low, 0, 0)
-    zones = context.thresholds.zones.get(target.kind.value, ())
-    if not (whole and 1 <= low <= high <= len(zones)):
-        return _FitTarget(intended=_describe(target))
-    return _absolute_target(target.kind, zones[low - 1][0], zones[high - 1][1], context)
-
-
-def _percent_target(target: Target, context: _Context) -> _FitTarget:
-    """% FTP natively; % LTHR and % threshold speed through the athlete's thresholds."""
-    if target.kind is TargetKind.POWER and _round(target.high) < POWER_OFFSET_W:
-        return _FitTarget(TARGET_POWER, 0, _round(target.low), _round(target.high))
-    thresholds = context.thresholds
-    bases = {
-        TargetKind.POWER: thresholds.ftp_w,
-        TargetKind.HR: thresholds.lthr_bpm,
-        TargetKind.PACE: thresholds.threshold_speed_mps,
-    }
-    base = bases.get(target.kind)
-    if base is None:
-        return _FitTarget(intended=_describe(target))
-    low, high = target.low * base / 100, target.high * base / 100
-    return _absolute_target(target.kind, low, high, context)
+    one_zone = target.mode is TargetMode.ZONE and low == high and low.is_integer()
+    if one_zone and 1 <= low <= native_max:
+        return _FitTarget(native_type, int(low), 0, 0)
+    return _FitTarget(intended=_describe(target))
 
 
 def _absolute_target(kind: TargetKind, low: float, high: float, context: _Context) -> _FitTarget:

@@ -20,18 +20,22 @@ Targets: zones `Z2`, `Z2-Z3` (power for rides, heart rate otherwise; `Z2 HR`, `Z
 `/500m`, speeds `30km/h`, `mph`, `m/s`. `@` may precede any target. Notes: `"..."` (`\\"`,
 `\\\\`, `\\n` escapes).
 
+A repeat of exactly two steps without intent keywords reads the clearly easier one as a
+recovery (`pair_intents`): `5x (3m 105% FTP, 2m Z1)` is work then recovery.
+
 `format_workout` prints the canonical text: one top-level node a line, children of a repeat
 `, `-separated in parentheses, or `Nx<step>` / `Nx<step> r<recovery>` / `... rest <rest>` when
-a repeat is one step with an optional recovery or rest; the intent keyword only when not
-active. Every printed number reads back to the same float (paces as m:ss/unit only when that
-inverts exactly, else as m/s), so parse(format(w)) == w for every valid workout, and
+a repeat is one step with an optional recovery or rest (unless the pair reads back without
+keywords); the intent keyword only when the step would not read as it without one. Every
+printed number reads back to the same float (paces as m:ss/unit only when that inverts
+exactly, else as m/s), so parse(format(w)) == w for every valid workout, and
 format(parse(t)) == t for canonical text.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import NoReturn
 
@@ -74,6 +78,13 @@ SYNTAX_HELP: tuple[tuple[str, str], ...] = (
     ("wu 15m, cd 10m", _("Warm-up and cool-down; also recovery (rec) and rest")),
     ("5x (3m 105% FTP, 2m Z1)", _("Repeat a block 5 times; separate steps with , or new lines")),
     ("6x800m @3:40/km r2m", _("6 × 800 metres at 3:40 per km, each followed by 2 min recovery")),
+    (
+        "5x (3m Z4, 2m Z1) · 5x (3m Z4, active 2m Z1)",
+        _(
+            "Of two repeated steps, the easier one (lower target, Z1–Z2, “easy” in its note) is"
+            " the recovery; write active to keep it a work step"
+        ),
+    ),
     ("1h30m · 45s · 1:30:00", _("Durations: h, m or min, s, or a clock")),
     ("400m · 2km · 5mi · open", _("Distances; m is minutes below 100, else metres; open: lap")),
     ("Z3 pace · 88% LTHR · 105% pace", _("Zones and percentages of FTP, LTHR or threshold pace")),
@@ -242,6 +253,7 @@ class _Parser:
         self.text = text
         self.sport = sport
         self.pos = 0
+        self.bare = False  # the last step read alone had no intent keyword
 
     def workout(self) -> Workout:
         nodes = self._nodes(depth=1)
@@ -263,14 +275,19 @@ class _Parser:
     # --- structure ---------------------------------------------------------------------------
 
     def _nodes(self, *, depth: int) -> list[tuple[int, Node]]:
-        """Nodes up to the end of the text or a `)` (left unread)."""
+        """Nodes up to the end of the text or a `)` (left unread); a pair of steps written
+        without an intent keyword reads as work and recovery when one is easier."""
         nodes: list[tuple[int, Node]] = []
+        bare: list[bool] = []
         while True:
             self._skip(_SEPARATORS)
             if self._peek() in ("", ")"):
-                return nodes
+                paired = depth > 1 and len(bare) == 2 and all(bare)
+                return _with_recovery(nodes) if paired else nodes
             start = self.pos
+            self.bare = False
             nodes.append((start, self._node(depth)))
+            bare.append(self.bare)
             self._skip(_SPACES)
             if self._peek() not in _STEP_END and self._peek() != "":
                 raise WorkoutError(_("Start the next step with a comma or a new line."), self.pos)
@@ -306,7 +323,9 @@ class _Parser:
         inner = _REPEAT.match(self.text, self.pos)
         if inner:
             return Repeat(count, (self._repeat(inner, depth + 1),))
-        return Repeat(count, self._step(recovery=True))
+        steps = self._step(recovery=True)
+        self.bare = False
+        return Repeat(count, steps)
 
     def _group(self, depth: int) -> tuple[Node, ...]:
         opening = self.pos
@@ -317,18 +336,20 @@ class _Parser:
         self.pos += 1
         if not nodes:
             raise WorkoutError(_("A repeat needs at least one step."), opening)
+        self.bare = False
         return tuple(node for _position, node in nodes)
 
     def _step(self, *, recovery: bool) -> tuple[Step, ...]:
         """One step; with `recovery` (a repeat's shorthand) also the step after `r`/`rest`."""
         parts = _Parts(self.pos)
         intent = self._intent()
+        self.bare = intent is None
         while not self._step_ends():
             marker = _MARKER.match(self.text, self.pos) if recovery and not parts.empty else None
             if marker:
-                return parts.step(intent), self._recovery(marker)
+                return parts.step(intent or Intent.ACTIVE), self._recovery(marker)
             self._item(parts)
-        return (parts.step(intent),)
+        return (parts.step(intent or Intent.ACTIVE),)
 
     def _recovery(self, marker: re.Match[str]) -> Step:
         rest = marker.group().lower() == "rest"
@@ -338,10 +359,10 @@ class _Parser:
             self._item(parts)
         return parts.step(Intent.REST if rest else Intent.RECOVERY)
 
-    def _intent(self) -> Intent:
+    def _intent(self) -> Intent | None:
         match = _INTENT.match(self.text, self.pos)
         if match is None:
-            return Intent.ACTIVE
+            return None
         self.pos = match.end()
         word = match.group().lower().replace("-", "")
         return _INTENTS.get(word) or Intent(word)
@@ -598,6 +619,64 @@ def _unknown_unit(unit: str, position: int) -> WorkoutError:
     )
 
 
+# --- work and recovery ------------------------------------------------------------------------
+
+# words of a note that make its step the easy one (notes are in the coach's language)
+EASY_WORDS = frozenset(
+    ("easy", "rec", "recovery", "jog", "walk", "spin", "facile", "récup", "récupération")
+)
+EASY_ZONE = 2  # Z1 and Z2 are easy
+EASY_PERCENT = 80  # up to 80 % of the threshold is easy
+
+
+def pair_intents(first: Step, second: Step) -> tuple[Intent, Intent]:
+    """The intents of a repeat's two steps written without an intent keyword: the clearly
+    easier one is a recovery (`5x (3m 105% FTP, 2m Z1)`), else both are active.
+
+    A step is easier than the other when both have targets of the same kind and mode
+    (cadence aside) and its range lies wholly below; or its target is easy (a zone up to Z2, a
+    percentage up to 80 %, RPE up to 3) and the other has a target that is not; or its note
+    has one of `EASY_WORDS` and the other's does not."""
+    first_easier, second_easier = _easier(first, second), _easier(second, first)
+    if first_easier == second_easier:
+        return Intent.ACTIVE, Intent.ACTIVE
+    return (Intent.RECOVERY, Intent.ACTIVE) if first_easier else (Intent.ACTIVE, Intent.RECOVERY)
+
+
+def _easier(step: Step, other: Step) -> bool:
+    if _easy_note(step.note) and not _easy_note(other.note):
+        return True
+    mine, theirs = step.target, other.target
+    if mine is None or theirs is None or TargetKind.CADENCE in (mine.kind, theirs.kind):
+        return False
+    if (mine.kind, mine.mode) == (theirs.kind, theirs.mode):
+        return mine.high < theirs.low
+    return _easy_target(mine) and not _easy_target(theirs)
+
+
+def _easy_note(note: str) -> bool:
+    return not EASY_WORDS.isdisjoint(re.findall(r"[^\W\d_]+", note.lower()))
+
+
+def _easy_target(target: Target) -> bool:
+    if target.mode is TargetMode.ZONE:
+        return target.high <= EASY_ZONE
+    if target.mode is TargetMode.PERCENT:
+        return target.high <= EASY_PERCENT
+    return target.kind is TargetKind.RPE and target.high <= 3
+
+
+def _with_recovery(nodes: list[tuple[int, Node]]) -> list[tuple[int, Node]]:
+    """Two bare steps of a repeat, with the easier one made a recovery (`pair_intents`)."""
+    (first_at, first), (second_at, second) = nodes
+    assert isinstance(first, Step) and isinstance(second, Step)
+    first_intent, second_intent = pair_intents(first, second)
+    return [
+        (first_at, replace(first, intent=first_intent)),
+        (second_at, replace(second, intent=second_intent)),
+    ]
+
+
 def _step_count(node: Node) -> int:
     if isinstance(node, Step):
         return 1
@@ -629,17 +708,37 @@ def _format_node(node: Node, sport: str) -> str:
         return _format_step(node, sport)
     body = _shorthand(node.children, sport)
     if body is None:
-        children = ", ".join(_format_node(child, sport) for child in node.children)
+        children = ", ".join(_format_children(node.children, sport))
         return f"{node.count}x ({children})"
     return f"{node.count}x{_glue(body)}{body}"
 
 
+def _format_children(children: tuple[Node, ...], sport: str) -> list[str]:
+    """A repeat's children; a pair of steps without intent keywords when they read back as
+    they are (`pair_intents`), else `active` where the pair would read as a recovery."""
+    match children:
+        case (Step() as first, Step() as second):
+            read_as = pair_intents(first, second)
+            if (first.intent, second.intent) == read_as:
+                return [_step_items(first, sport), _step_items(second, sport)]
+            if (first.intent, second.intent) == (Intent.ACTIVE, Intent.ACTIVE):
+                return [
+                    _format_step(step, sport, keyword=intent is not Intent.ACTIVE)
+                    for step, intent in zip(children, read_as, strict=True)
+                    if isinstance(step, Step)
+                ]
+    return [_format_node(child, sport) for child in children]
+
+
 def _shorthand(children: tuple[Node, ...], sport: str) -> str | None:
-    """`800m` or `800m r2m` / `100m rest 20s` for a repeat of one step (+ recovery or rest)."""
+    """`800m` or `800m r2m` / `100m rest 20s` for a repeat of one step (+ recovery or rest),
+    unless the pair reads back without keywords (`5x (3m Z4, 2m Z1)`, `pair_intents`)."""
     match children:
         case (Step() as work,):
             return _format_step(work, sport)
-        case (Step() as work, Step(intent=Intent.RECOVERY) as after):
+        case (Step() as work, Step(intent=Intent.RECOVERY) as after) if pair_intents(
+            work, after
+        ) != (work.intent, after.intent):
             items = _step_items(after, sport)
             return f"{_format_step(work, sport)} r{_glue(items)}{items}"
         case (Step() as work, Step(intent=Intent.REST) as after):
@@ -651,9 +750,12 @@ def _glue(text: str) -> str:
     return "" if text[:1].isdigit() else " "
 
 
-def _format_step(step: Step, sport: str) -> str:
+def _format_step(step: Step, sport: str, *, keyword: bool = False) -> str:
+    """The step with its intent keyword when not active (or always, with `keyword`)."""
     items = _step_items(step, sport)
-    return items if step.intent is Intent.ACTIVE else f"{step.intent.value} {items}"
+    if step.intent is Intent.ACTIVE and not keyword:
+        return items
+    return f"{step.intent.value} {items}"
 
 
 def _step_items(step: Step, sport: str) -> str:

@@ -225,3 +225,65 @@ def test_demo_seeding_ingests_sessions_with_streams_once(athlete: Athlete) -> No
     assert all(i.startswith("demo-athlete-2026-") for i in ids)
     run = activities.filter(sport="run").first()
     assert run is not None and 100 < run.avg_hr_bpm < 190 and run.distance_m > 3000
+
+
+def _followed(sport: str, kind: str, day: dt.date) -> list[bool | None]:
+    """The hits of the work steps of a demo session that follows its structured plan."""
+    from athletes.zones import hr_zones_from_lthr, power_zones_from_ftp
+    from coaching.demo.synthetic.planned import STRUCTURED, PlannedSession
+    from coaching.workouts.compliance import step_compliance
+    from coaching.workouts.text import parse
+    from coaching.workouts.tree import AthleteThresholds
+
+    lthr = BODY.ride_lthr_bpm if sport == "ride" else BODY.lthr_bpm
+    speed = BODY.css_mps if sport == "swim" else BODY.threshold_speed_mps
+    zones = {
+        "hr": tuple((z.low, z.high or math.inf) for z in hr_zones_from_lthr(lthr)),
+        "power": tuple((z.low, z.high or math.inf) for z in power_zones_from_ftp(BODY.ftp_w)),
+    }
+    thresholds = AthleteThresholds(
+        ftp_w=BODY.ftp_w, lthr_bpm=lthr, threshold_speed_mps=speed, zones=zones
+    )
+    name, text = STRUCTURED[(sport, kind)]
+    plan = PlannedSession(name, parse(text, sport=sport), thresholds)
+    spec = SessionSpec(day, 0, dt.time(7), Sport(sport), "road", kind, 3600)
+    activity = synthetic_activity(
+        spec, physiology=BODY, home=HOME, time_zone="Europe/Paris", seed=0, plan=plan
+    )
+    streams = activity.streams
+    result = step_compliance(
+        plan.workout,
+        sport=sport,
+        thresholds=thresholds,
+        t_s=streams.time_s,
+        hr_bpm=streams.hr_bpm,
+        power_w=streams.power_w,
+        speed_mps=streams.speed_mps,
+        laps=[(lap.start_s, lap.elapsed_s) for lap in activity.laps],
+    )
+    assert result.method == "laps"
+    return [step.hit for step in result.steps if step.intent.value == "active"]
+
+
+@pytest.mark.parametrize(
+    ("sport", "kind"),
+    [
+        ("run", "intervals"),
+        ("run", "tempo"),
+        ("ride", "intervals"),
+        ("ride", "tempo"),
+        ("swim", "intervals"),
+        ("swim", "tempo"),
+    ],
+)
+def test_a_structured_session_hits_every_step_but_now_and_then_one_faded_rep(
+    sport: str, kind: str
+) -> None:
+    sessions = [_followed(sport, kind, FIRST + dt.timedelta(weeks=week)) for week in range(6)]
+
+    for hits in sessions:
+        assert hits and None not in hits
+        assert hits.count(False) <= 1  # only the faded rep misses
+    assert any(False not in hits for hits in sessions)
+    assert any(False in hits for hits in sessions)
+    assert _followed(sport, kind, FIRST) == sessions[0]  # deterministic

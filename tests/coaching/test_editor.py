@@ -55,6 +55,22 @@ def test_the_preview_draws_the_profile_lists_the_steps_and_returns_the_tree(coac
     assert _tree(html) == to_data(parse(text, sport="run"))
 
 
+def test_the_preview_lists_the_easy_step_of_a_repeated_pair_as_a_recovery(coach: User) -> None:
+    text = "5x (3m 105% FTP, 2m Z1)"
+
+    response = _client(coach).post(PREVIEW, {"steps_text": text, "sport": "ride"})
+
+    html = response.content.decode()
+    assert '<li class="workout-step intent-recovery">' in html
+    assert [step["intent"] for step in _tree(html)[0]["steps"]] == ["active", "recovery"]
+
+
+def test_the_editor_help_explains_which_step_of_a_pair_is_the_recovery() -> None:
+    html = unescape(_render(WorkoutTemplateForm()))
+
+    assert "the easier one" in html and "5x (3m Z4, active 2m Z1)" in html
+
+
 def test_a_typing_error_is_shown_with_a_caret_under_its_position(coach: User) -> None:
     response = _client(coach).post(PREVIEW, {"steps_text": "10m Z2\n4x (3m Z4, 2m Zed)"})
 
@@ -173,7 +189,7 @@ def test_the_step_list_edited_in_the_browser_becomes_text(coach: User) -> None:
 
     text = _format(_client(coach), steps).json()["text"]
 
-    assert text == 'warmup 10m\n4x1km @3:40-3:50/km r1m30s "jog"\ncooldown open'
+    assert text == 'warmup 10m\n4x (1km @3:40-3:50/km, 1m30s "jog")\ncooldown open'
 
 
 def test_an_invalid_step_list_is_answered_with_the_reason(coach: User) -> None:

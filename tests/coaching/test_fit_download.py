@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from typing import Any
 
 import fitdecode
@@ -14,10 +15,12 @@ from django.urls import reverse
 from athletes.models import Athlete, User
 from athletes.services.groups import group_create, group_set_members
 from coaching.models import PlannedSession
+from coaching.selectors.context import workout_thresholds
 from coaching.services.sessions import planned_session_create
 from coaching.services.templates import template_create
+from coaching.workouts.resolve import compliance_range
 from coaching.workouts.text import parse
-from coaching.workouts.tree import to_data
+from coaching.workouts.tree import TargetKind, flatten, to_data
 from tests.factories import ThresholdsFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,8 +104,54 @@ def test_a_planned_session_downloads_as_a_fit_workout_with_the_athletes_lthr(
     work = steps[1]
     assert work["duration_value"] == 1000 * 100  # cm
     assert work["target_type"] == "heart_rate"
-    assert (work["custom_target_value_low"], work["custom_target_value_high"]) == (270, 270)
+    # 100 % of LTHR 170, ± 3 bpm as compliance judges it, + 100
+    assert (work["custom_target_value_low"], work["custom_target_value_high"]) == (267, 273)
     assert (steps[3]["duration_value"], steps[3]["target_value"]) == (1, 4)
+
+
+# FIT custom target units: (target_type, scale, offset) — bpm + 100, W + 1000, mm/s
+FIT_UNITS = {
+    TargetKind.HR: ("heart_rate", 1, 100),
+    TargetKind.POWER: ("power", 1, 1000),
+    TargetKind.PACE: ("speed", 1000, 0),
+}
+
+
+@pytest.mark.parametrize(
+    ("sport", "text"),
+    [
+        ("run", "wu 10m Z2, 4x (1km Z4, 2m Z1), 5m 105% pace, 5m 88-92% LTHR, cd 5m Z5"),
+        ("ride", "wu 10m Z2, 3x (8m 95-100% FTP, 4m Z1), 10m Z3 HR, 5m 250W, 2m Z7"),
+    ],
+)
+def test_the_watch_gets_the_ranges_compliance_judges_with_the_thresholds_of_the_session_day(
+    coach: User, athlete: Athlete, sport: str, text: str
+) -> None:
+    ThresholdsFactory(athlete=athlete, sport=sport, valid_from=dt.date(2026, 1, 1), ftp_w=250)
+    later = DAY + dt.timedelta(days=1)
+    ThresholdsFactory(athlete=athlete, sport=sport, valid_from=later, lthr_bpm=190, ftp_w=320)
+    session = _session(athlete, coach, text, sport=sport)
+    thresholds = workout_thresholds(athlete=athlete, sport=sport, day=DAY)
+
+    steps = _decode(_client(athlete.user).get(_url(session)).content)["workout_step"]
+
+    written = [step for step in steps if step["duration_type"] != "repeat_until_steps_cmplt"]
+    planned = [flat.step for flat in flatten(parse(text, sport=sport)) if flat.rep in ((), (1,))]
+    assert len(written) == len(planned)
+    for fit, step in zip(written, planned, strict=True):
+        assert step.target is not None
+        judged = compliance_range(step.target, sport=sport, thresholds=thresholds)
+        assert judged is not None
+        target_type, scale, offset = FIT_UNITS[step.target.kind]
+        high = (
+            judged[1]
+            if judged[1] != float("inf")
+            else {"heart_rate": 250, "power": 3000}[target_type]
+        )
+        assert (fit["target_type"], fit["target_value"]) == (target_type, 0)
+        # FIT holds whole units: the nearest one, halves up
+        assert fit["custom_target_value_low"] == math.floor(judged[0] * scale + 0.5) + offset
+        assert fit["custom_target_value_high"] == math.floor(high * scale + 0.5) + offset
 
 
 def test_a_session_without_steps_has_no_fit_file(coach: User, athlete: Athlete) -> None:

@@ -2,7 +2,8 @@
 first-order lag and cardiac drift, terrain, GPS, cadence and temperature. Pure.
 
 Models (plausible, not exact): running and hiking hold effort, so speed falls uphill (÷(1+4g)
-running, ÷(1+6g) hiking); riding holds power and speed follows from the power balance
+running, ÷(1+6g) hiking); riding holds power (freewheeling down steep descents, unless at
+tempo effort or harder) and speed follows from the power balance
 P = v·(½ρ·CdA·v² + m·g·(Crr + g)); heart rate tends to rest + (LTHR - rest)·(0.25 + 0.75·effort)
 with a 35 s time constant, plus 3–7 bpm/h of drift at sustained effort.
 """
@@ -18,6 +19,7 @@ import numpy as np
 from activities.summary import summarize
 from activities.types import FloatArray, NormalizedActivity, Streams
 from coaching.demo.synthetic.laps import laps_from_blocks
+from coaching.demo.synthetic.planned import PlannedSession, follow_plan
 from coaching.demo.synthetic.schedule import SessionSpec
 from coaching.demo.synthetic.terrain import Terrain, route_make, terrain_make
 from coaching.demo.synthetic.workouts import Workout, workout_build
@@ -31,6 +33,7 @@ GRAVITY = 9.81
 BIKE_KG = 9.0
 POOL_M = 25.0
 DEVICE = "Paceline demo"
+HOLD_POWER = 0.8  # from this intensity riders keep pedalling down the hills (intervals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +148,7 @@ def _ride(
     n = intensity.shape[0]
     power = intensity * body.ftp_w * (1 + smooth_noise(n, rng, sigma=0.08, span=4))
     speed = ride_speed(power, np.zeros(n), body.mass_kg)
-    freewheel = rng.random(n) < 0.8
+    freewheel = (rng.random(n) < 0.8) & (intensity < HOLD_POWER)
     for _ in range(2):
         grade = terrain.grade(_distance(speed))
         power_now = np.where((grade < -0.035) & freewheel, 0.0, power)
@@ -260,12 +263,30 @@ def _streams(
 
 
 def synthetic_activity(
-    spec: SessionSpec, *, physiology: Physiology, home: Home, time_zone: str, seed: int
+    spec: SessionSpec,
+    *,
+    physiology: Physiology,
+    home: Home,
+    time_zone: str,
+    seed: int,
+    plan: PlannedSession | None = None,
 ) -> NormalizedActivity:
-    """The recording of one planned session, deterministic for (seed, day, index)."""
-    rng = np.random.default_rng([seed, spec.day.toordinal(), spec.index])
-    workout = workout_build(spec.sport, spec.kind, spec.duration_s, rng)
-    streams = _streams(spec, workout, physiology, home, rng)
+    """The recording of one planned session, deterministic for (seed, day, index): its
+    structured `plan` step by step when it has one (`planned.follow_plan`), else a workout of
+    the session's kind."""
+    key = [seed, spec.day.toordinal(), spec.index]
+    rng = np.random.default_rng(key)
+    if plan is None:
+        workout = workout_build(spec.sport, spec.kind, spec.duration_s, rng)
+        streams = _streams(spec, workout, physiology, home, rng)
+    else:
+        workout, streams = follow_plan(
+            plan,
+            sport=spec.sport,
+            body=physiology,
+            generate=lambda w: _streams(spec, w, physiology, home, np.random.default_rng(key)),
+            rng=np.random.default_rng([*key, 1]),
+        )
     pool_m = POOL_M if spec.sport == Sport.SWIM else None
     laps = laps_from_blocks(streams, workout.blocks, pool_length_m=pool_m)
     local = dt.datetime.combine(spec.day, spec.start_local, tzinfo=zoneinfo.ZoneInfo(time_zone))

@@ -11,6 +11,7 @@ from coaching.workouts.compliance import (
     session_ratio,
     step_compliance,
 )
+from coaching.workouts.text import parse
 from coaching.workouts.tree import (
     AthleteThresholds,
     Duration,
@@ -104,6 +105,21 @@ def test_an_interval_session_ridden_to_plan_hits_every_active_step_by_laps() -> 
     assert [step.rep for step in active] == [(1,), (2,), (3,), (4,), (5,)]
     # the cooldown has no target: not judged
     assert result.steps[-1].hit is None
+
+
+def test_the_readme_example_judges_its_work_reps_not_its_easy_recoveries() -> None:
+    workout = parse("5x (3m 105% FTP, 2m Z1)", sport="ride")
+    # the recoveries ridden at 65 % FTP, above Z1 (< 55 %): not what share_hit is about
+    ride = _ride([(180, 262.5), (120, 162.5)] * 5)
+    zones = AthleteThresholds(ftp_w=FTP_W, zones={"power": ((0, 137.5), (137.5, 187.5))})
+
+    result = step_compliance(
+        workout, sport="ride", thresholds=zones, t_s=ride.t_s, power_w=ride.power_w, laps=ride.laps
+    )
+
+    assert [step.intent for step in result.steps[:2]] == [Intent.ACTIVE, Intent.RECOVERY]
+    assert [step.hit for step in result.steps if step.intent is Intent.RECOVERY] == [False] * 5
+    assert result.share_hit == 1.0
 
 
 def test_without_laps_time_alignment_finds_the_same_segments_and_hits() -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import math
 import struct
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, cast
@@ -62,6 +63,10 @@ THRESHOLDS = AthleteThresholds(
         "pace": ((2.5, 3.0), (3.0, 3.4), (3.4, 3.8)),
     },
 )
+
+
+# a top zone without an upper bound ends at the plausible maximum, 3000 W
+OPEN_TOP = AthleteThresholds(zones={"power": ((0, 150), (150, math.inf))})
 
 
 # --- helpers --------------------------------------------------------------------------
@@ -289,8 +294,8 @@ def test_six_times_800m_at_3_40_per_km_with_hr_and_pace_conversions() -> None:
     assert steps == [
         # 80-85 % of LTHR 170 = 136-144.5 bpm → 136, 145 (+100)
         fit_step(0, ("time", 900_000), intensity="warmup", **custom("heart_rate", 236, 245)),
-        # 4.545 m/s in mm/s; 80 000 cm
-        fit_step(1, ("distance", 80_000), intensity="active", **custom("speed", 4545, 4545)),
+        # 4.545 m/s ± 3 % (the compliance tolerance) in mm/s; 80 000 cm
+        fit_step(1, ("distance", 80_000), intensity="active", **custom("speed", 4409, 4682)),
         # 70-75 % of 4.0 m/s = 2.8-3.0 m/s
         fit_step(2, ("time", 120_000), intensity="recovery", **custom("speed", 2800, 3000)),
         repeat_step(3, first=1, count=6),
@@ -335,22 +340,28 @@ def test_distances_are_centimetres_and_times_milliseconds() -> None:
 # --- targets --------------------------------------------------------------------------
 
 TARGET_CASES = [
-    # heart rate: watch zone, athlete zones, % LTHR 170, bpm + 100
-    (target(HR, ZONE, 2), THRESHOLDS, zone("heart_rate", 2)),
+    # heart rate: the athlete's zones (the watch's zone without them), % LTHR 170, bpm + 100
+    (target(HR, ZONE, 2), THRESHOLDS, custom("heart_rate", 230, 245)),
+    (target(HR, ZONE, 2), None, zone("heart_rate", 2)),
     (target(HR, ZONE, 2, 3), THRESHOLDS, custom("heart_rate", 230, 258)),
     (target(HR, ZONE, 6), THRESHOLDS, custom("heart_rate", 280, 295)),
     (target(HR, PERCENT, 88, 92), THRESHOLDS, custom("heart_rate", 250, 256)),
     (target(HR, ABSOLUTE, 140, 150), None, custom("heart_rate", 240, 250)),
-    # power: watch zone, athlete zones, % FTP natively (also without FTP), W + 1000
+    # power: athlete zones and FTP as W + 1000 (without them the watch's zone or % FTP)
     (target(POWER, ZONE, 3), None, zone("power", 3)),
+    (target(POWER, ZONE, 3), THRESHOLDS, custom("power", 1188, 1225)),
     (target(POWER, ZONE, 2, 3), THRESHOLDS, custom("power", 1138, 1225)),
+    (target(POWER, ZONE, 5), THRESHOLDS, custom("power", 1263, 1300)),
     (target(POWER, PERCENT, 88, 94), None, custom("power", 88, 94)),
-    (target(POWER, PERCENT, 1200), THRESHOLDS, custom("power", 4000, 4000)),
+    (target(POWER, PERCENT, 88, 94), THRESHOLDS, custom("power", 1220, 1235)),
+    (target(POWER, PERCENT, 1200), THRESHOLDS, custom("power", 3910, 4090)),
+    (target(POWER, ZONE, 2), OPEN_TOP, custom("power", 1150, 4000)),
     (target(POWER, ABSOLUTE, 250, 270), None, custom("power", 1250, 1270)),
-    # pace: watch speed zone, athlete zones, % threshold speed 4.0 m/s, mm/s
+    (target(POWER, ABSOLUTE, 250), None, custom("power", 1243, 1258)),
+    # pace: athlete zones, % threshold speed 4.0 m/s ± 3 %, mm/s (the watch's zone without)
     (target(PACE, ZONE, 4), None, zone("speed", 4)),
     (target(PACE, ZONE, 1, 2), THRESHOLDS, custom("speed", 2500, 3400)),
-    (target(PACE, PERCENT, 105), THRESHOLDS, custom("speed", 4200, 4200)),
+    (target(PACE, PERCENT, 105), THRESHOLDS, custom("speed", 4074, 4326)),
     (target(PACE, ABSOLUTE, 3.5, 4.0), None, custom("speed", 3500, 4000)),
 ]
 

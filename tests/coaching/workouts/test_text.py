@@ -57,7 +57,7 @@ CANONICAL = [
     ("run", "cooldown 10m"),
     # whole sessions, one node a line
     ("run", "warmup 15m Z1\n6x800m @3:30-3:40/km r2m\ncooldown 10m"),
-    ("ride", "warmup 20m Z1-Z2\n3x10m 95-100% FTP r5m Z1\ncooldown 10m Z1"),
+    ("ride", "warmup 20m Z1-Z2\n3x (10m 95-100% FTP, 5m Z1)\ncooldown 10m Z1"),
     ("swim", "warmup 400m\n8x50m @1:45/100m r15s\ncooldown 200m"),
     # durations
     ("run", "1h30m Z2"),
@@ -107,6 +107,16 @@ CANONICAL = [
     # repeats
     ("run", "3x (4x1m Z5 r1m, 5m Z1)"),
     ("run", "2x (3x (1m Z5, 1m Z1), 5m Z1)"),
+    # a pair without intent keywords: the easier step is the recovery, wherever it stands
+    ("ride", "5x (3m 105% FTP, active 2m Z1)"),
+    ("run", "2x (3x (1m Z5, active 1m Z1), 5m Z1)"),
+    ("run", "5x (1m Z1, 3m Z4)"),
+    ("run", "4x (active 1m Z1, 3m Z4)"),
+    ("run", "4x (1m Z3, 1m Z3)"),
+    ("run", "4x (2m, 1m Z1)"),
+    ("run", "4x (recovery 1m Z4, 1m Z4)"),
+    ("run", "4x1m Z4 r1m Z4"),
+    ("ride", "3x (10m 60% FTP, 5m 280W)"),
     ("run", "8x400m 105% pace r200m"),
     ("ride", "2x20m 95-100% FTP r5m"),
     ("ride", "6x30s 150% FTP r30s"),
@@ -118,7 +128,8 @@ CANONICAL = [
     ("run", '10m Z2 "relaxed, high cadence"'),
     ("ride", '15m 88% LTHR "steady, seated"'),
     ("run", '5m "say \\"go\\" \\\\ then\\nrun"'),
-    ("run", '6x800m @3:40/km "strong" r2m "jog"'),
+    ("run", '6x (800m @3:40/km "strong", 2m "jog")'),
+    ("run", '6x800m @3:40/km "strong" r2m "steady"'),
 ]
 
 
@@ -154,18 +165,56 @@ def test_a_bare_zone_in_a_ride_is_a_power_zone() -> None:
     assert step.target == target(TargetKind.POWER, TargetMode.ZONE, 1)
 
 
-def test_a_bracketed_repeat_holds_its_steps_in_order() -> None:
+def test_a_bracketed_repeat_holds_its_steps_in_order_with_the_easy_one_a_recovery() -> None:
     assert parse("5x (3m 105% FTP, 2m Z1)", sport="ride") == Workout(
         (
             Repeat(
                 5,
                 (
                     Step(ACTIVE, minutes(3), target(TargetKind.POWER, TargetMode.PERCENT, 105)),
-                    Step(ACTIVE, minutes(2), target(TargetKind.POWER, TargetMode.ZONE, 1)),
+                    Step(RECOVERY, minutes(2), target(TargetKind.POWER, TargetMode.ZONE, 1)),
                 ),
             ),
         )
     )
+
+
+PAIRS = [
+    # (text in a ride, the pair's intents)
+    ("5x (3m 105% FTP, 2m Z1)", (ACTIVE, RECOVERY)),
+    ("5x (1m Z1, 3m 250W)", (RECOVERY, ACTIVE)),
+    ("5x (3m Z4, 2m Z3)", (ACTIVE, RECOVERY)),
+    ("5x (3m Z1, 2m Z2)", (RECOVERY, ACTIVE)),
+    ("5x (3m 95% FTP, 2m 60% FTP)", (ACTIVE, RECOVERY)),
+    ("5x (3m 280W, 2m 150W)", (ACTIVE, RECOVERY)),
+    ("5x (3m RPE 8, 2m RPE 2)", (ACTIVE, RECOVERY)),
+    ("5x (3m @40km/h, 2m @25km/h)", (ACTIVE, RECOVERY)),
+    ('5x (3m, 2m "easy spin")', (ACTIVE, RECOVERY)),
+    ('5x (3m "à bloc", 2m "récup en trottinant")', (ACTIVE, RECOVERY)),
+    ('5x (3m "recovering", 2m)', (ACTIVE, ACTIVE)),
+    # explicit keywords win; overlapping, equal or unknown intensities stay active
+    ("5x (3m 105% FTP, active 2m Z1)", (ACTIVE, ACTIVE)),
+    ("5x (warmup 3m Z1, 2m Z4)", (Intent.WARMUP, ACTIVE)),
+    ("5x (3m Z2-Z3, 2m Z3)", (ACTIVE, ACTIVE)),
+    ("5x (3m Z2, 2m Z2)", (ACTIVE, ACTIVE)),
+    ("5x (3m, 2m Z1)", (ACTIVE, ACTIVE)),
+    ("5x (3m 90rpm, 2m 60rpm)", (ACTIVE, ACTIVE)),
+    ('5x (3m "easy", 2m "easy")', (ACTIVE, ACTIVE)),
+]
+
+
+@pytest.mark.parametrize(("text", "intents"), PAIRS)
+def test_the_easier_step_of_a_pair_without_keywords_is_a_recovery(
+    text: str, intents: tuple[Intent, Intent]
+) -> None:
+    (repeat,) = parse(text, sport="ride").nodes
+    assert isinstance(repeat, Repeat)
+    assert tuple(step.intent for step in repeat.children if isinstance(step, Step)) == intents
+
+
+def test_three_steps_or_top_level_steps_are_never_guessed() -> None:
+    for text in ("3x (3m Z4, 2m Z1, 1m Z1)", "10m Z4\n5m Z1"):
+        assert {flat.step.intent for flat in flatten(parse(text, sport="run"))} == {ACTIVE}
 
 
 def test_intervals_at_pace_with_recovery_are_a_repeat_of_work_and_recovery() -> None:
@@ -238,6 +287,11 @@ VARIANTS = [
     ("run", "6X800M @3:40-3:30/KM REC 2MIN", "6x800m @3:30-3:40/km r2m"),
     ("run", "6x (800m, recovery 2m)", "6x800m r2m"),
     ("ride", "5x(3m 105%ftp,2m z1)", "5x (3m 105% FTP, 2m Z1)"),
+    ("ride", "5x (3m 105% FTP, recovery 2m Z1)", "5x (3m 105% FTP, 2m Z1)"),
+    ("ride", "5x3m 105% FTP r2m Z1", "5x (3m 105% FTP, 2m Z1)"),
+    ("run", "6x800m @3:40/km r2m Z1", "6x (800m @3:40/km, 2m Z1)"),
+    ("run", '6x400m r200m "jog"', '6x (400m, 200m "jog")'),
+    ("ride", "3x (recovery 10m 60% FTP, 5m 280W)", "3x (10m 60% FTP, 5m 280W)"),
     ("ride", "5x (\n  3m 105% of FTP\n  2m Z1\n)", "5x (3m 105% FTP, 2m Z1)"),
     ("ride", "1:30:00 Z2 hr", "1h30m Z2 HR"),
     ("ride", "20m HR Z2", "20m Z2 HR"),
@@ -475,6 +529,40 @@ def test_any_valid_workout_prints_to_text_that_reads_back_to_it(
     workout: Workout, sport: str
 ) -> None:
     assert from_data(to_data(workout)) == workout  # the generator only makes valid trees
+    text = format_workout(workout, sport=sport)
+    assert parse(text, sport=sport) == workout
+    assert format_workout(parse(text, sport=sport), sport=sport) == text
+
+
+easy_notes = st.sampled_from(["", "easy", "jog", "strong", "récup", "easy jog"])
+pair_targets = st.one_of(
+    st.none(),
+    st.builds(
+        Target,
+        st.sampled_from([TargetKind.HR, TargetKind.POWER, TargetKind.CADENCE]),
+        st.just(TargetMode.ZONE),
+        st.integers(1, 3).map(float),
+        st.integers(3, 5).map(float),
+    ),
+    st.builds(
+        Target,
+        st.sampled_from([TargetKind.POWER, TargetKind.PACE]),
+        st.just(TargetMode.PERCENT),
+        st.sampled_from([60.0, 80.0, 95.0]),
+        st.sampled_from([95.0, 105.0]),
+    ),
+)
+pair_steps = st.builds(
+    Step, st.sampled_from(Intent), st.just(Duration(TIME, 60.0)), pair_targets, easy_notes
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(first=pair_steps, second=pair_steps, sport=st.sampled_from(SPORTS))
+def test_any_repeated_pair_prints_to_text_that_reads_back_to_its_intents(
+    first: Step, second: Step, sport: str
+) -> None:
+    workout = Workout((Repeat(3, (first, second)),))
     text = format_workout(workout, sport=sport)
     assert parse(text, sport=sport) == workout
     assert format_workout(parse(text, sport=sport), sport=sport) == text
