@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from athletes.models import Athlete, User
+from core.forms import IsoDateInput
 
 EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 
@@ -62,7 +63,7 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Athlete
         fields = ["sex", "birth_date", "time_zone", "units", "language", "load_model"]
-        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"birth_date": IsoDateInput()}
         help_texts = {
             "sex": _("Used by the heart-rate load formula (TRIMP)."),
             "time_zone": _("Days and weeks are counted in this time zone."),
