@@ -8,7 +8,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 from analytics.charts import (
     CURVE_FRAME,
@@ -21,6 +21,7 @@ from analytics.display.common import Label, decimal_sep, label, number, with_uni
 from analytics.metrics.registry import MEAN_MAX_CHANNELS
 from analytics.selectors import CurveSource
 from athletes.templatetags.units import speed
+from core.l10n import format_day
 
 # Durations listed under a curve: a season's table, and the shorter one of one activity.
 SEASON_DURATIONS_S = (5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 10800, 18000)
@@ -146,5 +147,5 @@ def _key_points(
 
 def _title(point: CurvePoint) -> str:
     name = f" · {point.source.name}" if point.source and point.source.name else ""
-    day = f" · {date_format(point.source.day, 'SHORT_DATE_FORMAT')}" if point.source else ""
+    day = f" · {format_day(point.source.day, get_language())}" if point.source else ""
     return f"{point.duration}: {point.value}{day}{name}"

@@ -319,7 +319,7 @@ def test_the_forecast_projects_todays_values_over_the_planned_loads_with_pmc(
     assert fitness.forecast.fitness == pytest.approx(expected.fitness.tolist())
     assert fitness.forecast.form == pytest.approx(expected.form.tolist())
     week = (
-        f'<td>27 Mar 2026</td><td class="num">180</td>'
+        f'<td>Fri 27 Mar 2026</td><td class="num">180</td>'
         f'<td class="num">{expected.fitness[6]:.0f}</td>'
         f'<td class="num">{expected.fatigue[6]:.0f}</td>'
     )
@@ -344,7 +344,7 @@ def test_values_of_an_earlier_day_are_labelled_with_that_day(
 
     text = page(client_of(athlete.user), _fitness(athlete))
 
-    assert "Latest values (March 17, 2026)" in text
+    assert "Latest values (Tue 17 Mar 2026)" in text
 
 
 def test_fitness_page_without_activities_says_so(athlete: Athlete, client_of: Any) -> None:
@@ -390,8 +390,8 @@ def test_a_range_over_a_year_draws_one_load_bar_per_week(athlete: Athlete, clien
 
     weeks = 58  # Fri-Sun of a first week, 56 whole weeks, Mon-Fri of this one: 3 + 392 + 5
     assert text.count('<rect class="bar"') == 2 * weeks  # wide and narrow
-    assert "<title>Week of March 16, 2026: 150 points</title>" in text
-    assert "<title>Week of Feb. 10, 2025: 90 points</title>" in text
+    assert "<title>Week of Mon 16 Mar 2026: 150 points</title>" in text
+    assert "<title>Week of Mon 10 Feb 2025: 90 points</title>" in text
 
 
 def test_a_coach_reads_the_athletes_fitness_page(
@@ -432,7 +432,7 @@ def test_a_season_curve_is_the_pointwise_best_and_names_the_activity_holding_eac
     link = reverse("activity_detail", args=(athlete.id, second.id))
     assert (
         f'<td>5 s</td>\n              <td class="num">310 W</td>\n'
-        f'              <td class="set-in"><a href="{link}">15 Mar 2026</a>'
+        f'              <td class="set-in"><a href="{link}">Sun 15 Mar 2026</a>'
     ) in text
     assert f'<a href="{link}"><circle class="marker"' in text
 
