@@ -34,6 +34,21 @@ MOVING_SPEED_MPS: dict[str, float] = {
     Sport.SWIM: 0.2,
 }
 
+# Above these speeds (m/s) a sample is a GPS spike, not the athlete: one table for the metrics.
+# Generous on purpose (a fast descent, a sprint): a spike below them is caught by its jump.
+MAX_PLAUSIBLE_SPEED_MPS: dict[str, float] = {
+    Sport.RUN: 12.5,  # 45 km/h, above any sprint
+    Sport.HIKE: 12.5,
+    Sport.RIDE: 33.4,  # 120 km/h
+    Sport.SKI: 42.0,  # 150 km/h
+    Sport.ROW: 8.0,
+    Sport.SWIM: 3.0,
+}
+# A sample faster than the last plausible one by more than SPEED_NOISE_MPS plus this much per
+# second since it is a GPS jump: no one on foot, bike or skis gains 3 m/s every second.
+MAX_SPEED_GAIN_MPS_PER_S = 3.0
+SPEED_NOISE_MPS = 3.0  # what a noisy 1 Hz GPS speed may jump between two good samples
+
 # What a provider, a file or a person calls a sport → our family. An entry matches where a word
 # of the name begins with it (an entry may span words: "multi_sport"); the FIRST matching entry
 # wins, so the entries that name no sport (a transition between legs, a multisport parent)
