@@ -14,7 +14,6 @@ from django.utils.translation import gettext, gettext_noop
 from athletes.models import SPORT_CHOICES, ZoneSet
 from athletes.zones import Zone
 from core import units as si
-from core.sports import ON_FOOT_SPORTS
 
 register = template.Library()
 SPORT_NAMES = dict(SPORT_CHOICES)
@@ -58,12 +57,10 @@ def speed(speed_mps: float | None, sport: str, units: str = si.METRIC) -> str:
     in the active language's number format; "—" when unknown."""
     if not si.is_finite_number(speed_mps) or speed_mps <= 0:
         return si.EMPTY
-    if sport in ON_FOOT_SPORTS:
-        return pace(speed_mps, units)
-    if sport == "swim":
-        return swim_pace(speed_mps)
-    per_hour, unit = (si.MPH_PER_MPS, "mph") if units == si.IMPERIAL else (si.KMH_PER_MPS, "km/h")
-    shown = speed_mps * per_hour
+    scale = si.speed_scale(sport, units)  # the convention the charts use too
+    if scale.pace:
+        return f"{si.format_clock(si.pace_s_from_speed(speed_mps, scale.factor))} {scale.unit}"
+    shown, unit = speed_mps * scale.factor, scale.unit
     if not math.isfinite(shown):
         return si.EMPTY
     return f"{number_format(round(shown, 1), decimal_pos=1)} {unit}"

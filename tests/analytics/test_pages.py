@@ -5,6 +5,7 @@ the same number of queries whatever the number of activities or days."""
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -74,7 +75,7 @@ def test_activity_page_shows_the_stored_metrics_with_registry_labels_units_and_l
     assert "10.3 km" in text
     assert '<a href="/metrics/#decoupling">Aerobic decoupling</a>' in text
     assert "3.2 %" in text
-    assert "1.52 output/bpm" in text
+    assert "1.52 W/bpm" in text  # power ÷ heart rate on a ride
 
 
 def test_a_runners_intensity_factor_links_to_the_running_section(
@@ -98,7 +99,7 @@ def test_an_unsteady_effort_reads_not_steady_instead_of_a_decoupling(
     text = page(client_of(athlete.user), _detail(athlete, run.id))
 
     assert "Aerobic decoupling</a></dt>\n          <dd>not steady</dd>" in text
-    assert "0.0192 output/bpm" in text
+    assert "1.15 m/beat" in text  # 0.0192 m/s per bpm: 1.15 metres per heartbeat
 
 
 def test_time_in_zone_bars_carry_the_athletes_zone_names_ranges_times_and_shares(
@@ -147,6 +148,39 @@ def test_mean_max_curves_and_best_efforts_show_the_stored_values(
     assert '<td>1 km</td><td class="num">4:10</td><td class="num">4:10 /km</td>' in text
     # 1609.344 m in 420 s: 260.97 s per km
     assert '<td>1 mile</td><td class="num">7:00</td><td class="num">4:21 /km</td>' in text
+
+
+def _y_ticks(text: str, channel: str) -> list[str]:
+    svg = text.split(f'chart-wide chart-curve curve-{channel}"', 1)[1].split("</svg>", 1)[0]
+    return re.findall(r'<text class="tick-y"[^>]*>([^<]*)</text>', svg)
+
+
+def test_a_rides_speed_curve_is_drawn_in_km_h_like_its_table(
+    athlete: Athlete, client_of: Any
+) -> None:
+    ride = b.activity(athlete, TODAY - DAY, sport="ride")
+    b.metrics(ride, mean_max={"speed_mps": b.curve({5: 12.0, 60: 10.0, 300: 8.0, 3600: 7.5})})
+
+    text = page(client_of(athlete.user), _detail(athlete, ride.id))
+
+    assert '<small class="muted">(km/h)</small>' in text
+    assert '<td>5 s</td>\n              <td class="num">43.2 km/h</td>' in text
+    ticks = [float(t.replace("\u2212", "-")) for t in _y_ticks(text, "speed_mps")]
+    assert min(ticks) <= 27 and max(ticks) >= 43  # 7.5–12 m/s drawn as 27–43.2 km/h
+
+
+def test_a_runs_speed_curve_is_drawn_as_a_pace_like_its_table(
+    athlete: Athlete, client_of: Any
+) -> None:
+    run = b.activity(athlete, TODAY - DAY)
+    b.metrics(run, mean_max={"speed_mps": b.curve({5: 6.0, 60: 5.0, 300: 4.0, 3600: 3.5})})
+
+    text = page(client_of(athlete.user), _detail(athlete, run.id))
+
+    assert '<small class="muted">(/km)</small>' in text
+    assert '<td>5 min</td>\n              <td class="num">4:10 /km</td>' in text
+    ticks = _y_ticks(text, "speed_mps")
+    assert ticks and all(re.fullmatch(r"\d+:\d\d", t) for t in ticks), ticks
 
 
 def test_a_key_duration_off_the_one_percent_grid_is_read_at_the_nearest_stored_one(
