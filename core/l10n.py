@@ -128,3 +128,13 @@ def format_short_month(day: dt.date, language: str | None = "en", *, year: bool 
     """A month on an axis: "Dec 2026", "déc. 2026" ("Dec", "déc." without the year)."""
     short = _SHORT_MONTHS[_lang(language)][day.month - 1]
     return f"{short} {day.year}" if year else short
+
+
+def colon(language: str | None = "en") -> str:
+    """The colon closing a label: ":" in English; in French a non-breaking space before it."""
+    return "\u00a0:" if _lang(language) == "fr" else ":"
+
+
+def labelled(label: str, value: str, language: str | None = "en") -> str:
+    """ "Load: 52" in English, "Charge : 52" (non-breaking space) in French."""
+    return f"{label}{colon(language)} {value}"

@@ -22,7 +22,7 @@ from analytics.display.common import Label, decimal_sep, label, number, with_uni
 from analytics.metrics.registry import MEAN_MAX_CHANNELS
 from analytics.selectors import CurveSource
 from athletes.templatetags.units import speed
-from core.l10n import format_day
+from core.l10n import format_day, labelled
 from core.units import speed_scale
 
 # Durations listed under a curve: a season's table, and the shorter one of one activity.
@@ -152,4 +152,4 @@ def _key_points(
 def _title(point: CurvePoint) -> str:
     name = f" · {point.source.name}" if point.source and point.source.name else ""
     day = f" · {format_day(point.source.day, get_language())}" if point.source else ""
-    return f"{point.duration}: {point.value}{day}{name}"
+    return f"{labelled(point.duration, point.value, get_language())}{day}{name}"

@@ -9,11 +9,12 @@ import math
 from django import template
 from django.utils.encoding import force_str
 from django.utils.formats import get_format, number_format
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext
 
 from athletes.models import SPORT_CHOICES, ZoneSet
 from athletes.zones import Zone
 from core import units as si
+from core.sports import SUB_SPORT_CONTEXT, SUB_SPORT_NAMES, sub_sport_name
 
 register = template.Library()
 SPORT_NAMES = dict(SPORT_CHOICES)
@@ -114,6 +115,18 @@ def days_until(day: dt.date | None, today: dt.date) -> int | None:
 def sport_label(sport: str) -> str:
     """The translated name of a sport value ("run" → "Run")."""
     return force_str(SPORT_NAMES.get(sport, sport))
+
+
+@register.filter
+def sub_sport_label(sub_sport: str) -> str:
+    """A sub-sport in the active language ("lap_swimming" → "Pool", "Piscine"); "" when it
+    adds nothing to the sport ("generic")."""
+    name = sub_sport_name(force_str(sub_sport or ""))
+    if name is None:
+        return ""
+    if force_str(sub_sport) not in SUB_SPORT_NAMES:
+        return name
+    return pgettext(SUB_SPORT_CONTEXT, name)
 
 
 @register.filter
