@@ -3,6 +3,7 @@ value; a localized one leaves a browser's date input empty) and the form goes th
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -37,3 +38,25 @@ def test_a_french_athlete_sees_today_in_the_manual_log_date_and_logs_a_session(
     activity = Activity.objects.get(athlete=athlete)
     assert activity.day == today
     assert activity.moving_s == 45 * 60 or activity.elapsed_s == 45 * 60
+
+
+def test_a_french_coach_sees_the_next_week_in_the_copy_week_dialog(
+    browser: Browser, console_errors: ConsoleErrors, live_server: Any, coach: Any, athlete: Athlete
+) -> None:
+    from django.conf import settings
+    from django.urls import reverse
+
+    page = logged_in_page(browser, console_errors, live_server, coach, 1280)
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "fr", "url": live_server.url}]
+    )
+    today = athlete.local_today()
+    next_monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(days=7)
+
+    page.goto(live_server.url + reverse("planner", args=[athlete.id]))
+    page.locator("a[href*='/plan/week/copy/']").first.click()
+    page.wait_for_selector("#planner-dialog[open] .planner-copy-form")
+
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("input[name=to_week]").input_value() == next_monday.isoformat()
+    screenshot(page, "planner-copy-week-fr")
