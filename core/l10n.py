@@ -3,7 +3,7 @@ only (the template filters of core/templatetags/dates.py wrap them with the acti
 
 One formatter per purpose (English / French):
 - `format_day`: a day in a list or row: Mon 5 Dec 2026 / lun. 5 déc. 2026
-- `format_short_day`: axes, week ranges: 5 Dec / 5 déc.
+- `format_short_day`: axes, week ranges: 5 Dec / 5 déc. (5 Dec 2026 / 5 déc. 2026 with the year)
 - `format_long_day`: a heading: Monday 5 December 2026 / lundi 5 décembre 2026
 - `format_datetime`: a moment: Mon 5 Dec 2026, 14:30 / lun. 5 déc. 2026 à 14:30
 - `format_time`: a time of day: 14:30 / 14:30
@@ -90,9 +90,10 @@ def format_short_weekday(day: dt.date, language: str | None = "en") -> str:
     return _SHORT_WEEKDAYS[_lang(language)][day.weekday()]
 
 
-def format_short_day(day: dt.date, language: str | None = "en") -> str:
-    """Day and month, no year: "5 Dec", "5 déc."."""
-    return f"{day.day} {_SHORT_MONTHS[_lang(language)][day.month - 1]}"
+def format_short_day(day: dt.date, language: str | None = "en", *, year: bool = False) -> str:
+    """Day and month: "5 Dec", "5 déc."; with `year`, "5 Dec 2026" (the end of a range)."""
+    short = f"{day.day} {_SHORT_MONTHS[_lang(language)][day.month - 1]}"
+    return f"{short} {day.year}" if year else short
 
 
 def format_day(day: dt.date, language: str | None = "en") -> str:

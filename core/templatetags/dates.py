@@ -32,6 +32,7 @@ def _day_filter(name: str, formatter: Callable[[dt.date, str | None], str]) -> N
 _day_filter("day", l10n.format_day)
 _day_filter("short_day", l10n.format_short_day)
 _day_filter("long_day", l10n.format_long_day)
+_day_filter("short_day_year", lambda day, language: l10n.format_short_day(day, language, year=True))
 _day_filter("weekday", l10n.format_weekday)
 _day_filter("short_weekday", l10n.format_short_weekday)
 _day_filter("month", l10n.format_month)

@@ -42,6 +42,12 @@ def test_each_day_formatter_reads_the_same_in_every_page(
     assert formatter(DAY, None) == english  # type: ignore[operator]
 
 
+def test_the_end_of_a_range_carries_the_year_without_the_weekday() -> None:
+    assert l10n.format_short_day(DAY, "en", year=True) == "7 Dec 2026"
+    assert l10n.format_short_day(DAY, "fr", year=True) == "7 déc. 2026"
+    assert render("{{ d|short_day_year }}", "fr", d=DAY) == "7 déc. 2026"
+
+
 def test_a_moment_and_a_time_of_day() -> None:
     assert l10n.format_datetime(MOMENT, "en") == "Mon 7 Dec 2026, 14:05"
     assert l10n.format_datetime(MOMENT, "fr") == "lun. 7 déc. 2026 à 14:05"
