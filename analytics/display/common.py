@@ -92,8 +92,8 @@ def efficiency_text(ef: float | None, *, power: bool) -> str:
     if ef is None or not math.isfinite(ef):
         return EMPTY
     if power:
-        return f"{number(ef, 2)} {gettext('W/bpm')}"
-    return f"{number(ef * MINUTE_S, 2)} {gettext('m/beat')}"
+        return with_unit(number(ef, 2), gettext("W/bpm"))
+    return with_unit(number(ef * MINUTE_S, 2), gettext("m/beat"))
 
 
 def duration_text(seconds: float | None) -> str:
