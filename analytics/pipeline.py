@@ -49,7 +49,7 @@ from athletes.models import Athlete
 from athletes.selectors.thresholds import HR_FALLBACK_SPORTS, ThresholdValues, own_sport
 from core.sports import Sport
 
-ALGORITHM_VERSION = 1
+ALGORITHM_VERSION = 2  # 2: GPS spikes left out of best efforts and speed curves
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a NOWAIT lock request that failed
 MANUAL_LOAD_SOURCE = "manual"
 ZONE_KINDS = ("hr", "power", "pace")

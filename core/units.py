@@ -12,7 +12,10 @@ from __future__ import annotations
 import math
 import numbers
 import re
+from dataclasses import dataclass
 from typing import TypeGuard
+
+from core.sports import ON_FOOT_SPORTS, Sport
 
 METRES_PER_KM = 1000.0
 METRES_PER_MILE = 1609.344
@@ -144,6 +147,39 @@ def format_distance(metres: float | None, units: str = METRIC, *, decimal_sign: 
         return EMPTY
     number = format_distance_value(metres, units).replace(".", decimal_sign)
     return f"{number} {distance_unit(units)}"
+
+
+# --- speed as each sport reads it -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SpeedScale:
+    """How a sport reads speed, for tables and charts alike: a pace ("per_m" metres, faster is
+    smaller) on foot and in the water, else a speed ("per_hour": km/h or mph)."""
+
+    pace: bool
+    factor: float  # metres per pace unit, or (km/h or mph) per m/s
+    unit: str  # "/km", "/mi", "/100m", "km/h", "mph"
+
+    def chart_value(self, speed_mps: float) -> float:
+        """A value to plot, higher is faster: km/h or mph, or minus the pace in seconds."""
+        return -self.factor / speed_mps if self.pace else speed_mps * self.factor
+
+    def chart_label(self, value: float) -> str | None:
+        """A tick label for a `chart_value`: "4:30" for a pace; None for a plain number."""
+        return format_clock(-value) if self.pace else None
+
+
+def speed_scale(sport: str, units: str = METRIC) -> SpeedScale:
+    """The speed convention of `sport`: pace per km or mile on foot, per 100 m in the water,
+    else km/h or mph (the same in every table and chart)."""
+    if sport in ON_FOOT_SPORTS:
+        return SpeedScale(True, metres_per_distance_unit(units), f"/{distance_unit(units)}")
+    if sport == Sport.SWIM:
+        return SpeedScale(True, METRES_PER_SWIM_PACE, "/100m")
+    if units == IMPERIAL:
+        return SpeedScale(False, MPH_PER_MPS, "mph")
+    return SpeedScale(False, KMH_PER_MPS, "km/h")
 
 
 # --- what people type -------------------------------------------------------------------------

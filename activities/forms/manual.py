@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.services.manual import CSV_MAX_BYTES, MAX_DURATION_S
 from athletes.models import SPORT_CHOICES
+from core.forms import DayField
 from core.ranges import SESSION_ASCENT_M, SESSION_DISTANCE_M, SESSION_LOAD
 from core.units import (
     IMPERIAL,
@@ -40,7 +41,7 @@ CR10_CHOICES = [
 class ManualLogForm(forms.Form):
     """A session without a recording: date, sport, duration and whatever else is known."""
 
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = DayField(label=_("Date"))
     start_time = forms.TimeField(
         label=_("Start time"),
         required=False,

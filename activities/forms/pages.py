@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import PROVIDER_CHOICES
 from athletes.models import SPORT_CHOICES
+from core.forms import DayField
 from core.uploads import max_archive_bytes, max_file_bytes
 
 UPLOAD_ACCEPT = ".fit,.tcx,.gpx,.gz,.zip"
@@ -22,12 +23,8 @@ class ActivityFilterForm(forms.Form):
     sport = forms.ChoiceField(
         label=_("Sport"), required=False, choices=[("", _("All sports")), *SPORT_CHOICES]
     )
-    first = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    last = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    first = DayField(label=_("From"), required=False)
+    last = DayField(label=_("To"), required=False)
     provider = forms.ChoiceField(
         label=_("Source"), required=False, choices=[("", _("All sources")), *PROVIDER_CHOICES]
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,9 +54,11 @@ def curve_chart(
     marks_s: Sequence[float] = (),
     decimal_sep: str = ".",
     frame: Frame = CURVE_FRAME,
+    tick_label: Callable[[float], str | None] | None = None,
 ) -> CurveChart:
     """The curve of best averages per duration (s) on a log10 duration axis; ``marks_s``:
-    durations to mark (those present in ``durations_s``)."""
+    durations to mark (those present in ``durations_s``); ``tick_label`` writes a value tick
+    (a pace "4:30") where it returns a text, else the tick is a plain number."""
     pairs = [(d, v) for d, v in zip(durations_s, values, strict=True) if d > 0 and math.isfinite(v)]
     if not pairs:
         return CurveChart(frame, "", [], [])
@@ -73,7 +75,10 @@ def curve_chart(
         for i, (d, v) in enumerate(zip(durations_s, values, strict=True))
         if d in wanted and math.isfinite(v)
     ]
-    return CurveChart(frame, path, x_ticks, value_ticks(y, y_values, decimal_sep), markers)
+    y_ticks = value_ticks(y, y_values, decimal_sep)
+    if tick_label is not None:
+        y_ticks = [Tick(t.at, t.value, tick_label(t.value) or t.label) for t in y_ticks]
+    return CurveChart(frame, path, x_ticks, y_ticks, markers)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,11 +12,10 @@ from analytics.display.common import (
     Label,
     Shown,
     duration_text,
+    efficiency_text,
     effort_name,
     label,
     shown,
-    significant,
-    with_unit,
 )
 from analytics.display.curves import ACTIVITY_DURATIONS_S, CurvePanel, curve_panel
 from analytics.metrics.registry import MEAN_MAX_CHANNELS
@@ -156,8 +155,17 @@ def _values(metrics: ActivityMetrics, sport: str) -> list[Shown]:
         values.append(Shown(label("decoupling_pct", sport=sport), gettext("not steady")))
     if ef is not None:
         metric = label("efficiency_factor", sport=sport)
-        values.append(Shown(metric, with_unit(significant(ef), metric.unit)))
+        text = efficiency_text(ef, power=_ef_from_power(metrics, sport))
+        values.append(Shown(replace(metric, unit=""), text))
     return values
+
+
+def _ef_from_power(metrics: ActivityMetrics, sport: str) -> bool:
+    """Whether EF divided power (as analytics.metrics.activity chose: power on rides, or
+    without speed) rather than speed."""
+    curves = metrics.mean_max or {}
+    has_power = metrics.np_w is not None or bool(curves.get("power_w"))
+    return has_power and (sport == "ride" or not curves.get("speed_mps"))
 
 
 def _zones(athlete: Athlete, activity: Activity, metrics: ActivityMetrics) -> list[ZonePanel]:

@@ -14,7 +14,7 @@ from analytics.metrics.efforts import BEST_EFFORT_LABELS
 from analytics.metrics.registry import METRICS
 from analytics.reference import reference_anchor
 from core.sports import ON_FOOT_SPORTS
-from core.units import EMPTY, HOUR_S, format_clock, format_duration
+from core.units import EMPTY, HOUR_S, MINUTE_S, format_clock, format_duration
 
 # The best-effort distance names of analytics/metrics/efforts.py, marked for makemessages.
 EFFORT_NAMES = (
@@ -84,6 +84,16 @@ def shown(key: str, value: float | None, decimals: int = 0, *, sport: str = "") 
     """A registry metric's value with its registry unit."""
     metric = label(key, sport=sport)
     return Shown(metric=metric, text=with_unit(number(value, decimals), metric.unit))
+
+
+def efficiency_text(ef: float | None, *, power: bool) -> str:
+    """The efficiency factor in a unit a coach reads: power ÷ heart rate as "1.43 W/bpm";
+    speed (m/s) ÷ heart rate as metres per heartbeat, "1.24 m/beat" (× 60 s/min)."""
+    if ef is None or not math.isfinite(ef):
+        return EMPTY
+    if power:
+        return with_unit(number(ef, 2), gettext("W/bpm"))
+    return with_unit(number(ef * MINUTE_S, 2), gettext("m/beat"))
 
 
 def duration_text(seconds: float | None) -> str:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 
-from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 from analytics.charts import (
     CURVE_FRAME,
@@ -21,6 +22,8 @@ from analytics.display.common import Label, decimal_sep, label, number, with_uni
 from analytics.metrics.registry import MEAN_MAX_CHANNELS
 from analytics.selectors import CurveSource
 from athletes.templatetags.units import speed
+from core.l10n import format_day, labelled
+from core.units import speed_scale
 
 # Durations listed under a curve: a season's table, and the shorter one of one activity.
 SEASON_DURATIONS_S = (5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 10800, 18000)
@@ -100,16 +103,18 @@ def curve_panel(
     ]
     wanted = [durations_s[index] for _key, index in found] if holders else []
     by_index = {index: p for (_key, index), p in zip(found, points, strict=True)}
-    sep = decimal_sep()
+    metric = label(MEAN_MAX_CHANNELS[channel], sport=sport)
+    plotted, tick_label = list(values), None
+    if channel == "speed_mps":  # drawn as the table reads it: pace, km/h or mph
+        scale = speed_scale(sport, units)
+        plotted = [scale.chart_value(v) if v > 0 else math.nan for v in values]
+        tick_label = scale.chart_label
+        metric = replace(metric, unit=scale.unit)
+    chart = partial(curve_chart, marks_s=wanted, decimal_sep=decimal_sep(), tick_label=tick_label)
     drawn = [
-        _drawn(
-            variant,
-            curve_chart(durations_s, values, marks_s=wanted, frame=frame, decimal_sep=sep),
-            by_index,
-        )
+        _drawn(variant, chart(durations_s, plotted, frame=frame), by_index)
         for variant, frame in VARIANTS
     ]
-    metric = label(MEAN_MAX_CHANNELS[channel], sport=sport)
     return CurvePanel(channel, metric, drawn, points)
 
 
@@ -146,5 +151,5 @@ def _key_points(
 
 def _title(point: CurvePoint) -> str:
     name = f" · {point.source.name}" if point.source and point.source.name else ""
-    day = f" · {date_format(point.source.day, 'SHORT_DATE_FORMAT')}" if point.source else ""
-    return f"{point.duration}: {point.value}{day}{name}"
+    day = f" · {format_day(point.source.day, get_language())}" if point.source else ""
+    return f"{labelled(point.duration, point.value, get_language())}{day}{name}"

@@ -8,8 +8,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.utils.formats import date_format
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from analytics.charts import (
     BARS_FRAME,
@@ -36,6 +35,7 @@ from analytics.selectors import (
     fitness_get,
 )
 from athletes.models import Athlete, User
+from core.l10n import format_day
 
 RANGES: dict[str, tuple[str, int | None]] = {
     "6w": (gettext_noop("6 weeks"), 42),
@@ -308,7 +308,7 @@ def _tips(
     tips = []
     for bar in bars:
         day = days[bar.index]
-        when = date_format(day, "DATE_FORMAT")
+        when = format_day(day, get_language())
         if weekly:
             when = gettext("Week of %(day)s") % {"day": when}
         tips.append(BarTip(bar, day, when, f"{number(values[bar.index])} {unit}"))

@@ -17,9 +17,10 @@ Choices, each the one DESIGN §6 names:
 - time in zone on the raw samples, each lasting to the next sample capped at 10 s
   (`zones.sample_durations_s`); HR, power and pace zones are given as lower bounds (the caller
   derives them from the thresholds); pace zones on foot only;
-- mean-max of power (NaN = 0 W), speed and HR (NaN skipped) on the 1 Hz grid at the shared
-  durations (`meanmax.meanmax_durations`);
-- best efforts from the distance stream, on foot only (the registry's sports).
+- mean-max of power (NaN = 0 W), speed (GPS spikes left out) and HR (NaN skipped) on the 1 Hz
+  grid at the shared durations (`meanmax.meanmax_durations`);
+- best efforts from the distance stream without its GPS spikes, on foot only (the registry's
+  sports).
 A value that cannot be computed (no power, no threshold, no HR…) is None.
 """
 
@@ -47,6 +48,7 @@ from analytics.metrics.prep import (
     FloatArray,
     Resampled,
     mask_implausible_run_pace,
+    mask_speed_spikes,
     moving_mask,
     resample_1hz,
 )
@@ -348,6 +350,8 @@ def _zones(
 def _mean_max(sport: str, grid: _Grid) -> dict[str, dict[int, float] | None]:
     """Mean-max curves (duration s → best average) on the shared duration grid."""
     speed = grid.speed_mps
+    if speed is not None:
+        speed = mask_speed_spikes(speed, grid.resampled.time_s, sport=sport)
     if speed is not None and sport in ON_FOOT_SPORTS:
         speed = mask_implausible_run_pace(speed)
     return {
@@ -382,4 +386,4 @@ def _best_efforts(
     """Fastest time (s) over each best-effort distance, on foot and with a distance stream."""
     if sport not in ON_FOOT_SPORTS or distance is None:
         return None
-    return best_efforts(distance, times, BEST_EFFORT_DISTANCES_M)
+    return best_efforts(distance, times, BEST_EFFORT_DISTANCES_M, sport=sport)

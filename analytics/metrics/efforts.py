@@ -12,7 +12,8 @@ end on a sample, so both are tried: for every sample as a start, the interpolate
 falls below an earlier one (a glitch backwards), so the distance only grows; standing stretches
 (equal distances) are then tilted by 0.1 µm per sample so that it strictly grows and
 ``np.interp`` can invert it — a window of k samples gains k × 0.1 µm, far below any timing
-error.
+error. With a ``sport``, GPS spikes are taken out of the distance first
+(`prep.distance_without_spikes`): a jump off the route adds no metres to any effort.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from analytics.metrics.prep import distance_without_spikes
 from core.units import METRES_PER_MILE
 
 FloatArray = NDArray[np.float64]
@@ -48,7 +50,9 @@ BEST_EFFORT_LABELS: dict[float, str] = {
 }
 
 
-def _clean(distance_m: ArrayLike, time_s: ArrayLike) -> tuple[FloatArray, FloatArray]:
+def _clean(
+    distance_m: ArrayLike, time_s: ArrayLike, sport: str | None = None
+) -> tuple[FloatArray, FloatArray]:
     distance = np.asarray(distance_m, dtype=np.float64).ravel()
     times = np.asarray(time_s, dtype=np.float64).ravel()
     if distance.shape != times.shape:
@@ -59,13 +63,17 @@ def _clean(distance_m: ArrayLike, time_s: ArrayLike) -> tuple[FloatArray, FloatA
     distance, times = distance[order], times[order]
     forward = distance >= np.maximum.accumulate(distance)
     distance, times = distance[forward], times[forward]
+    if sport is not None:
+        distance = distance_without_spikes(distance, times, sport=sport)
     # Tilt standing stretches so the distance strictly increases and np.interp inverts it.
     return distance + TILT_M * np.arange(distance.size), times
 
 
-def best_effort_s(distance_m: ArrayLike, time_s: ArrayLike, effort_m: float) -> float | None:
+def best_effort_s(
+    distance_m: ArrayLike, time_s: ArrayLike, effort_m: float, *, sport: str | None = None
+) -> float | None:
     """Fastest time (s) to cover ``effort_m`` metres; None when the activity is shorter."""
-    distance, times = _clean(distance_m, time_s)
+    distance, times = _clean(distance_m, time_s, sport)
     return _best(distance, times, effort_m)
 
 
@@ -85,8 +93,11 @@ def best_efforts(
     distance_m: ArrayLike,
     time_s: ArrayLike,
     efforts_m: tuple[float, ...] = BEST_EFFORT_DISTANCES_M,
+    *,
+    sport: str | None = None,
 ) -> dict[float, float | None]:
     """Fastest time (s) for each distance of ``efforts_m`` (m) — None for those longer than
-    the activity. Keys are the distances in metres (``f"{key:g}"`` gives "1000", "1609.344")."""
-    distance, times = _clean(distance_m, time_s)
+    the activity. Keys are the distances in metres (``f"{key:g}"`` gives "1000", "1609.344");
+    ``sport`` (the activity's) takes GPS spikes out first."""
+    distance, times = _clean(distance_m, time_s, sport)
     return {effort: _best(distance, times, effort) for effort in efforts_m}

@@ -7,16 +7,26 @@
 - `moving_mask`: speed above the sport's threshold, or power above 0.
 - `mask_implausible_run_pace`: run speeds whose pace is under 2:30 or over 30:00 min/km become
   NaN; the rows are kept.
+- `mask_speed_spikes`, `distance_without_spikes`: GPS spikes (a speed above the sport's plausible
+  maximum, or a jump above the last plausible speed no one could accelerate to) are left out of
+  speeds, and their fabricated metres out of a distance stream, before best efforts and
+  mean-max curves are computed.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from core.sports import MOVING_SPEED_MPS
+from core.sports import (
+    MAX_PLAUSIBLE_SPEED_MPS,
+    MAX_SPEED_GAIN_MPS_PER_S,
+    MOVING_SPEED_MPS,
+    SPEED_NOISE_MPS,
+)
 from core.units import PAUSE_S
 
 FloatArray = NDArray[np.float64]
@@ -27,6 +37,7 @@ BoolArray = NDArray[np.bool_]
 # `activities.summary` uses too. Sports without one (strength, other) count every sample.
 FASTEST_RUN_PACE_S_PER_KM = 150.0  # 2:30 min/km
 SLOWEST_RUN_PACE_S_PER_KM = 1800.0  # 30:00 min/km
+SPIKE_LOOKBACK_S = 3.0  # a spike is judged against the plausible speeds of these seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +163,57 @@ def mask_implausible_run_pace(speed_mps: FloatArray) -> FloatArray:
     with np.errstate(invalid="ignore"):
         plausible = (speed >= slowest) & (speed <= fastest)
     return np.where(plausible, speed, np.nan)
+
+
+def mask_speed_spikes(speed_mps: FloatArray, time_s: FloatArray, *, sport: str) -> FloatArray:
+    """Speed (m/s) with GPS spikes set to NaN; a copy, same rows (times in s, in order).
+
+    A sample is a spike when it is above the sport's plausible maximum
+    (`core.sports.MAX_PLAUSIBLE_SPEED_MPS`) or faster than the plausible samples of the last
+    `SPIKE_LOOKBACK_S` seconds (the last plausible one when none is that recent) by more than
+    `SPEED_NOISE_MPS` + `MAX_SPEED_GAIN_MPS_PER_S` × the seconds since the last plausible one.
+    Slowing down is never a spike; a one-second stall of a distance stream (0 m, then twice the
+    step) is not one either; the allowance grows with time, so a real change is let in soon.
+    """
+    speed = np.array(speed_mps, dtype=np.float64)
+    times = np.asarray(time_s, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        speed[speed > MAX_PLAUSIBLE_SPEED_MPS.get(sport, np.inf)] = np.nan
+    recent: deque[tuple[float, float]] = deque()  # (time, speed) of plausible samples
+    for index, (value, moment) in enumerate(zip(speed.tolist(), times.tolist(), strict=True)):
+        if not np.isfinite(value):
+            continue
+        while len(recent) > 1 and recent[0][0] < moment - SPIKE_LOOKBACK_S:
+            recent.popleft()
+        if recent:
+            reference = max(kept for _, kept in recent)
+            allowed = SPEED_NOISE_MPS + MAX_SPEED_GAIN_MPS_PER_S * (moment - recent[-1][0])
+            if value - reference > allowed:
+                speed[index] = np.nan
+                continue
+        recent.append((moment, value))
+    return speed
+
+
+def distance_without_spikes(
+    distance_m: FloatArray, time_s: FloatArray, *, sport: str
+) -> FloatArray:
+    """Cumulative distance (m) whose spike steps (see `mask_speed_spikes`) are replaced by the
+    last plausible speed × their duration, so a GPS jump adds no metres; a copy, same rows.
+    Expects finite values in time order (what `efforts` keeps)."""
+    distance = np.asarray(distance_m, dtype=np.float64)
+    times = np.asarray(time_s, dtype=np.float64)
+    if distance.size < 2:
+        return distance.copy()
+    steps, seconds = np.diff(distance), np.diff(times)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        speeds = np.where(seconds > 0, steps / seconds, np.where(steps > 0, np.inf, 0.0))
+    plausible = mask_speed_spikes(speeds, times[1:], sport=sport)
+    known = np.isfinite(plausible)
+    last = np.maximum.accumulate(np.where(known, np.arange(plausible.size), -1))
+    carried = np.where(last >= 0, plausible[np.maximum(last, 0)], 0.0)
+    fixed = np.where(known, steps, carried * seconds)
+    return np.concatenate(([distance[0]], distance[0] + np.cumsum(fixed)))
 
 
 def _ints(size: int) -> IntArray:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from athletes.adapters import session_invitation
 from athletes.models import Athlete, Invitation, User
+from core.forms import IsoDateInput
 
 EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 SEX_HELP = _(
@@ -89,7 +90,7 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Athlete
         fields = ["sex", "birth_date", "time_zone", "units", "language", "load_model"]
-        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"birth_date": IsoDateInput()}
         help_texts = {
             "sex": SEX_HELP,
             "time_zone": _("Days and weeks are counted in this time zone."),

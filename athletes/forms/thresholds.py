@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from athletes.models import SPORT_CHOICES, THRESHOLD_SPORT_CHOICES, Goal, ZoneSet
 from athletes.zones import Zone
+from core.forms import DayField
 from core.ranges import GOAL_ASCENT_M, GOAL_DISTANCE_M, GOAL_TIME_S
 from core.units import (
     IMPERIAL,
@@ -60,9 +61,7 @@ class ThresholdsForm(ServiceErrorsMixin, forms.Form):
     FIELD_MAP = {"threshold_speed_mps": "threshold_pace", "css_mps": "css_pace"}
 
     sport = forms.ChoiceField(label=_("Sport"), choices=THRESHOLD_SPORT_CHOICES)
-    valid_from = forms.DateField(
-        label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_from = DayField(label=_("Valid from"))
     hr_max_bpm = forms.IntegerField(label=_("Max HR (bpm)"), required=False)
     hr_rest_bpm = forms.IntegerField(label=_("Resting HR (bpm)"), required=False)
     lthr_bpm = forms.IntegerField(label=_("Threshold HR (bpm)"), required=False)
@@ -127,9 +126,7 @@ class ZoneSetForm(ServiceErrorsMixin, forms.Form):
     for pace, the bound is the slowest pace of the zone.
     """
 
-    valid_from = forms.DateField(
-        label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_from = DayField(label=_("Valid from"))
 
     def __init__(
         self, *args: Any, kind: str, sport: str, units: str = "metric", **kwargs: Any
@@ -201,7 +198,7 @@ class GoalForm(ServiceErrorsMixin, forms.Form):
     FIELD_MAP = {"distance_m": "distance", "target_time_s": "target_time"}
 
     name = forms.CharField(label=_("Name"), max_length=120)
-    race_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    race_on = DayField(label=_("Date"))
     priority = forms.ChoiceField(
         label=_("Priority"), choices=Goal.Priority.choices, initial=Goal.Priority.B
     )

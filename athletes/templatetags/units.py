@@ -9,12 +9,12 @@ import math
 from django import template
 from django.utils.encoding import force_str
 from django.utils.formats import get_format, number_format
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext
 
 from athletes.models import SPORT_CHOICES, ZoneSet
 from athletes.zones import Zone
 from core import units as si
-from core.sports import ON_FOOT_SPORTS
+from core.sports import SUB_SPORT_CONTEXT, SUB_SPORT_NAMES, sub_sport_name
 
 register = template.Library()
 SPORT_NAMES = dict(SPORT_CHOICES)
@@ -58,12 +58,10 @@ def speed(speed_mps: float | None, sport: str, units: str = si.METRIC) -> str:
     in the active language's number format; "—" when unknown."""
     if not si.is_finite_number(speed_mps) or speed_mps <= 0:
         return si.EMPTY
-    if sport in ON_FOOT_SPORTS:
-        return pace(speed_mps, units)
-    if sport == "swim":
-        return swim_pace(speed_mps)
-    per_hour, unit = (si.MPH_PER_MPS, "mph") if units == si.IMPERIAL else (si.KMH_PER_MPS, "km/h")
-    shown = speed_mps * per_hour
+    scale = si.speed_scale(sport, units)  # the convention the charts use too
+    if scale.pace:
+        return f"{si.format_clock(si.pace_s_from_speed(speed_mps, scale.factor))} {scale.unit}"
+    shown, unit = speed_mps * scale.factor, scale.unit
     if not math.isfinite(shown):
         return si.EMPTY
     return f"{number_format(round(shown, 1), decimal_pos=1)} {unit}"
@@ -117,6 +115,18 @@ def days_until(day: dt.date | None, today: dt.date) -> int | None:
 def sport_label(sport: str) -> str:
     """The translated name of a sport value ("run" → "Run")."""
     return force_str(SPORT_NAMES.get(sport, sport))
+
+
+@register.filter
+def sub_sport_label(sub_sport: str) -> str:
+    """A sub-sport in the active language ("lap_swimming" → "Pool", "Piscine"); "" when it
+    adds nothing to the sport ("generic")."""
+    name = sub_sport_name(force_str(sub_sport or ""))
+    if name is None:
+        return ""
+    if force_str(sub_sport) not in SUB_SPORT_NAMES:
+        return name
+    return pgettext(SUB_SPORT_CONTEXT, name)
 
 
 @register.filter

@@ -15,6 +15,7 @@ from athletes.models import SPORT_CHOICES, Group
 from coaching.models import PlannedSession, WorkoutTemplate
 from coaching.workouts.text import format_workout, parse
 from coaching.workouts.tree import WorkoutError, stored_workout, to_data
+from core.forms import IsoDateInput
 from core.ranges import SESSION_ASCENT_M, SESSION_DISTANCE_M, SESSION_DURATION_S
 from core.units import metres_per_distance_unit, parse_duration
 
@@ -118,7 +119,7 @@ class PlannedSessionForm(WorkoutFormMixin, forms.ModelForm):  # type: ignore[typ
         model = PlannedSession
         fields = ["day", "sport", "session_type", "title", "description", "ascent_m", "hidden"]
         widgets = {
-            "day": forms.DateInput(attrs={"type": "date"}),
+            "day": IsoDateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 

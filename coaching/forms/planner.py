@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from athletes.models import Athlete
 from coaching.models import WorkoutTemplate
 from coaching.selectors.planner import week_start_of
+from core.forms import DayField
 
 MAX_POSITION = 50
 
@@ -18,7 +19,7 @@ MAX_POSITION = 50
 class SessionMoveForm(forms.Form):
     """Where a dragged session lands: the day and its place among that day's sessions."""
 
-    day = forms.DateField()
+    day = DayField()
     position = forms.IntegerField(min_value=0, max_value=MAX_POSITION, required=False)
 
 
@@ -26,14 +27,14 @@ class SessionPasteForm(forms.Form):
     """The copied session (from the page's clipboard) and the day to paste it on."""
 
     session = forms.IntegerField(min_value=1)
-    day = forms.DateField()
+    day = DayField()
 
 
 class TemplateApplyForm(forms.Form):
     """A template of the viewer's library (or shared with them) planned on a day."""
 
     template = forms.ModelChoiceField(queryset=WorkoutTemplate.objects.none())
-    day = forms.DateField()
+    day = DayField()
     hidden = forms.BooleanField(label=_("Draft (hidden from the athlete)"), required=False)
 
     def __init__(self, *args: Any, templates: Any, **kwargs: Any) -> None:
@@ -44,9 +45,7 @@ class TemplateApplyForm(forms.Form):
 class WeekCopyForm(forms.Form):
     """Copy the week to the week holding `to_week`, for each chosen athlete."""
 
-    to_week = forms.DateField(
-        label=_("To the week of"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    to_week = DayField(label=_("To the week of"))
     athletes = forms.ModelMultipleChoiceField(
         label=_("For"),
         queryset=Athlete.objects.none(),

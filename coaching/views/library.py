@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -43,6 +44,7 @@ from coaching.workouts.tree import (
     stored_workout,
     to_data,
 )
+from core.l10n import format_day
 
 SPORTS = {value for value, _label in SPORT_CHOICES}
 TEXT_MAX = 4000
@@ -238,7 +240,7 @@ def template_plan(request: HttpRequest, template_id: int) -> HttpResponse:
     messages.success(
         request,
         _("“%(name)s” planned for %(athlete)s on %(day)s.")
-        % {"name": template.name, "athlete": athlete, "day": day.isoformat()},
+        % {"name": template.name, "athlete": athlete, "day": format_day(day, get_language())},
     )
     week = reverse("planner", kwargs={"athlete_id": athlete.id})
     return redirect(f"{week}?week={day.isoformat()}")

@@ -19,9 +19,8 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from athletes.models import SPORT_CHOICES, Athlete, User
@@ -58,6 +57,7 @@ from coaching.services.sessions import (
 )
 from coaching.workouts.tree import WorkoutError
 from core.http import is_partial
+from core.l10n import format_day
 from core.units import format_duration, metres_per_distance_unit
 
 WEEK_PARTIAL = "coaching/partials/_planner_week.html"
@@ -368,7 +368,7 @@ def _copied(count: int, data: dict[str, Any]) -> str:
         "%(count)d sessions copied to the week of %(week)s.",
         count,
     )
-    return text % {"count": count, "week": date_format(data["to_week"])}
+    return text % {"count": count, "week": format_day(data["to_week"], get_language())}
 
 
 @login_required

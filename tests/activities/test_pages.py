@@ -298,3 +298,15 @@ def test_a_zip_upload_never_fails_the_page(client: Client, athlete: Athlete) -> 
 
     assert response.status_code == 200
     assert "export.zip" in response.content.decode()
+
+
+def test_the_detail_page_names_the_sub_sport_instead_of_its_code(
+    client: Client, athlete: Athlete, activity: Activity
+) -> None:
+    Activity.objects.filter(id=activity.id).update(sub_sport="lap_swimming")
+    login(client, athlete.user)
+
+    page = client.get(reverse("activity_detail", args=[athlete.id, activity.id])).content.decode()
+
+    assert "<dt>Type</dt><dd>Pool</dd>" in page
+    assert "lap_swimming" not in page

@@ -199,3 +199,14 @@ def test_load_bars_and_planned_bars_share_one_value_axis() -> None:
     )  # fmt: skip
     assert chart.bars[1].height == chart.planned_bars[0].height
     assert chart.bars[0].height == pytest.approx(chart.bars[1].height / 2, abs=0.1)
+
+
+def test_efficiency_reads_in_watts_or_metres_per_heartbeat() -> None:
+    from django.utils import translation
+
+    from analytics.display.common import efficiency_text
+
+    with translation.override("en"):
+        assert efficiency_text(1.4286, power=True) == "1.43 W/bpm"
+        assert efficiency_text(0.0207, power=False) == "1.24 m/beat"
+        assert efficiency_text(None, power=False) == "—"

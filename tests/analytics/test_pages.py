@@ -5,6 +5,7 @@ the same number of queries whatever the number of activities or days."""
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -74,7 +75,7 @@ def test_activity_page_shows_the_stored_metrics_with_registry_labels_units_and_l
     assert "10.3 km" in text
     assert '<a href="/metrics/#decoupling">Aerobic decoupling</a>' in text
     assert "3.2 %" in text
-    assert "1.52 output/bpm" in text
+    assert "1.52 W/bpm" in text  # power ÷ heart rate on a ride
 
 
 def test_a_runners_intensity_factor_links_to_the_running_section(
@@ -98,7 +99,7 @@ def test_an_unsteady_effort_reads_not_steady_instead_of_a_decoupling(
     text = page(client_of(athlete.user), _detail(athlete, run.id))
 
     assert "Aerobic decoupling</a></dt>\n          <dd>not steady</dd>" in text
-    assert "0.0192 output/bpm" in text
+    assert "1.15 m/beat" in text  # 0.0192 m/s per bpm: 1.15 metres per heartbeat
 
 
 def test_time_in_zone_bars_carry_the_athletes_zone_names_ranges_times_and_shares(
@@ -147,6 +148,39 @@ def test_mean_max_curves_and_best_efforts_show_the_stored_values(
     assert '<td>1 km</td><td class="num">4:10</td><td class="num">4:10 /km</td>' in text
     # 1609.344 m in 420 s: 260.97 s per km
     assert '<td>1 mile</td><td class="num">7:00</td><td class="num">4:21 /km</td>' in text
+
+
+def _y_ticks(text: str, channel: str) -> list[str]:
+    svg = text.split(f'chart-wide chart-curve curve-{channel}"', 1)[1].split("</svg>", 1)[0]
+    return re.findall(r'<text class="tick-y"[^>]*>([^<]*)</text>', svg)
+
+
+def test_a_rides_speed_curve_is_drawn_in_km_h_like_its_table(
+    athlete: Athlete, client_of: Any
+) -> None:
+    ride = b.activity(athlete, TODAY - DAY, sport="ride")
+    b.metrics(ride, mean_max={"speed_mps": b.curve({5: 12.0, 60: 10.0, 300: 8.0, 3600: 7.5})})
+
+    text = page(client_of(athlete.user), _detail(athlete, ride.id))
+
+    assert '<small class="muted">(km/h)</small>' in text
+    assert '<td>5 s</td>\n              <td class="num">43.2 km/h</td>' in text
+    ticks = [float(t.replace("\u2212", "-")) for t in _y_ticks(text, "speed_mps")]
+    assert min(ticks) <= 27 and max(ticks) >= 43  # 7.5–12 m/s drawn as 27–43.2 km/h
+
+
+def test_a_runs_speed_curve_is_drawn_as_a_pace_like_its_table(
+    athlete: Athlete, client_of: Any
+) -> None:
+    run = b.activity(athlete, TODAY - DAY)
+    b.metrics(run, mean_max={"speed_mps": b.curve({5: 6.0, 60: 5.0, 300: 4.0, 3600: 3.5})})
+
+    text = page(client_of(athlete.user), _detail(athlete, run.id))
+
+    assert '<small class="muted">(/km)</small>' in text
+    assert '<td>5 min</td>\n              <td class="num">4:10 /km</td>' in text
+    ticks = _y_ticks(text, "speed_mps")
+    assert ticks and all(re.fullmatch(r"\d+:\d\d", t) for t in ticks), ticks
 
 
 def test_a_key_duration_off_the_one_percent_grid_is_read_at_the_nearest_stored_one(
@@ -319,7 +353,7 @@ def test_the_forecast_projects_todays_values_over_the_planned_loads_with_pmc(
     assert fitness.forecast.fitness == pytest.approx(expected.fitness.tolist())
     assert fitness.forecast.form == pytest.approx(expected.form.tolist())
     week = (
-        f'<td>27 Mar 2026</td><td class="num">180</td>'
+        f'<td>Fri 27 Mar 2026</td><td class="num">180</td>'
         f'<td class="num">{expected.fitness[6]:.0f}</td>'
         f'<td class="num">{expected.fatigue[6]:.0f}</td>'
     )
@@ -344,7 +378,7 @@ def test_values_of_an_earlier_day_are_labelled_with_that_day(
 
     text = page(client_of(athlete.user), _fitness(athlete))
 
-    assert "Latest values (March 17, 2026)" in text
+    assert "Latest values (Tue 17 Mar 2026)" in text
 
 
 def test_fitness_page_without_activities_says_so(athlete: Athlete, client_of: Any) -> None:
@@ -390,8 +424,8 @@ def test_a_range_over_a_year_draws_one_load_bar_per_week(athlete: Athlete, clien
 
     weeks = 58  # Fri-Sun of a first week, 56 whole weeks, Mon-Fri of this one: 3 + 392 + 5
     assert text.count('<rect class="bar"') == 2 * weeks  # wide and narrow
-    assert "<title>Week of March 16, 2026: 150 points</title>" in text
-    assert "<title>Week of Feb. 10, 2025: 90 points</title>" in text
+    assert "<title>Week of Mon 16 Mar 2026: 150 points</title>" in text
+    assert "<title>Week of Mon 10 Feb 2025: 90 points</title>" in text
 
 
 def test_a_coach_reads_the_athletes_fitness_page(
@@ -432,7 +466,7 @@ def test_a_season_curve_is_the_pointwise_best_and_names_the_activity_holding_eac
     link = reverse("activity_detail", args=(athlete.id, second.id))
     assert (
         f'<td>5 s</td>\n              <td class="num">310 W</td>\n'
-        f'              <td class="set-in"><a href="{link}">15 Mar 2026</a>'
+        f'              <td class="set-in"><a href="{link}">Sun 15 Mar 2026</a>'
     ) in text
     assert f'<a href="{link}"><circle class="marker"' in text
 

@@ -373,7 +373,7 @@ def test_copying_a_week_scales_each_copy_to_that_athletes_thresholds(
     own = PlannedSession.objects.get(athlete=athlete, day=day(8), title="Sweet spot hour")
     theirs = PlannedSession.objects.get(athlete=second, day=day(8), title="Sweet spot hour")
     assert response.status_code == 200
-    assert "4 sessions copied to the week of March 9, 2026." in response.content.decode()
+    assert "4 sessions copied to the week of Mon 9 Mar 2026." in response.content.decode()
     assert own.est_load == pytest.approx(64.0)
     assert theirs.est_load == pytest.approx(100.0)
     assert PlannedSession.objects.get(athlete=second, day=day(10)).hidden  # drafts stay drafts

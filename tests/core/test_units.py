@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
+from core import units as units_module
 from core.units import (
     DAY_S,
     HOUR_S,
@@ -146,3 +147,31 @@ def test_parse_pace_refuses_garbage(text: str) -> None:
 )
 def test_a_clock_reads_as_seconds(text: str, seconds: float) -> None:
     assert clock_s(text) == seconds
+
+
+@pytest.mark.parametrize(
+    ("sport", "units", "pace", "unit"),
+    [
+        ("run", "metric", True, "/km"),
+        ("hike", "imperial", True, "/mi"),
+        ("swim", "imperial", True, "/100m"),
+        ("ride", "metric", False, "km/h"),
+        ("ride", "imperial", False, "mph"),
+        ("row", "metric", False, "km/h"),
+    ],
+)
+def test_each_sport_reads_speed_the_same_in_tables_and_charts(
+    sport: str, units: str, pace: bool, unit: str
+) -> None:
+    scale = units_module.speed_scale(sport, units)
+    assert (scale.pace, scale.unit) == (pace, unit)
+
+
+def test_a_chart_plots_faster_higher_and_labels_a_pace_as_a_clock() -> None:
+    run = units_module.speed_scale("run")
+    assert run.chart_value(4.0) == -250.0  # 4:10 /km
+    assert run.chart_value(5.0) > run.chart_value(4.0)
+    assert run.chart_label(-250.0) == "4:10"
+    ride = units_module.speed_scale("ride")
+    assert ride.chart_value(10.0) == pytest.approx(36.0)
+    assert ride.chart_label(36.0) is None

@@ -78,3 +78,24 @@ def test_best_one_second_power_is_the_devices_max_power(corpus: Path) -> None:
         exact += ours == device
         checked += 1
     assert checked >= 10 and exact >= checked / 2
+
+
+def test_the_spike_filter_changes_best_efforts_only_where_a_recording_jumps(
+    corpus: Path,
+) -> None:
+    """Real recordings keep their best efforts; the one paired file with GPS jumps (a 33.8 m/s
+    and an 11.6 m/s one-second step in a 3.7 m/s run: about 38 m that were never run) gets
+    its 5 km and 10 km slower by the time those metres take at its pace, no more."""
+    jumpy = "fit/sportslib__runs_6782987395.fit"
+    for pair in _pairs(corpus):
+        activity = parse_fit((corpus / pair["fit"]).read_bytes())[0]
+        streams = activity.streams
+        raw = best_efforts(streams.distance_m, streams.time_s)
+        filtered = best_efforts(streams.distance_m, streams.time_s, sport=str(activity.sport))
+        for effort_m, seconds in raw.items():
+            if seconds is None:
+                assert filtered[effort_m] is None
+            elif pair["fit"] == jumpy and effort_m >= 5000:
+                assert 8 < filtered[effort_m] - seconds < 15, effort_m  # type: ignore[operator]
+            else:
+                assert filtered[effort_m] == pytest.approx(seconds, abs=1e-6), (pair, effort_m)
