@@ -25,7 +25,7 @@ MO_PATH = PO_PATH.with_suffix(".mo")
 
 # %(name)s / %(count)d, bare %s / %d, {name} and {0}, HTML tags, escaped newlines.
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}|</?[a-zA-Z][^>]*>|\n")
-KEYWORD = re.compile(r"^(msgid_plural|msgid|msgstr(?:\[\d+\])?) (\".*\")$")
+KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) (\".*\")$")
 ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 
 
