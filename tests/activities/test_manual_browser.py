@@ -31,7 +31,7 @@ def test_a_french_athlete_sees_today_in_the_manual_log_date_and_logs_a_session(
     assert page.locator("html").get_attribute("lang") == "fr"
     assert date_input.input_value() == today.isoformat()
     screenshot(page, "manual-log-fr")
-    page.locator('input[name="duration"]').fill("45:00")
+    page.locator('input[name="duration"]').fill("0:45")  # h:mm, as everywhere
     page.locator('section.card form button[type="submit"]').click()
 
     expect(page).to_have_url(re.compile(rf"/athletes/{athlete.id}/activities/\d+/$"))
