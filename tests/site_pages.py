@@ -56,6 +56,8 @@ STAFF = "operator@demo.paceline.test"
 
 # Routes that answer something other than an HTML page, and why.
 NOT_PAGES = {
+    "favicon": "the site icon (SVG)",
+    "favicon-ico": "the site icon under the name browsers ask for",
     "activity_file_download": "the original recording (a file download)",
     "template_fit": "a FIT workout file",
     "planned_session_fit": "a FIT workout file",

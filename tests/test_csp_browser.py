@@ -44,8 +44,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
   );
 }, true);
 """
-# Django admin's pages name no icon, so Chromium asks for /favicon.ico, which is not served.
-FAVICON = "/favicon.ico)"
 
 
 @dataclass
@@ -72,7 +70,7 @@ class Findings:
 
     def _on_console(self, message: ConsoleMessage) -> None:
         where = f"{message.text} ({message.location.get('url', '')})"
-        if message.type == "error" and not where.endswith(FAVICON):
+        if message.type == "error":
             self.console.append(where)
 
 
