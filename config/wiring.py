@@ -24,6 +24,7 @@ from coaching import tasks as coaching
 from core.events import ActivitiesChanged, Event, InvitationCreated, PlanChanged, ThresholdsChanged
 from core.outbox import outbox_sweep
 from integrations.garmin.export import GARMIN_EXPORT
+from integrations.services.connections import login_attempts_sweep
 from integrations.strava.export import STRAVA_EXPORT
 
 SUBSCRIBERS: dict[type[Event], tuple[Any, ...]] = {
@@ -49,6 +50,7 @@ SWEEPERS: tuple[Callable[..., int], ...] = (
     outbox_sweep,  # events not delivered (broker away, worker killed, subscriber failed)
     activities.import_jobs_sweep,  # import jobs never started or whose worker died
     analytics.pending_loads_sweep,  # daily loads still stale (their task lost)
+    login_attempts_sweep,  # provider logins past their 10 minutes (passwords, MFA states)
 )
 
 # What other apps show on the activity page, in this order within each slot (activities.panels).

@@ -1,29 +1,53 @@
-"""Django admin for provider connections: credentials are never rendered, only masked."""
+"""Django admin for provider connections, their sync runs and raw payloads.
+
+Credentials are never rendered, only masked; login attempts (which may hold a password for a
+few minutes) are not in the admin at all. Runs and payloads are written by syncs only.
+"""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from athletes.admin import ATHLETE_SEARCH
 from core import crypto
-from integrations.models import Connection
+from core.admin import ReadOnlyAdmin, json_preview
+from integrations.models import Connection, RawPayload, SyncRun
+from integrations.services.connections import connection_disconnect
+
+CONNECTION_SEARCH = tuple(f"connection__{field}" for field in ATHLETE_SEARCH)
 
 
 @admin.register(Connection)
 class ConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("athlete", "provider", "status", "last_synced_at", "lease_until", "created_at")
+    list_display = (
+        "athlete",
+        "provider",
+        "status",
+        "external_user_id",
+        "last_synced_at",
+        "retry_after",
+        "created_at",
+    )
     list_filter = ("provider", "status")
-    search_fields = ATHLETE_SEARCH
+    search_fields = (*ATHLETE_SEARCH, "external_user_id")
     autocomplete_fields = ("athlete",)
     list_select_related = ("athlete__user",)
     date_hierarchy = "created_at"
     exclude = ("credentials",)
-    readonly_fields = ("masked_credentials", "created_at", "last_synced_at")
-    actions = ("revoke",)
+    readonly_fields = (
+        "masked_credentials",
+        "created_at",
+        "last_synced_at",
+        "lease_until",
+        "lease_owner",
+        "backoff_s",
+    )
+    actions = ("disconnect",)
 
     @admin.display(description=_("credentials"))
     def masked_credentials(self, obj: Connection) -> str:
@@ -33,8 +57,51 @@ class ConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             return "—"
         return ", ".join(f"{key}: {crypto.mask(str(values[key]))}" for key in sorted(values))
 
-    @admin.action(description=_("Revoke connection (delete stored credentials)"))
-    def revoke(self, request: HttpRequest, queryset: QuerySet[Connection]) -> None:
-        count = queryset.update(credentials="", status=Connection.Status.REVOKED)
-        message = ngettext("%(count)d connection revoked.", "%(count)d connections revoked.", count)
+    @admin.action(description=_("Disconnect (delete stored tokens)"))
+    def disconnect(self, request: HttpRequest, queryset: QuerySet[Connection]) -> None:
+        count = 0
+        for connection in queryset:
+            connection_disconnect(connection)
+            count += 1
+        message = ngettext(
+            "%(count)d connection disconnected.", "%(count)d connections disconnected.", count
+        )
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(ReadOnlyAdmin):
+    list_display = ("connection", "kind", "state", "done", "total", "started_at", "finished_at")
+    list_filter = ("state", "kind", "connection__provider")
+    search_fields = CONNECTION_SEARCH
+    list_select_related = ("connection__athlete__user",)
+    date_hierarchy = "started_at"
+    fields = (
+        "connection",
+        ("kind", "state"),
+        ("done", "total"),
+        "counts",
+        "errors_preview",
+        "error",
+        ("started_at", "finished_at"),
+    )
+    readonly_fields = ("errors_preview",)
+
+    @admin.display(description=_("errors"))
+    def errors_preview(self, obj: SyncRun) -> SafeString:
+        return json_preview(obj.errors)
+
+
+@admin.register(RawPayload)
+class RawPayloadAdmin(ReadOnlyAdmin):
+    list_display = ("connection", "kind", "external_id", "day", "fetched_at")
+    list_filter = ("kind", "connection__provider")
+    search_fields = (*CONNECTION_SEARCH, "external_id")
+    list_select_related = ("connection__athlete__user",)
+    date_hierarchy = "fetched_at"
+    fields = ("connection", "run", ("kind", "external_id", "day"), "body_preview", "sha256")
+    readonly_fields = ("body_preview",)
+
+    @admin.display(description=_("body"))
+    def body_preview(self, obj: RawPayload) -> SafeString:
+        return json_preview(obj.body)

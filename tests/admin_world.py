@@ -36,7 +36,7 @@ from coaching.workouts.text import parse
 from coaching.workouts.tree import to_data
 from core import crypto
 from core.models import OutboxMessage
-from integrations.models import Connection
+from integrations.models import Connection, RawPayload, SyncRun
 from tests.factories import CoachAthleteFactory, GoalFactory, GroupFactory, ThresholdsFactory
 
 DAY = dt.date(2026, 3, 2)
@@ -99,6 +99,20 @@ def _people(relationship: CoachAthlete, children: int) -> None:
     connection = Connection(athlete=athlete, provider=Connection.Provider.STRAVA)
     connection.set_credentials({"access_token": _unique(), "refresh_token": _unique()})
     connection.save()
+    run = SyncRun.objects.create(
+        connection=connection,
+        kind=SyncRun.Kind.ACTIVITIES,
+        counts={"fetched": 3, "created": 2, "skipped": 1},
+        errors=[{"item": "activity 12", "error": "bad file"}],
+    )
+    RawPayload.objects.create(
+        connection=connection,
+        run=run,
+        kind="activity",
+        external_id=_unique()[:12],
+        body={"id": 12, "name": "Morning ride", "laps": [{"distance": 1000.0}]},
+        sha256=_unique().ljust(64, "0")[:64],
+    )
 
 
 def _activity(athlete: Athlete, children: int) -> Activity:

@@ -28,7 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 IDS = [model._meta.label for model, _ in REGISTERED]
 # Models of our apps that must stay out of the admin, each with the reason. None so far.
-NOT_IN_THE_ADMIN: dict[str, str] = {}
+NOT_IN_THE_ADMIN: dict[str, str] = {
+    "integrations.LoginAttempt": "holds a password or a pending MFA state for minutes at most",
+}
 
 
 def _url(model: type[models.Model], view: str, *args: object) -> str:

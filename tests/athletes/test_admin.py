@@ -80,7 +80,7 @@ def test_saving_a_connection_in_the_admin_keeps_its_credentials(
             "athlete": strava.athlete_id,
             "provider": "strava",
             "scopes": "read,activity:read_all",
-            "status": "paused",
+            "status": "needs_user",
             "cursor": "{}",
             "lease_owner": "",
             "error": "",
@@ -88,20 +88,20 @@ def test_saving_a_connection_in_the_admin_keeps_its_credentials(
     )
     assert response.status_code == 302
     strava.refresh_from_db()
-    assert strava.status == Connection.Status.PAUSED
+    assert strava.status == Connection.Status.NEEDS_USER
     assert strava.credentials_dict["access_token"] == ACCESS_TOKEN
 
 
-def test_revoke_action_clears_credentials_and_marks_the_connection_revoked(
+def test_disconnect_action_clears_credentials_and_marks_the_connection_disconnected(
     staff_client: Client, strava: Connection
 ) -> None:
     response = staff_client.post(
         _url(Connection, "changelist"),
-        {"action": "revoke", admin.helpers.ACTION_CHECKBOX_NAME: [strava.pk]},
+        {"action": "disconnect", admin.helpers.ACTION_CHECKBOX_NAME: [strava.pk]},
     )
     assert response.status_code == 302
     strava.refresh_from_db()
-    assert strava.status == Connection.Status.REVOKED
+    assert strava.status == Connection.Status.DISCONNECTED
     assert strava.credentials_dict == {}
 
 
