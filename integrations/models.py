@@ -205,11 +205,15 @@ class LoginAttempt(models.Model):
     MAX_CODE_TRIES: ClassVar[int] = 3
 
     class State(models.TextChoices):
-        QUEUED = "queued", _("Signing in")
+        QUEUED = "queued", _("Waiting to sign in")
+        RUNNING = "running", _("Signing in")
         NEEDS_CODE = "needs_code", _("Code required")
-        CHECKING_CODE = "checking_code", _("Checking the code")
+        CODE_QUEUED = "code_queued", _("Checking the code")
         DONE = "done", _("Connected")
         FAILED = "failed", _("Failed")
+
+    WAITING_FOR_A_WORKER: ClassVar[tuple[str, ...]] = (State.QUEUED, State.CODE_QUEUED)
+    FINISHED: ClassVar[tuple[str, ...]] = (State.DONE, State.FAILED)
 
     connection = models.ForeignKey(
         Connection, on_delete=models.CASCADE, related_name="login_attempts"
@@ -219,6 +223,7 @@ class LoginAttempt(models.Model):
     message = models.CharField(_("message"), max_length=255, blank=True)
     code_tries = models.PositiveSmallIntegerField(_("code tries"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     expires_at = models.DateTimeField(_("expires at"))
 
     objects = LoginAttemptQuerySet.as_manager()

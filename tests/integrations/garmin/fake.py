@@ -1,0 +1,242 @@
+"""A fake Garmin at the HTTP boundary: the real `garminconnect` library talks to it.
+
+`FakeGarmin` answers what Garmin's SSO, DI-token and API hosts answer, from the recorded
+responses in PACELINE_CORPUS/garmin (garth_sso/ for the login and MFA exchange,
+garth_cassettes/ for the profile, settings, activity list and the ORIGINAL zip). No public
+recording of the DI token exchange exists, so that one is made here in Garmin's shape (a JWT
+with `exp` and `client_id`, a refresh token that rotates on every refresh).
+
+`installed(fake)` routes every HTTP request of the process — requests' adapters and curl_cffi
+sessions alike — to the fake; nothing of Paceline is replaced. `fake.log` records each request
+(method, host, path) so tests count what was asked of Garmin.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+import requests
+from curl_cffi import requests as cffi_requests
+from requests.structures import CaseInsensitiveDict
+
+EMAIL = "athlete@example.com"
+PASSWORD = "correct horse battery staple"
+CODE = "123456"
+PROFILE_ID = 2591602
+DISPLAY_NAME = "mtamizi"
+
+
+# API path → recorded body in garth_cassettes/.
+API_ROUTES = {
+    "/userprofile-service/socialProfile": (
+        "test_user_profile__0__userprofile-service-socialProfile.json"
+    ),
+    "/userprofile-service/userprofile/user-settings": (
+        "test_user_settings__0__userprofile-service-userprofile-user-settings.json"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    host: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body or b"null")
+
+    def form(self) -> dict[str, str]:
+        return {key: values[0] for key, values in parse_qs(self.body.decode()).items()}
+
+
+def _jwt(payload: dict[str, Any]) -> str:
+    def part(value: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+    return f"{part({'alg': 'RS256', 'typ': 'JWT'})}.{part(payload)}.c2lnbmF0dXJl"
+
+
+def _response(url: str, status: int, body: bytes | str | Any, content_type: str) -> Any:
+    response = requests.Response()
+    response.status_code = status
+    response.url = url
+    response.reason = "OK" if status < 400 else "Error"
+    if isinstance(body, str):
+        body = body.encode()
+    elif not isinstance(body, bytes):
+        body = json.dumps(body).encode()
+    response._content = body
+    response.headers = CaseInsensitiveDict({"Content-Type": content_type})
+    response.encoding = "utf-8"
+    return response
+
+
+@dataclass
+class FakeGarmin:
+    """Garmin for one account. Switches: `mfa`, `login_status` (e.g. 429 on every SSO
+    request), `api_status` (e.g. 429 on every API call), `token_lifetime_s`."""
+
+    corpus: Path
+    mfa: bool = False
+    login_status: int = 200
+    api_status: int = 200
+    token_lifetime_s: int = 3600
+    log: list[Call] = field(default_factory=list)
+    refresh_tokens: list[str] = field(default_factory=list)
+    _tickets: set[str] = field(default_factory=set)
+    _access: dict[str, float] = field(default_factory=dict)
+    _issued: int = 0
+
+    # --- what tests read -------------------------------------------------------------------
+    def calls(self, host: str = "", path: str = "") -> list[Call]:
+        return [c for c in self.log if host in c.host and path in c.path]
+
+    def login_calls(self) -> list[Call]:
+        return self.calls(host="sso.") + self.calls(host="diauth.")
+
+    def recorded(self, name: str) -> Any:
+        return json.loads((self.corpus / "garmin" / name).read_text())
+
+    # --- the router ------------------------------------------------------------------------
+    def respond(self, call: Call) -> tuple[int, Any, str]:
+        self.log.append(call)
+        if call.host.startswith("sso."):
+            if self.login_status != 200:
+                return self.login_status, "<html>Access denied</html>", "text/html"
+            return self._sso(call)
+        if call.host.startswith("diauth."):
+            if self.login_status != 200:
+                return self.login_status, {"error": "too many requests"}, "application/json"
+            return self._token(call)
+        if call.host.startswith("connectapi."):
+            return self._api(call)
+        return 404, {"message": f"fake Garmin does not know {call.host}"}, "application/json"
+
+    def _recorded_sso(self, cassette: str, index: int) -> Any:
+        interaction = self.recorded(f"garth_sso/{cassette}")["interactions"][index]
+        return json.loads(interaction["response"]["body"])
+
+    def _sso(self, call: Call) -> tuple[int, Any, str]:
+        if call.method == "GET":  # the sign-in page the app's web view loads first
+            return 200, "<html><title>GARMIN Authentication Application</title></html>", "text/html"
+        if call.path.endswith("/api/login"):
+            sent = call.json()
+            if sent.get("username") != EMAIL or sent.get("password") != PASSWORD:
+                body = {"responseStatus": {"type": "INVALID_USERNAME_PASSWORD"}}
+                return 200, body, "application/json"
+            if self.mfa:
+                return (
+                    200,
+                    self._recorded_sso("test_login_return_on_mfa.json", 1),
+                    "application/json",
+                )
+            return 200, self._ticket(), "application/json"
+        if call.path.endswith("/api/mfa/verifyCode"):
+            if call.json().get("mfaVerificationCode") != CODE:
+                return 200, {"responseStatus": {"type": "INVALID_MFA_CODE"}}, "application/json"
+            return 200, self._ticket(), "application/json"
+        return 404, "<html>not found</html>", "text/html"
+
+    def _ticket(self) -> dict[str, Any]:
+        body = self._recorded_sso("test_resume_login.json", 2)
+        self._issued += 1
+        ticket = f"ST-{self._issued:07d}-FAKEfakeFAKEfake0000-sso"
+        self._tickets.add(ticket)
+        return {**body, "serviceTicketId": ticket}
+
+    def _token(self, call: Call) -> tuple[int, Any, str]:
+        form = call.form()
+        if form.get("grant_type") == "refresh_token":
+            if not self.refresh_tokens or form.get("refresh_token") != self.refresh_tokens[-1]:
+                return 401, {"error": "invalid_grant"}, "application/json"
+        elif form.get("service_ticket") not in self._tickets:
+            return 400, {"error": "invalid ticket"}, "application/json"
+        else:
+            self._tickets.discard(form["service_ticket"])
+        self._issued += 1
+        expires = time.time() + self.token_lifetime_s
+        access = _jwt({"exp": int(expires), "client_id": form["client_id"], "n": self._issued})
+        refresh = f"refresh-{self._issued}"
+        self._access[access] = expires
+        self.refresh_tokens.append(refresh)
+        body = {"access_token": access, "refresh_token": refresh, "expires_in": 3600}
+        return 200, body, "application/json"
+
+    def _api(self, call: Call) -> tuple[int, Any, str]:
+        if self.api_status != 200:
+            return self.api_status, {"message": "Too Many Requests"}, "application/json"
+        bearer = call.headers.get("Authorization", "").removeprefix("Bearer ")
+        if self._access.get(bearer, 0) < time.time():
+            return 401, {"message": "Token is not active"}, "application/json"
+        if call.path in API_ROUTES:
+            return (
+                200,
+                self.recorded("garth_cassettes/" + API_ROUTES[call.path]),
+                "application/json",
+            )
+        return 404, {"message": "Not Found"}, "application/json"
+
+
+def _call(method: str, url: str, params: Any, headers: Any, body: bytes) -> Call:
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    if params:
+        query.update(parse_qs(urlencode(params, doseq=True)))
+    return Call(
+        method=method.upper(),
+        host=parts.hostname or "",
+        path=parts.path,
+        query=query,
+        headers={str(k): str(v) for k, v in dict(headers or {}).items()},
+        body=body,
+    )
+
+
+def _body(data: Any, json_body: Any) -> bytes:
+    if json_body is not None:
+        return json.dumps(json_body).encode()
+    if isinstance(data, dict):
+        return urlencode(data).encode()
+    if isinstance(data, str):
+        return data.encode()
+    return bytes(data or b"")
+
+
+@contextmanager
+def installed(fake: FakeGarmin, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGarmin]:
+    """Route every HTTP request of this process to `fake` (requests and curl_cffi)."""
+
+    def answer(call: Call, url: str) -> Any:
+        status, body, content_type = fake.respond(call)
+        return _response(url, status, body, content_type)
+
+    def adapter_send(self: Any, request: requests.PreparedRequest, **kwargs: Any) -> Any:
+        body = request.body if isinstance(request.body, bytes) else _body(request.body, None)
+        call = _call(request.method or "GET", request.url or "", None, request.headers, body)
+        response = answer(call, request.url or "")
+        response.request = request
+        return response
+
+    def cffi_request(self: Any, method: str, url: str, **kwargs: Any) -> Any:
+        body = _body(kwargs.get("data"), kwargs.get("json"))
+        call = _call(method, url, kwargs.get("params"), kwargs.get("headers"), body)
+        return answer(call, url)
+
+    no_sleep: Callable[[float], None] = lambda seconds: None  # noqa: E731 — the SSO's anti-bot pauses
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", adapter_send)
+    monkeypatch.setattr(cffi_requests.Session, "request", cffi_request)
+    monkeypatch.setattr("garminconnect.client.sso.time.sleep", no_sleep)
+    yield fake
