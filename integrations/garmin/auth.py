@@ -128,15 +128,15 @@ def tokens_hand_over(*, athlete: Athlete, tokens: str) -> Connection:
     if not client.tokens_valid(tokens):
         raise SignInRefused(_("This is not a Garmin token file (expected di_token JSON)."))
     try:
-        garmin = client.session(tokens)
-    except Exception as error:  # the library's errors: refused, blocked or unreachable
+        api = client.session(tokens)
+    except client.GarminError as error:
         raise SignInRefused(
             _("Garmin did not accept these tokens: %(error)s") % {"error": error}
         ) from error
-    profile_id, display_name = client.account_of(garmin)
+    profile_id, display_name = client.account_of(api)
     signed = client.SignIn(
         client.Result.SIGNED_IN,
-        tokens=client.tokens_of(garmin),
+        tokens=api.tokens(),
         profile_id=profile_id,
         display_name=display_name,
     )

@@ -13,7 +13,11 @@ token file, which Paceline does not use (research: omramin#21, garmin-connect-mc
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -22,6 +26,7 @@ from garminconnect import (
     Garmin,
     GarminConnectAuthenticationError,
     GarminConnectConnectionError,
+    GarminConnectNotFoundError,
     GarminConnectTooManyRequestsError,
 )
 
@@ -66,10 +71,10 @@ def sign_in(email: str, password: str) -> SignIn:
     # Without MFA the early-return login loads no profile: open a session with the new
     # tokens, as every sync will (it loads the profile id and display name).
     try:
-        return _signed_in(session(tokens_of(client)))
-    except GarminConnectTooManyRequestsError as error:
+        return _signed_in(session(tokens_of(client)).garmin)
+    except Blocked as error:
         return SignIn(Result.BLOCKED, detail=str(error))
-    except (GarminConnectConnectionError, OSError) as error:
+    except GarminError as error:
         return SignIn(Result.UNREACHABLE, detail=str(error))
 
 
@@ -112,14 +117,109 @@ def tokens_valid(tokens: str) -> bool:
     return isinstance(value, dict) and bool(value.get("di_token")) and "di_refresh_token" in value
 
 
-def session(tokens: str) -> Garmin:
-    """An authenticated client from stored tokens; raises the library's errors (the sync maps
-    them: 401 → needs_user, 429 → pause)."""
-    client = Garmin(retry_attempts=RETRY_ATTEMPTS)
-    client.login(tokenstore=tokens)
-    return client
+class GarminError(Exception):
+    """A call that failed; the subclass says what the sync does about it."""
 
 
-def account_of(client: Garmin) -> tuple[str, str]:
+class SignedOut(GarminError):  # noqa: N818 — what happened, as the sync reads it
+    """Garmin refuses the tokens even after a refresh: the athlete must sign in again."""
+
+
+class Blocked(GarminError):  # noqa: N818
+    """A 429: pause the connection (never sleep in a worker waiting for it)."""
+
+
+class Unreachable(GarminError):  # noqa: N818
+    """Network trouble or a 5xx after the library's own retries: try at the next run."""
+
+
+def _cause_status(error: BaseException) -> int | None:
+    """The HTTP status behind an error, through its causes: the library reports a profile it
+    could not load (a 429, a network error) as an authentication error raised from it."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, GarminConnectTooManyRequestsError):
+            return 429
+        status = getattr(getattr(seen, "response", None), "status_code", None)
+        if isinstance(status, int):
+            return status
+        seen = seen.__cause__
+    return None
+
+
+@contextmanager
+def _mapped_errors() -> Iterator[None]:
+    try:
+        yield
+    except (
+        GarminConnectTooManyRequestsError,
+        GarminConnectConnectionError,
+        GarminConnectAuthenticationError,
+        OSError,
+    ) as error:
+        status = _cause_status(error)
+        if status == 429:
+            raise Blocked(str(error)) from error
+        if status in (401, 403) or (
+            status is None
+            and isinstance(error, GarminConnectAuthenticationError)
+            and not isinstance(error.__cause__, (GarminConnectConnectionError, OSError))
+        ):
+            raise SignedOut(str(error)) from error
+        raise Unreachable(str(error)) from error
+
+
+class Api:
+    """A signed-in client whose calls are serial and at least `spacing_s` apart."""
+
+    def __init__(self, garmin: Garmin, *, spacing_s: float) -> None:
+        self.garmin = garmin
+        self.spacing_s = spacing_s
+        self._last = 0.0
+
+    def _pace(self) -> None:
+        wait = self._last + self.spacing_s - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        self._last = time.monotonic()
+
+    def activities_between(self, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+        """Activity summaries of these days, oldest first (pages of 20 inside the library)."""
+        self._pace()
+        with _mapped_errors():
+            found = self.garmin.get_activities_by_date(
+                start.isoformat(), end.isoformat(), sortorder="asc"
+            )
+        return [item for item in found if isinstance(item, dict)]
+
+    def original_file(self, activity_id: str) -> bytes | None:
+        """The ORIGINAL download (a zip holding the device's FIT); None when Garmin has no
+        file for it (a manual activity)."""
+        self._pace()
+        with _mapped_errors():
+            try:
+                return bytes(
+                    self.garmin.download_activity(
+                        activity_id, dl_fmt=Garmin.ActivityDownloadFormat.ORIGINAL
+                    )
+                )
+            except GarminConnectNotFoundError:
+                return None
+
+    def tokens(self) -> str:
+        return tokens_of(self.garmin)
+
+
+def session(tokens: str, *, spacing_s: float = 0.0) -> Api:
+    """A signed-in `Api` from stored tokens (2 calls: profile and settings). Raises SignedOut,
+    Blocked or Unreachable."""
+    garmin = Garmin(retry_attempts=RETRY_ATTEMPTS)
+    with _mapped_errors():
+        garmin.login(tokenstore=tokens)
+    return Api(garmin, spacing_s=spacing_s)
+
+
+def account_of(api: Api) -> tuple[str, str]:
     """(profile id, display name) of a signed-in client."""
-    return str(getattr(client, "profile_id", "") or ""), str(client.display_name or "")
+    garmin = api.garmin
+    return str(getattr(garmin, "profile_id", "") or ""), str(garmin.display_name or "")

@@ -180,7 +180,10 @@ def timestamp(value: object) -> dt.datetime | None:
 
 
 def garmin_started_at(summary: Json) -> dt.datetime | None:
-    return timestamp(summary.get("startTimeGmt")) or timestamp(summary.get("beginTimestamp"))
+    for key in ("startTimeGmt", "startTimeGMT", "beginTimestamp"):  # export, API, both
+        if (found := timestamp(summary.get(key))) is not None:
+            return found
+    return None
 
 
 def garmin_activity(summary: Json, units: Units, *, started_at: dt.datetime) -> NormalizedActivity:

@@ -94,6 +94,9 @@ class FakeGarmin:
     login_status: int = 200
     api_status: int = 200
     token_lifetime_s: int = 3600
+    # The account's activities (list summaries) and ORIGINAL downloads by activity id.
+    activities: list[dict[str, Any]] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
     log: list[Call] = field(default_factory=list)
     refresh_tokens: list[str] = field(default_factory=list)
     _tickets: set[str] = field(default_factory=set)
@@ -181,6 +184,13 @@ class FakeGarmin:
         bearer = call.headers.get("Authorization", "").removeprefix("Bearer ")
         if self._access.get(bearer, 0) < time.time():
             return 401, {"message": "Token is not active"}, "application/json"
+        if call.path == "/activitylist-service/activities/search/activities":
+            return 200, self._activity_page(call), "application/json"
+        if call.path.startswith("/download-service/files/activity/"):
+            data = self.files.get(call.path.rsplit("/", 1)[-1])
+            if data is None:
+                return 404, {"message": "Not Found"}, "application/json"
+            return 200, data, "application/x-zip-compressed"
         if call.path in API_ROUTES:
             return (
                 200,
@@ -188,6 +198,46 @@ class FakeGarmin:
                 "application/json",
             )
         return 404, {"message": "Not Found"}, "application/json"
+
+    def _activity_page(self, call: Call) -> list[dict[str, Any]]:
+        """The search endpoint: activities whose local start day is in [startDate, endDate],
+        sorted as asked, `limit` from `start` (an empty page ends the listing)."""
+
+        def arg(name: str, default: str = "") -> str:
+            return call.query.get(name, [default])[0]
+
+        first, last = arg("startDate"), arg("endDate", "9999-12-31")
+        found = [a for a in self.activities if first <= a["startTimeLocal"][:10] <= last]
+        found.sort(key=lambda a: a["startTimeLocal"], reverse=arg("sortOrder") != "asc")
+        start, limit = int(arg("start", "0")), int(arg("limit", "20"))
+        return found[start : start + limit]
+
+
+def recorded_account(corpus: Path) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
+    """The recorded activity list (three activities Garmin has no ORIGINAL recording of here)
+    and the recorded ORIGINAL zip, listed with a summary made from the first recorded one: its
+    id, sport, start and duration are the zip's FIT (11998957007, a fenix 6X strength session
+    of 2023-09-11, 13:44:29 UTC, 07:44:29 local)."""
+    folder = corpus / "garmin" / "garth_cassettes"
+    listed = json.loads(
+        (
+            folder / "test_activity_list__0__activitylist-service-activities-search-activities.json"
+        ).read_text()
+    )
+    zipped = folder / "test_download__0__download-service-files-activity-11998957007.zip"
+    recorded = {
+        **listed[0],
+        "activityId": 11998957007,
+        "activityName": "Strength",
+        "activityType": {"typeId": 13, "typeKey": "strength_training", "parentTypeId": 29},
+        "startTimeLocal": "2023-09-11 07:44:29",
+        "startTimeGMT": "2023-09-11 13:44:29",
+        "beginTimestamp": 1694439869000,
+        "duration": 4339.054,
+        "elapsedDuration": 4339.054,
+        "distance": 0.0,
+    }
+    return [*listed, recorded], {"11998957007": zipped.read_bytes()}
 
 
 def _call(method: str, url: str, params: Any, headers: Any, body: bytes) -> Call:

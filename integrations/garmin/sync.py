@@ -1,0 +1,244 @@
+"""Garmin activities into Paceline: the list by date from the cursor, each unseen activity's
+ORIGINAL file (its device FIT, through the FIT parser), the Garmin summary kept as a source.
+
+The inner FIT is imported as any uploaded file would be, so its hash is the FIT's: the same
+recording arriving later in an export zip or an upload is the same file (merged, never
+duplicated), and an activity uploaded first gains the Garmin source. A multisport parent's
+file holds every leg (one activity per leg); its child ids are not fetched again. An activity
+with no file at Garmin (typed in by hand) becomes an activity from its summary.
+
+One run holds the connection's lease; the tokens the library refreshed are written back at the
+end of every run, failed or not. A 429 pauses the connection (30 min doubling to 6 h); tokens
+Garmin no longer accepts set `needs_user`. The cursor moves only past what was imported, so a
+run killed midway is resumed by the next one and converges to the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from activities.models import ActivitySource
+from activities.services.archive_limits import ArchiveRefused, MemberRefused
+from activities.services.archive_link import activities_of_file, source_attach
+from activities.services.archive_plan import is_activity_name
+from activities.services.archive_reader import ArchiveReader
+from activities.services.files import files_import
+from activities.services.ingest import activity_ingest
+from activities.types import Outcome, Provider, SourceRef
+from core.outbox import batched
+from integrations.garmin import client
+from integrations.garmin.mapping import (
+    Units,
+    garmin_activity,
+    garmin_sport,
+    garmin_started_at,
+    garmin_summary_values,
+    is_multisport_parent,
+)
+from integrations.models import Connection, SyncRun
+from integrations.services.connections import (
+    connection_calm,
+    connection_lease,
+    connection_needs_user,
+    connection_pause,
+    credentials_save,
+    lease_renew,
+    raw_payload_keep,
+    sync_run_error,
+    sync_run_finish,
+    sync_run_progress,
+    sync_run_start,
+)
+
+logger = logging.getLogger(__name__)
+
+OVERLAP = dt.timedelta(days=2)  # a watch that syncs late still lands
+BACKFILL_DAYS = 90
+BACKFILL_MAX_DAYS = 730  # older history: the export zip
+CHUNK_DAYS = 30  # one list call per chunk, the cursor saved after each
+
+SIGNED_OUT = gettext_noop("Garmin asks you to sign in again.")
+BLOCKED = gettext_noop("Garmin asked Paceline to slow down: the sync waits.")
+UNREACHABLE = gettext_noop("Garmin could not be reached: the next sync tries again.")
+
+
+def spacing_s() -> float:
+    return float(getattr(settings, "PACELINE_GARMIN_SPACING_S", 1.0))
+
+
+def activities_sync(
+    connection_id: int, *, since: dt.date | None = None, today: dt.date | None = None
+) -> SyncRun:
+    """Fetch the connection's activities from `since` (a backfill) or from its cursor.
+
+    Raises LeaseHeld while another run holds the connection, ConnectionPaused before its
+    pause ends (the task retries or waits for the schedule).
+    """
+    today = today or timezone.localdate()
+    with connection_lease(connection_id) as connection:
+        kind = SyncRun.Kind.BACKFILL if since else SyncRun.Kind.ACTIVITIES
+        run = sync_run_start(connection, kind)
+        start = _start(connection, since, today)
+        api: client.Api | None = None
+        try:
+            api = client.session(
+                connection.credentials_dict.get("tokens", ""), spacing_s=spacing_s()
+            )
+            _fetch(connection, api, run, start, today)
+        except client.Blocked as error:
+            connection_pause(connection, BLOCKED)
+            return sync_run_finish(run, error=f"{BLOCKED} ({error})")
+        except client.SignedOut as error:
+            connection_needs_user(connection, SIGNED_OUT)
+            return sync_run_finish(run, error=f"{SIGNED_OUT} ({error})")
+        except client.Unreachable as error:
+            return sync_run_finish(run, error=f"{UNREACHABLE} ({error})")
+        finally:
+            if api is not None:  # what the library refreshed, even after a failure
+                credentials_save(
+                    connection, {**connection.credentials_dict, "tokens": api.tokens()}
+                )
+        connection_calm(connection)
+        return sync_run_finish(run)
+
+
+def _start(connection: Connection, since: dt.date | None, today: dt.date) -> dt.date:
+    earliest = today - dt.timedelta(days=BACKFILL_MAX_DAYS)
+    if since is not None:
+        return max(since, earliest)
+    cursor = connection.cursor.get("activities_from")
+    if cursor:
+        return max(dt.date.fromisoformat(cursor) - OVERLAP, earliest)
+    return today - dt.timedelta(days=BACKFILL_DAYS)
+
+
+def _fetch(
+    connection: Connection, api: client.Api, run: SyncRun, start: dt.date, today: dt.date
+) -> None:
+    chunks = _chunks(start, today)
+    sync_run_progress(run, total=len(chunks), done=0)
+    children: set[str] = set()
+    with batched():  # one metrics run and one load recompute for the whole sync
+        for done, (first, last) in enumerate(chunks, start=1):
+            summaries = api.activities_between(first, last)
+            raw_payload_keep(
+                connection, "activity_list", summaries, external_id=f"{first}/{last}", run=run
+            )
+            sync_run_progress(run, fetched=len(summaries))
+            for summary in summaries:
+                counts = _activity(connection, api, run, summary, children)
+                sync_run_progress(run, **counts)
+            _cursor_to(connection, last)
+            sync_run_progress(run, done=done)
+            lease_renew(connection)
+
+
+def _chunks(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+    chunks = []
+    while start <= end:
+        last = min(start + dt.timedelta(days=CHUNK_DAYS - 1), end)
+        chunks.append((start, last))
+        start = last + dt.timedelta(days=1)
+    return chunks
+
+
+def _cursor_to(connection: Connection, day: dt.date) -> None:
+    current = connection.cursor.get("activities_from")
+    if current is None or dt.date.fromisoformat(current) < day:
+        connection.cursor = {**connection.cursor, "activities_from": day.isoformat()}
+        Connection.objects.filter(id=connection.id).update(cursor=connection.cursor)
+
+
+def _activity(
+    connection: Connection,
+    api: client.Api,
+    run: SyncRun,
+    summary: dict[str, Any],
+    children: set[str],
+) -> dict[str, int]:
+    """One listed activity → {created|merged|skipped|failed: 1}."""
+    external_id = str(summary.get("activityId") or "")
+    if not external_id.isdigit():
+        sync_run_error(run, "?", "an activity without an id")
+        return {}
+    raw_payload_keep(connection, "activity", summary, external_id=external_id, run=run)
+    if is_multisport_parent(summary):
+        children.update(str(child) for child in summary.get("childIds") or [])
+    athlete = connection.athlete
+    known = ActivitySource.objects.filter(
+        athlete=athlete, provider=Provider.GARMIN, external_id=external_id
+    )
+    if external_id in children or known.exists():
+        return {"skipped": 1}
+    data = api.original_file(external_id)
+    source = SourceRef(Provider.GARMIN, external_id=external_id, raw=summary)
+    name = str(summary.get("activityName") or "")
+    if data is None:
+        return _from_summary(connection, run, summary, source)
+    fit = _inner_fit(data, external_id)
+    if isinstance(fit, str):
+        sync_run_error(run, f"{name or external_id}", fit)
+        return {}
+    file_name, fit_bytes = fit
+    report = files_import(athlete=athlete, items=[(file_name, fit_bytes)])
+    result = report.results[0]
+    if result.outcome is Outcome.FAILED:
+        sync_run_error(run, f"{name or external_id}", result.reason)
+        return {}
+    sha256 = hashlib.sha256(fit_bytes).hexdigest()
+    outcomes: list[Outcome] = [result.outcome]
+    for index, activity in activities_of_file(athlete=athlete, sha256=sha256):
+        _activity_row, outcome = source_attach(
+            activity=activity,
+            source=source,
+            summary=garmin_summary_values(summary, Units()),
+            name=name,
+            session_index=index,
+            sport=garmin_sport(summary),
+        )
+        outcomes.append(outcome)
+    return {_count_key(Outcome.combined(outcomes)): 1}
+
+
+def _from_summary(
+    connection: Connection, run: SyncRun, summary: dict[str, Any], source: SourceRef
+) -> dict[str, int]:
+    started_at = garmin_started_at(summary)
+    if started_at is None:
+        sync_run_error(run, str(summary.get("activityId")), "no start time")
+        return {}
+    normalized = garmin_activity(summary, Units(), started_at=started_at)
+    _activity_row, outcome = activity_ingest(
+        athlete=connection.athlete, normalized=normalized, source=source
+    )
+    return {_count_key(outcome): 1}
+
+
+def _count_key(outcome: Outcome) -> str:
+    return {Outcome.CREATED: "created", Outcome.MERGED: "merged"}.get(outcome, "skipped")
+
+
+def _inner_fit(data: bytes, external_id: str) -> tuple[str, bytes] | str:
+    """The FIT inside Garmin's ORIGINAL zip (or the bytes themselves if they are no zip),
+    read under the archive limits; a reason string when there is none."""
+    with tempfile.TemporaryDirectory(prefix="paceline-garmin-") as folder:
+        path = Path(folder) / f"{external_id}.zip"
+        path.write_bytes(data)
+        try:
+            with ArchiveReader(path, name=f"{external_id}.fit") as reader:
+                members = [m for m in reader.members if is_activity_name(m.inner)]
+                if not members:
+                    return "no activity file in Garmin's download"
+                member = members[0]
+                return member.basename, reader.read(member)
+        except (ArchiveRefused, MemberRefused) as refused:
+            return refused.reason
