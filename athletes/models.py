@@ -503,17 +503,32 @@ class Goal(models.Model):
 
 
 class WellnessDay(models.Model):
-    """Daily wellness of an athlete (from Garmin exports or the API): one row per local day."""
+    """Daily wellness of an athlete (from Garmin exports or the API): one row per local day.
+
+    `body_battery` is the day's highest, `body_battery_low` its lowest; `stress` the day's
+    average (0–100); `readiness` the day's last training-readiness score.
+    """
 
     athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="wellness_days")
     day = models.DateField(_("day"))
     sleep_s = models.PositiveIntegerField(_("sleep (s)"), null=True, blank=True)
     sleep_score = models.PositiveSmallIntegerField(_("sleep score"), null=True, blank=True)
+    sleep_deep_s = models.PositiveIntegerField(_("deep sleep (s)"), null=True, blank=True)
+    sleep_light_s = models.PositiveIntegerField(_("light sleep (s)"), null=True, blank=True)
+    sleep_rem_s = models.PositiveIntegerField(_("REM sleep (s)"), null=True, blank=True)
+    sleep_awake_s = models.PositiveIntegerField(_("awake in the night (s)"), null=True, blank=True)
     hrv_ms = models.FloatField(_("overnight HRV (ms)"), null=True, blank=True)
+    hrv_weekly_ms = models.FloatField(_("HRV 7-day average (ms)"), null=True, blank=True)
+    # The device's own baseline band ("balanced"), when it reports one.
+    hrv_baseline_low_ms = models.FloatField(_("HRV baseline low (ms)"), null=True, blank=True)
+    hrv_baseline_high_ms = models.FloatField(_("HRV baseline high (ms)"), null=True, blank=True)
     resting_hr_bpm = models.PositiveSmallIntegerField(
         _("resting heart rate (bpm)"), null=True, blank=True
     )
     body_battery = models.PositiveSmallIntegerField(_("body battery"), null=True, blank=True)
+    body_battery_low = models.PositiveSmallIntegerField(
+        _("body battery low"), null=True, blank=True
+    )
     stress = models.PositiveSmallIntegerField(_("stress"), null=True, blank=True)
     readiness = models.PositiveSmallIntegerField(_("readiness"), null=True, blank=True)
     weight_kg = models.FloatField(_("weight (kg)"), null=True, blank=True)

@@ -206,8 +206,32 @@ class Api:
             except GarminConnectNotFoundError:
                 return None
 
+    def wellness(self, kind: str, day: dt.date) -> Any:
+        """One wellness body of one day (`WELLNESS_CALLS` kinds); None when Garmin has none."""
+        call = getattr(self.garmin, WELLNESS_CALLS[kind])
+        self._pace()
+        with _mapped_errors():
+            try:
+                return call(day.isoformat())
+            except GarminConnectNotFoundError:
+                return None
+            except GarminConnectConnectionError as error:
+                if _cause_status(error) is None and "No data" in str(error):
+                    return None  # the user summary of a day the watch did not record
+                raise
+
     def tokens(self) -> str:
         return tokens_of(self.garmin)
+
+
+# Wellness kinds → the library's call for one day.
+WELLNESS_CALLS = {
+    "user_summary": "get_user_summary",
+    "sleep": "get_sleep_data",
+    "hrv": "get_hrv_data",
+    "readiness": "get_training_readiness",
+    "weigh_ins": "get_daily_weigh_ins",
+}
 
 
 def session(tokens: str, *, spacing_s: float = 0.0) -> Api:

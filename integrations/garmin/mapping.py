@@ -274,3 +274,99 @@ def health_days(document: object) -> dict[dt.date, dict[str, Any]]:
             "raw": {"health_status": dict(record)},
         }
     return days
+
+
+# --- Garmin Connect API wellness bodies → one day's WellnessDay values -------------------------
+# Each returns {day: values} (values may hold `raw`, merged into the day's raw JSON by key).
+
+
+def _whole(value: object) -> int | None:
+    found = number(value)
+    return None if found is None else round(found)
+
+
+def _only(values: dict[str, Any]) -> dict[str, Any]:
+    """The values Garmin gave (None dropped: a missing value never erases a known one)."""
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def api_user_summary(body: object) -> dict[dt.date, dict[str, Any]]:
+    """usersummary-service daily: resting HR, steps, average stress, body battery high/low."""
+    if not isinstance(body, Mapping) or (day := calendar_day(body)) is None:
+        return {}
+    stress = number(body.get("averageStressLevel"))
+    values = {
+        "resting_hr_bpm": _whole(body.get("restingHeartRate")),
+        "steps": _whole(body.get("totalSteps")),
+        "stress": None if stress is None or stress < 0 else round(stress),  # -1/-2: no data
+        "body_battery": _whole(body.get("bodyBatteryHighestValue")),
+        "body_battery_low": _whole(body.get("bodyBatteryLowestValue")),
+    }
+    return {day: {**_only(values), "raw": {"user_summary": dict(body)}}}
+
+
+def api_sleep(body: object) -> dict[dt.date, dict[str, Any]]:
+    """wellness-service dailySleepData: the night's sleep, score and stages."""
+    record = body.get("dailySleepDTO") if isinstance(body, Mapping) else None
+    if not isinstance(record, Mapping) or (day := calendar_day(record)) is None:
+        return {}
+    seconds, score = sleep_seconds(record), sleep_score(record)
+    values = {
+        "sleep_s": None if seconds is None else round(seconds),
+        "sleep_score": None if score is None else round(score),
+        "sleep_deep_s": _whole(record.get("deepSleepSeconds")),
+        "sleep_light_s": _whole(record.get("lightSleepSeconds")),
+        "sleep_rem_s": _whole(record.get("remSleepSeconds")),
+        "sleep_awake_s": _whole(record.get("awakeSleepSeconds")),
+    }
+    return {day: {**_only(values), "raw": {"sleep": dict(record)}}}
+
+
+def api_hrv(body: object) -> dict[dt.date, dict[str, Any]]:
+    """hrv-service: last night's average, the 7-day average and the baseline band."""
+    summary = body.get("hrvSummary") if isinstance(body, Mapping) else None
+    if not isinstance(summary, Mapping) or (day := calendar_day(summary)) is None:
+        return {}
+    baseline = summary.get("baseline")
+    band = baseline if isinstance(baseline, Mapping) else {}
+    values = {
+        "hrv_ms": number(summary.get("lastNightAvg")),
+        "hrv_weekly_ms": number(summary.get("weeklyAvg")),
+        "hrv_baseline_low_ms": number(band.get("balancedLow")),
+        "hrv_baseline_high_ms": number(band.get("balancedUpper")),
+    }
+    return {day: {**_only(values), "raw": {"hrv": dict(summary)}}}
+
+
+def api_training_readiness(body: object) -> dict[dt.date, dict[str, Any]]:
+    """metrics-service trainingreadiness: several entries a day; the latest one's score."""
+    entries = [e for e in records_in(body) if calendar_day(e) is not None]
+    days: dict[dt.date, dict[str, Any]] = {}
+    for entry in sorted(entries, key=lambda e: str(e.get("timestamp") or "")):
+        day = calendar_day(entry)
+        assert day is not None
+        days[day] = {
+            **_only({"readiness": _whole(entry.get("score"))}),
+            "raw": {"readiness": dict(entry)},
+        }
+    return days
+
+
+def api_weigh_ins(body: object) -> dict[dt.date, dict[str, Any]]:
+    """weight-service dayview: the day's average weight (grams in the body) in kg."""
+    if not isinstance(body, Mapping):
+        return {}
+    days: dict[dt.date, dict[str, Any]] = {}
+    for entry in records_in(body.get("dateWeightList") or []):
+        if (day := calendar_day(entry)) is None:
+            continue
+        grams = number(entry.get("weight"))
+        days.setdefault(day, {"raw": {"weigh_ins": []}})
+        days[day]["raw"]["weigh_ins"].append(dict(entry))
+        if grams is not None:
+            days[day].setdefault("_grams", []).append(grams)
+    for values in days.values():
+        grams = values.pop("_grams", [])
+        if grams:
+            values["weight_kg"] = round(sum(grams) / len(grams) / 1000, 2)
+    return days

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import logging
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +34,17 @@ from activities.services.archive_plan import is_activity_name
 from activities.services.archive_reader import ArchiveReader
 from activities.services.files import files_import
 from activities.services.ingest import activity_ingest
+from activities.services.wellness import wellness_upsert
 from activities.types import Outcome, Provider, SourceRef
 from core.outbox import batched
 from integrations.garmin import client
 from integrations.garmin.mapping import (
     Units,
+    api_hrv,
+    api_sleep,
+    api_training_readiness,
+    api_user_summary,
+    api_weigh_ins,
     garmin_activity,
     garmin_sport,
     garmin_started_at,
@@ -75,6 +82,17 @@ def spacing_s() -> float:
     return float(getattr(settings, "PACELINE_GARMIN_SPACING_S", 1.0))
 
 
+Fetch = Callable[[Connection, client.Api, SyncRun], None]
+WELLNESS_BACKFILL_DAYS = 30  # five calls a day: a month on connect, older days by export
+WELLNESS_MAPPINGS = {
+    "user_summary": api_user_summary,
+    "sleep": api_sleep,
+    "hrv": api_hrv,
+    "readiness": api_training_readiness,
+    "weigh_ins": api_weigh_ins,
+}
+
+
 def activities_sync(
     connection_id: int, *, since: dt.date | None = None, today: dt.date | None = None
 ) -> SyncRun:
@@ -84,16 +102,59 @@ def activities_sync(
     pause ends (the task retries or waits for the schedule).
     """
     today = today or timezone.localdate()
+    kind = SyncRun.Kind.BACKFILL if since else SyncRun.Kind.ACTIVITIES
+
+    def fetch(connection: Connection, api: client.Api, run: SyncRun) -> None:
+        _fetch(connection, api, run, _start(connection, since, today), today)
+
+    return _run(connection_id, kind, fetch)
+
+
+def wellness_sync(
+    connection_id: int, *, days: list[dt.date] | None = None, today: dt.date | None = None
+) -> SyncRun:
+    """Fetch the wellness of `days` (default: today and yesterday) into WellnessDay rows."""
+    today = today or timezone.localdate()
+    wanted = days or [today - dt.timedelta(days=1), today]
+
+    def fetch(connection: Connection, api: client.Api, run: SyncRun) -> None:
+        sync_run_progress(run, total=len(wanted), done=0)
+        for done, day in enumerate(sorted(wanted), start=1):
+            sync_run_progress(run, done=done - 1, **_wellness_day(connection, api, run, day))
+            lease_renew(connection)
+        sync_run_progress(run, done=len(wanted))
+
+    return _run(connection_id, SyncRun.Kind.WELLNESS, fetch)
+
+
+def _wellness_day(
+    connection: Connection, api: client.Api, run: SyncRun, day: dt.date
+) -> dict[str, int]:
+    outcomes: list[Outcome] = []
+    for kind, mapping in WELLNESS_MAPPINGS.items():
+        body = api.wellness(kind, day)
+        if not body:
+            continue
+        raw_payload_keep(connection, f"wellness_{kind}", body, day=day, run=run)
+        for found_day, values in mapping(body).items():
+            _row, outcome = wellness_upsert(
+                athlete=connection.athlete, day=found_day, source=Provider.GARMIN.value, **values
+            )
+            outcomes.append(outcome)
+    return {"fetched": 1, _count_key(Outcome.combined(outcomes)): 1} if outcomes else {"fetched": 1}
+
+
+def _run(connection_id: int, kind: str, fetch: Fetch) -> SyncRun:
+    """One run of `fetch(connection, api, run)` under the lease, with Garmin's answers mapped:
+    429 → pause, refused tokens → needs_user, unreachable → the next run tries again."""
     with connection_lease(connection_id) as connection:
-        kind = SyncRun.Kind.BACKFILL if since else SyncRun.Kind.ACTIVITIES
         run = sync_run_start(connection, kind)
-        start = _start(connection, since, today)
         api: client.Api | None = None
         try:
             api = client.session(
                 connection.credentials_dict.get("tokens", ""), spacing_s=spacing_s()
             )
-            _fetch(connection, api, run, start, today)
+            fetch(connection, api, run)
         except client.Blocked as error:
             connection_pause(connection, BLOCKED)
             return sync_run_finish(run, error=f"{BLOCKED} ({error})")

@@ -46,6 +46,55 @@ API_ROUTES = {
 }
 
 
+# Wellness kind → (path prefix, the query argument holding the day or "" for the last path
+# segment, what Garmin answers for a day without data).
+WELLNESS_PATHS: dict[str, tuple[str, str, Any]] = {
+    "user_summary": ("/usersummary-service/usersummary/daily/", "calendarDate", {}),
+    "sleep": ("/wellness-service/wellness/dailySleepData/", "date", {}),
+    "hrv": ("/hrv-service/hrv/", "", {}),
+    "readiness": ("/metrics-service/metrics/trainingreadiness/", "", []),
+    "weigh_ins": ("/weight-service/weight/dayview/", "", {"dateWeightList": []}),
+}
+# The recorded wellness bodies: (kind, file under garmin/).
+RECORDED_WELLNESS = (
+    (
+        "user_summary",
+        "python-garminconnect/cassettes/"
+        "test_user_summary__1__usersummary-service-usersummary-daily-SANITIZED.json",
+    ),
+    (
+        "user_summary",
+        "garth_cassettes/test_daily_summary_get__2__usersummary-service-usersummary-daily.json",
+    ),
+    (
+        "sleep",
+        "garth_cassettes/test_sleep_data_get__1__wellness-service-wellness-dailySleepData-mtamizi.json",
+    ),
+    ("hrv", "garth_cassettes/test_hrv_data_get__0__hrv-service-hrv-2023-07-20.json"),
+    (
+        "readiness",
+        "garth_cassettes/"
+        "test_morning_training_readiness_data_get__0__metrics-service-metrics-trainingreadiness-2025-07-07.json",
+    ),
+    (
+        "weigh_ins",
+        "garth_cassettes/test_get_daily_weight_data__0__weight-service-weight-dayview-2025-06-15.json",
+    ),
+)
+
+
+def recorded_wellness(corpus: Path) -> dict[tuple[str, str], Any]:
+    """Each recorded wellness body under its own calendar day."""
+    found: dict[tuple[str, str], Any] = {}
+    for kind, name in RECORDED_WELLNESS:
+        body = json.loads((corpus / "garmin" / name).read_text())
+        inner = body[0] if isinstance(body, list) else body
+        inner = inner.get("dailySleepDTO") or inner.get("hrvSummary") or inner
+        day = str(inner.get("calendarDate") or inner.get("startDate"))[:10]
+        found[(kind, day)] = body
+    return found
+
+
 @dataclass(frozen=True)
 class Call:
     method: str
@@ -97,6 +146,8 @@ class FakeGarmin:
     # The account's activities (list summaries) and ORIGINAL downloads by activity id.
     activities: list[dict[str, Any]] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
+    # Wellness bodies by (kind, day): the kinds of WELLNESS_PATHS.
+    wellness: dict[tuple[str, str], Any] = field(default_factory=dict)
     log: list[Call] = field(default_factory=list)
     refresh_tokens: list[str] = field(default_factory=list)
     _tickets: set[str] = field(default_factory=set)
@@ -191,6 +242,12 @@ class FakeGarmin:
             if data is None:
                 return 404, {"message": "Not Found"}, "application/json"
             return 200, data, "application/x-zip-compressed"
+        for kind, (prefix, by_query, empty) in WELLNESS_PATHS.items():
+            if call.path.startswith(prefix):
+                day = (
+                    call.query.get(by_query, [""])[0] if by_query else call.path.rsplit("/", 1)[-1]
+                )
+                return 200, self.wellness.get((kind, day), empty), "application/json"
         if call.path in API_ROUTES:
             return (
                 200,
