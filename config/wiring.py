@@ -23,6 +23,7 @@ from coaching import panels as coaching_panels
 from coaching import tasks as coaching
 from core.events import ActivitiesChanged, Event, InvitationCreated, PlanChanged, ThresholdsChanged
 from core.outbox import outbox_sweep
+from integrations.garmin import schedule as garmin_schedule
 from integrations.garmin import tasks as garmin
 from integrations.garmin.export import GARMIN_EXPORT
 from integrations.services.connections import login_attempts_sweep
@@ -53,6 +54,7 @@ SWEEPERS: tuple[Callable[..., int], ...] = (
     analytics.pending_loads_sweep,  # daily loads still stale (their task lost)
     login_attempts_sweep,  # provider logins past their 10 minutes (passwords, MFA states)
     garmin.login_attempts_resend_sweep,  # Garmin sign-ins whose task was lost
+    garmin_schedule.garmin_syncs_sweep,  # Garmin syncs due (hourly, wellness 3×/day) or lost
 )
 
 # What other apps show on the activity page, in this order within each slot (activities.panels).

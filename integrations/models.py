@@ -13,8 +13,10 @@ import datetime as dt
 import json
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from athletes.models import Athlete, AthleteOwnedQuerySet
@@ -117,10 +119,12 @@ class SyncRun(models.Model):
         PLAN = "plan", _("Planned sessions")
 
     class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    BUSY: ClassVar[tuple[str, ...]] = (State.QUEUED, State.RUNNING)
     COUNT_KEYS: ClassVar[tuple[str, ...]] = ("fetched", "created", "merged", "skipped", "failed")
 
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="runs")
@@ -131,7 +135,18 @@ class SyncRun(models.Model):
     total = models.PositiveIntegerField(_("total"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
-    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    # A backfill's first day (activities), or the first day of a wellness backfill.
+    since = models.DateField(_("from"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = SyncRunQuerySet.as_manager()

@@ -22,3 +22,4 @@ CELERY_TASK_ALWAYS_EAGER = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # One week of synthetic demo activities keeps seed_demo tests quick (make run seeds ~4 months).
 DEMO_ACTIVITY_WEEKS = 1
+PACELINE_GARMIN_SPACING_S = 0  # Garmin is a fake in tests: no pause between its calls

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_noop
 from athletes.models import Athlete, User
 from core.outbox import send
 from integrations.garmin import client
+from integrations.garmin.schedule import queue_after_connect
 from integrations.models import Connection, LoginAttempt
 from integrations.services.connections import (
     ConnectionPaused,
@@ -229,6 +230,7 @@ def _connected(connection: Connection, signed: client.SignIn) -> str:
     except IntegrityError:
         return TAKEN
     credentials_save(connection, {"tokens": signed.tokens, "display_name": signed.display_name})
+    queue_after_connect(connection)
     return ""
 
 

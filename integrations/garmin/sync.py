@@ -53,6 +53,7 @@ from integrations.garmin.mapping import (
 )
 from integrations.models import Connection, SyncRun
 from integrations.services.connections import (
+    ConnectionPaused,
     connection_calm,
     connection_lease,
     connection_needs_user,
@@ -93,38 +94,73 @@ WELLNESS_MAPPINGS = {
 }
 
 
+def garmin_run(run_id: int, *, today: dt.date | None = None) -> SyncRun | None:
+    """Do a queued run (sync now, the schedule, a backfill); None when it is over (done by an
+    earlier delivery). A run left running by a killed worker is done again from the start
+    once its lease has expired (runs are idempotent); while the lease lives, LeaseHeld. A
+    pause that began after it was queued fails it with the reason."""
+    run = (
+        SyncRun.objects.select_related("connection__athlete")
+        .filter(id=run_id, state__in=SyncRun.BUSY)
+        .first()
+    )
+    if run is None:
+        return None
+    try:
+        if run.kind == SyncRun.Kind.WELLNESS:
+            days = None
+            if run.since is not None:
+                last = today or run.connection.athlete.local_today()
+                days = [
+                    run.since + dt.timedelta(days=n) for n in range((last - run.since).days + 1)
+                ]
+            return wellness_sync(run.connection_id, days=days, today=today, run=run)
+        return activities_sync(run.connection_id, since=run.since, today=today, run=run)
+    except ConnectionPaused as paused:
+        until = timezone.localtime(paused.until).strftime("%H:%M")
+        return sync_run_finish(run, error=f"{BLOCKED} (→ {until})")
+
+
 def activities_sync(
-    connection_id: int, *, since: dt.date | None = None, today: dt.date | None = None
+    connection_id: int,
+    *,
+    since: dt.date | None = None,
+    today: dt.date | None = None,
+    run: SyncRun | None = None,
 ) -> SyncRun:
     """Fetch the connection's activities from `since` (a backfill) or from its cursor.
 
     Raises LeaseHeld while another run holds the connection, ConnectionPaused before its
     pause ends (the task retries or waits for the schedule).
     """
-    today = today or timezone.localdate()
     kind = SyncRun.Kind.BACKFILL if since else SyncRun.Kind.ACTIVITIES
 
     def fetch(connection: Connection, api: client.Api, run: SyncRun) -> None:
-        _fetch(connection, api, run, _start(connection, since, today), today)
+        last = today or connection.athlete.local_today()  # the athlete's today, not the server's
+        _fetch(connection, api, run, _start(connection, since, last), last)
 
-    return _run(connection_id, kind, fetch)
+    return _run(connection_id, kind, fetch, run)
 
 
 def wellness_sync(
-    connection_id: int, *, days: list[dt.date] | None = None, today: dt.date | None = None
+    connection_id: int,
+    *,
+    days: list[dt.date] | None = None,
+    today: dt.date | None = None,
+    run: SyncRun | None = None,
 ) -> SyncRun:
-    """Fetch the wellness of `days` (default: today and yesterday) into WellnessDay rows."""
-    today = today or timezone.localdate()
-    wanted = days or [today - dt.timedelta(days=1), today]
+    """Fetch the wellness of `days` (default: the athlete's today and yesterday)."""
 
     def fetch(connection: Connection, api: client.Api, run: SyncRun) -> None:
+        last = today or connection.athlete.local_today()
+        wanted = days or [last - dt.timedelta(days=1), last]
         sync_run_progress(run, total=len(wanted), done=0)
         for done, day in enumerate(sorted(wanted), start=1):
             sync_run_progress(run, done=done - 1, **_wellness_day(connection, api, run, day))
             lease_renew(connection)
         sync_run_progress(run, done=len(wanted))
 
-    return _run(connection_id, SyncRun.Kind.WELLNESS, fetch)
+    return _run(connection_id, SyncRun.Kind.WELLNESS, fetch, run)
 
 
 def _wellness_day(
@@ -144,11 +180,11 @@ def _wellness_day(
     return {"fetched": 1, _count_key(Outcome.combined(outcomes)): 1} if outcomes else {"fetched": 1}
 
 
-def _run(connection_id: int, kind: str, fetch: Fetch) -> SyncRun:
+def _run(connection_id: int, kind: str, fetch: Fetch, queued: SyncRun | None) -> SyncRun:
     """One run of `fetch(connection, api, run)` under the lease, with Garmin's answers mapped:
     429 → pause, refused tokens → needs_user, unreachable → the next run tries again."""
     with connection_lease(connection_id) as connection:
-        run = sync_run_start(connection, kind)
+        run = sync_run_start(connection, kind, run=queued)
         api: client.Api | None = None
         try:
             api = client.session(

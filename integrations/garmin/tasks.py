@@ -10,9 +10,10 @@ from django.conf import settings
 
 from core.leases import LeaseHeld
 from integrations.garmin.auth import login_attempt_run, login_attempt_send
+from integrations.garmin.sync import garmin_run
 from integrations.models import LoginAttempt
 
-__all__ = ["garmin_login_task", "login_attempts_resend_sweep"]
+__all__ = ["garmin_login_task", "garmin_sync_task", "login_attempts_resend_sweep"]
 
 
 @shared_task(
@@ -44,3 +45,22 @@ def login_attempts_resend_sweep(*, now: dt.datetime) -> int:
         expires_at__gt=now,
     ).values_list("id", flat=True)
     return sum(login_attempt_send(attempt_id) for attempt_id in list(ids))
+
+
+@shared_task(
+    bind=True,
+    name="integrations.garmin_sync",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    max_retries=None,
+)
+def garmin_sync_task(self: Any, run_id: int) -> None:
+    """Do a queued Garmin run (`garmin_run`). While another run holds the connection, retry
+    when its lease ends; Garmin's 429s pause the connection instead of waiting here."""
+    try:
+        garmin_run(run_id)
+    except LeaseHeld as held:
+        if self.request.is_eager:  # in-process: the sweep sends it again
+            return
+        raise self.retry(countdown=held.retry_in_s + 1, exc=held) from held

@@ -166,9 +166,37 @@ def connection_disconnect(connection: Connection) -> Connection:
     return connection
 
 
-def sync_run_start(connection: Connection, kind: str) -> SyncRun:
+def sync_run_start(connection: Connection, kind: str, *, run: SyncRun | None = None) -> SyncRun:
+    """A run starting now: `run` when it was queued for this, else a new one."""
+    counts = dict.fromkeys(SyncRun.COUNT_KEYS, 0)
+    if run is None:
+        return SyncRun.objects.create(connection=connection, kind=kind, counts=counts)
+    run.state, run.counts = SyncRun.State.RUNNING, counts  # started_at: when it was asked for
+    run.save(update_fields=["state", "counts"])
+    return run
+
+
+def sync_run_queue(
+    connection: Connection,
+    kind: str,
+    *,
+    since: dt.date | None = None,
+    by: Any = None,
+    now: dt.datetime | None = None,
+) -> SyncRun | None:
+    """A run for a worker to do (the row is the durable intent: the sweep sends it again if
+    its message is lost); None when one of that kind is already queued or running."""
+    busy = SyncRun.objects.filter(connection=connection, kind=kind, state__in=SyncRun.BUSY)
+    if busy.exists():
+        return None
     return SyncRun.objects.create(
-        connection=connection, kind=kind, counts=dict.fromkeys(SyncRun.COUNT_KEYS, 0)
+        connection=connection,
+        kind=kind,
+        state=SyncRun.State.QUEUED,
+        since=since,
+        requested_by=by,
+        counts=dict.fromkeys(SyncRun.COUNT_KEYS, 0),
+        started_at=now or timezone.now(),
     )
 
 

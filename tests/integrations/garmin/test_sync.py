@@ -189,7 +189,14 @@ def test_a_sync_killed_midway_converges_on_the_next_run(
     with pytest.raises(SystemExit):
         activities_sync(connection.id, since=since, today=RECORDED_DAY)
     garmin.respond = real_respond  # type: ignore[method-assign]
-    assert SyncRun.objects.get(connection=connection).state == SyncRun.State.RUNNING
+    killed = SyncRun.objects.get(
+        connection=connection,
+        kind=SyncRun.Kind.BACKFILL,
+        requested_by=None,
+        sent_at=None,
+        state=SyncRun.State.RUNNING,
+    )
+    assert killed.finished_at is None  # as a worker killed mid-run leaves it
     assert Activity.objects.filter(athlete=athlete).count() == 0
     activities_sync(connection.id, since=since, today=RECORDED_DAY)
 
