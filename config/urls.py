@@ -35,4 +35,5 @@ urlpatterns = [
     path("", include("activities.urls")),
     path("", include("coaching.urls")),
     path("", include("athletes.urls")),
+    path("", include("integrations.urls")),
 ]

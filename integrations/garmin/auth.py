@@ -19,6 +19,7 @@ import datetime as dt
 from functools import partial
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
@@ -40,6 +41,9 @@ from integrations.services.connections import (
 
 # After a refused sign-in (429/427) no login before this long; Garmin's own block lasts hours.
 SIGN_IN_COOL_DOWN = dt.timedelta(hours=1)
+# Sign-ins one connection may start per hour (each one is a login at Garmin, which blocks
+# accounts that log in too often); counted in the shared cache.
+SIGN_INS_PER_HOUR = 5
 CODE_DIGITS = range(4, 11)
 
 MESSAGES = {
@@ -92,6 +96,7 @@ def sign_in_start(*, by: User, athlete: Athlete, email: str, password: str) -> L
             raise SignInRefused(
                 _("Garmin asked Paceline to wait: try again after %(time)s.") % {"time": when}
             )
+        _count_sign_in(connection, now)
         LoginAttempt.objects.filter(connection=connection).delete()  # one sign-in at a time
         attempt = LoginAttempt(connection=connection, expires_at=now + LoginAttempt.LIFETIME)
         attempt.set_secret({"email": email.strip(), "password": password})
@@ -101,6 +106,18 @@ def sign_in_start(*, by: User, athlete: Athlete, email: str, password: str) -> L
             connection.save(update_fields=["status_reason"])
         transaction.on_commit(partial(login_attempt_send, attempt.id), robust=True)
     return attempt
+
+
+def _count_sign_in(connection: Connection, now: dt.datetime) -> None:
+    key = f"paceline:garmin-sign-in:{connection.id}:{now:%Y%m%d%H}"
+    cache.add(key, 0, timeout=3600)
+    if cache.incr(key) > SIGN_INS_PER_HOUR:
+        raise SignInRefused(
+            _(
+                "Too many sign-ins in the last hour: Garmin blocks accounts that log in too "
+                "often. Try again later."
+            )
+        )
 
 
 def code_submit(*, by: User, attempt: LoginAttempt, code: str) -> LoginAttempt:
@@ -152,6 +169,7 @@ def signed_in_store(*, athlete: Athlete, signed: client.SignIn) -> Connection:
     if message:
         raise SignInRefused(_(message))
     connection.refresh_from_db()
+    queue_after_connect(connection)  # once the lease is free for the runs it queues
     return connection
 
 
@@ -183,9 +201,13 @@ def login_attempt_run(attempt_id: int, *, now: dt.datetime | None = None) -> Log
             )
             if not claimed:
                 return None
-            return _step(attempt, connection, now)
+            done = _step(attempt, connection, now)
     except ConnectionPaused:
         return _fail(attempt, MESSAGES[client.Result.BLOCKED])
+    if done.state == LoginAttempt.State.DONE:
+        connection.refresh_from_db()
+        queue_after_connect(connection)  # once the lease is free for the runs it queues
+    return done
 
 
 def _step(attempt: LoginAttempt, connection: Connection, now: dt.datetime) -> LoginAttempt:
@@ -230,7 +252,6 @@ def _connected(connection: Connection, signed: client.SignIn) -> str:
     except IntegrityError:
         return TAKEN
     credentials_save(connection, {"tokens": signed.tokens, "display_name": signed.display_name})
-    queue_after_connect(connection)
     return ""
 
 

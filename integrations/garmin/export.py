@@ -29,6 +29,7 @@ from activities.types import FileResult, Outcome, Provider, SourceRef
 from athletes.models import Athlete
 from integrations.garmin.mapping import (
     Units,
+    activity_name,
     garmin_activity,
     garmin_sport,
     garmin_started_at,
@@ -121,7 +122,7 @@ def garmin_summary_import(*, athlete: Athlete, entry: Entry) -> FileResult:
             activity=recorded,
             source=source,
             summary=garmin_summary_values(summary, units),
-            name=str(summary.get("name") or ""),
+            name=activity_name(summary),
             sport=garmin_sport(summary),
         )
     else:

@@ -41,6 +41,12 @@ def activity_type(summary: Json) -> str:
     return str(value).lower()
 
 
+def activity_name(summary: Json) -> str:
+    """The title the athlete sees in Garmin Connect ("name" in exports, "activityName" in
+    the API)."""
+    return str(summary.get("name") or summary.get("activityName") or "")
+
+
 def garmin_sport(summary: Json) -> Sport:
     """Our sport family for Garmin's activityType (running, lap_swimming, road_biking…)."""
     return sport_from_words(activity_type(summary)) or Sport.OTHER
@@ -194,7 +200,7 @@ def garmin_activity(summary: Json, units: Units, *, started_at: dt.datetime) -> 
         started_at=started_at,
         streams=Streams.empty(),
         summary=garmin_summary_values(summary, units),
-        name=str(summary.get("name") or ""),
+        name=activity_name(summary),
         description=str(summary.get("description") or ""),
     )
 

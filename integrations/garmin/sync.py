@@ -40,6 +40,7 @@ from core.outbox import batched
 from integrations.garmin import client
 from integrations.garmin.mapping import (
     Units,
+    activity_name,
     api_hrv,
     api_sleep,
     api_training_readiness,
@@ -278,7 +279,7 @@ def _activity(
         return {"skipped": 1}
     data = api.original_file(external_id)
     source = SourceRef(Provider.GARMIN, external_id=external_id, raw=summary)
-    name = str(summary.get("activityName") or "")
+    name = activity_name(summary)
     if data is None:
         return _from_summary(connection, run, summary, source)
     fit = _inner_fit(data, external_id)

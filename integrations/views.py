@@ -1,0 +1,172 @@
+"""The Connections page: connect Garmin (sign-in and MFA code in a task, the page polls),
+see its status and runs live, sync now, backfill, disconnect.
+
+The athlete and coaches with `full` rights manage connections: others who see the athlete
+get 403, anyone else 404 (the one door: `visible_to`, then `manageable_by`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from athletes.models import Athlete, User
+from core.http import Request, is_partial
+from integrations.forms import BackfillForm, GarminCodeForm, GarminSignInForm
+from integrations.garmin.auth import SignInRefused, code_submit, sign_in_start
+from integrations.garmin.schedule import SyncRefused, backfill_request, sync_now
+from integrations.models import Connection, LoginAttempt
+from integrations.selectors import GarminPanel, connections_manageable, garmin_panel
+from integrations.services.connections import connection_disconnect
+
+GARMIN_REVOKE_URL = "https://www.garmin.com/account/"
+
+
+def _athlete(request: HttpRequest, athlete_id: int) -> Athlete:
+    athlete = get_object_or_404(Athlete.objects.visible_to(request.user), id=athlete_id)
+    if not connections_manageable(request.user, athlete):  # type: ignore[arg-type]
+        raise PermissionDenied(
+            _("Only the athlete or a coach with full rights manages connections.")
+        )
+    return athlete
+
+
+def _garmin(athlete: Athlete) -> Connection:
+    return get_object_or_404(Connection, athlete=athlete, provider=Connection.Provider.GARMIN)
+
+
+def _context(panel: GarminPanel, **extra: Any) -> dict[str, Any]:
+    return {
+        "athlete": panel.athlete,
+        "garmin": panel,
+        "sign_in_form": extra.pop("sign_in_form", GarminSignInForm()),
+        "code_form": extra.pop("code_form", GarminCodeForm()),
+        "backfill_form": extra.pop("backfill_form", BackfillForm()),
+        "revoke_url": GARMIN_REVOKE_URL,
+        **extra,
+    }
+
+
+def _page(request: HttpRequest, athlete: Athlete, status: int = 200, **extra: Any) -> HttpResponse:
+    context = _context(garmin_panel(athlete), **extra)
+    template = (
+        "integrations/partials/_garmin_card.html"
+        if is_partial(request)
+        else ("integrations/connections.html")
+    )
+    return render(request, template, context, status=status)
+
+
+def _back(athlete: Athlete) -> HttpResponse:
+    return redirect(reverse("connections", args=[athlete.id]))
+
+
+@login_required
+@require_GET
+def connections(request: HttpRequest, athlete_id: int) -> HttpResponse:
+    """The athlete's connections (Garmin today): status, what to do, last runs."""
+    return _page(request, _athlete(request, athlete_id))
+
+
+@login_required
+@require_GET
+def garmin_card(request: HttpRequest, athlete_id: int) -> HttpResponse:
+    """The Garmin card alone, polled while a sign-in or a run is under way."""
+    athlete = _athlete(request, athlete_id)
+    return render(
+        request, "integrations/partials/_garmin_card.html", _context(garmin_panel(athlete))
+    )
+
+
+@login_required
+@require_POST
+def garmin_connect(request: Request[User], athlete_id: int) -> HttpResponse:
+    """Start a sign-in: a worker logs in to Garmin; the card polls the attempt."""
+    athlete = _athlete(request, athlete_id)
+    form = GarminSignInForm(request.POST)
+    if not form.is_valid():
+        return _page(request, athlete, status=400, sign_in_form=form)
+    try:
+        sign_in_start(
+            by=request.user,
+            athlete=athlete,
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password"],
+        )
+    except SignInRefused as refused:
+        form.add_error(None, refused.message)
+        return _page(request, athlete, status=429, sign_in_form=form)
+    return _page(request, athlete) if is_partial(request) else _back(athlete)
+
+
+@login_required
+@require_POST
+def garmin_code(request: Request[User], athlete_id: int, attempt_id: int) -> HttpResponse:
+    """The MFA code Garmin sent: a worker finishes the sign-in with it."""
+    athlete = _athlete(request, athlete_id)
+    attempt = get_object_or_404(LoginAttempt, id=attempt_id, connection__athlete=athlete)
+    form = GarminCodeForm(request.POST)
+    if not form.is_valid():
+        return _page(request, athlete, status=400, code_form=form)
+    try:
+        code_submit(by=request.user, attempt=attempt, code=form.cleaned_data["code"])
+    except SignInRefused as refused:
+        form.add_error("code", refused.message)
+        return _page(request, athlete, status=400, code_form=form)
+    return _page(request, athlete) if is_partial(request) else _back(athlete)
+
+
+@login_required
+@require_POST
+def garmin_sync_now(request: Request[User], athlete_id: int) -> HttpResponse:
+    athlete = _athlete(request, athlete_id)
+    try:
+        sync_now(by=request.user, connection=_garmin(athlete))
+    except SyncRefused as refused:
+        messages.warning(request, refused.message)
+        return _page(request, athlete, status=429) if is_partial(request) else _back(athlete)
+    messages.success(request, _("Sync started: new activities and wellness appear as they arrive."))
+    return _page(request, athlete) if is_partial(request) else _back(athlete)
+
+
+@login_required
+@require_POST
+def garmin_backfill(request: Request[User], athlete_id: int) -> HttpResponse:
+    athlete = _athlete(request, athlete_id)
+    form = BackfillForm(request.POST)
+    if not form.is_valid():
+        return _page(request, athlete, status=400, backfill_form=form)
+    try:
+        backfill_request(
+            by=request.user, connection=_garmin(athlete), since=form.cleaned_data["since"]
+        )
+    except SyncRefused as refused:
+        form.add_error("since", refused.message)
+        return _page(request, athlete, status=400, backfill_form=form)
+    messages.success(request, _("History is on its way: the runs below show its progress."))
+    return _page(request, athlete) if is_partial(request) else _back(athlete)
+
+
+@login_required
+@require_POST
+def garmin_disconnect(request: Request[User], athlete_id: int) -> HttpResponse:
+    """Forget Garmin's tokens; the activities already imported stay."""
+    athlete = _athlete(request, athlete_id)
+    connection_disconnect(_garmin(athlete))
+    messages.success(
+        request,
+        _(
+            "Garmin disconnected: Paceline deleted its tokens. Your imported activities stay. "
+            "To revoke Paceline's access at Garmin too, sign out of other sessions in your "
+            "Garmin account settings."
+        ),
+    )
+    return _back(athlete)

@@ -1,0 +1,69 @@
+"""Connecting Garmin in Chromium: the athlete signs in, types the code Garmin sent, watches the
+history arrive and finds the activities in their list (the real library, a fake Garmin)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from athletes.models import Athlete
+from integrations.models import Connection
+from tests.browser import ConsoleErrors, logged_in_page, screenshot
+from tests.integrations.garmin.fake import (
+    CODE,
+    EMAIL,
+    PASSWORD,
+    FakeGarmin,
+    installed,
+    recorded_account,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def garmin(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGarmin]:
+    activities, files = recorded_account(corpus)
+    fake = FakeGarmin(corpus, activities=activities, files=files, mfa=True)
+    with installed(fake, monkeypatch):
+        yield fake
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_an_athlete_connects_garmin_with_a_code_and_sees_the_activities_arrive(
+    browser: Browser,
+    console_errors: ConsoleErrors,
+    live_server: Any,
+    athlete: Athlete,
+    garmin: FakeGarmin,
+    width: int,
+) -> None:
+    page = logged_in_page(browser, console_errors, live_server, athlete.user, width)
+    page.goto(f"{live_server.url}/athletes/{athlete.id}/connections/")
+    screenshot(page, f"garmin-{width}-1-connect")
+
+    page.fill('input[name="email"]', EMAIL)
+    page.fill('input[name="password"]', PASSWORD)
+    page.get_by_role("button", name="Connect Garmin").click()
+    code = page.locator('input[name="code"]')
+    expect(code).to_be_visible(timeout=15_000)  # the card polled until Garmin asked for it
+    screenshot(page, f"garmin-{width}-2-code")
+    code.fill(CODE)
+    page.get_by_role("button", name="Finish connecting").click()
+    expect(page.get_by_role("button", name="Sync now")).to_be_visible(timeout=15_000)
+    assert Connection.objects.get(athlete=athlete).status == Connection.Status.ACTIVE
+
+    page.get_by_text("Fetch older activities").click()
+    page.fill('input[name="since"]', "2025-12-20")
+    page.get_by_role("button", name="Fetch", exact=True).click()
+    expect(page.locator("#garmin-card table")).to_contain_text("Backfill", timeout=15_000)
+    screenshot(page, f"garmin-{width}-3-runs")
+
+    page.goto(f"{live_server.url}/athletes/{athlete.id}/activities/")
+    expect(page.locator("body")).to_contain_text("Cuajimalpa de Morelos - Base")
+    screenshot(page, f"garmin-{width}-4-activities")
+    assert console_errors == []
