@@ -35,7 +35,7 @@ run: install ## Migrate, seed demo data on an empty database, serve on http://12
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo --if-empty
 	$(MANAGE) sweep
-	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+	DEBUG=1 PACELINE_SWEEP_IN_PROCESS=1 $(MANAGE) runserver $(HOST):$(PORT)
 
 test: install ## Run the test suite (extra pytest arguments: PYTEST_ARGS="-k roster -x")
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
