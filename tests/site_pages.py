@@ -46,7 +46,7 @@ from athletes.services.thresholds import zone_set_save
 from coaching.models import Comment, Link, LinkRefusal, PlannedSession, WorkoutTemplate
 from coaching.services.comments import thread_mark_read
 from coaching.services.feeds import calendar_feed_regenerate
-from integrations.models import Connection
+from integrations.models import Connection, LoginAttempt, RawPayload, SyncRun
 
 PASSWORD = "paceline-demo"
 COACH = "coach.alice@demo.paceline.test"
@@ -205,6 +205,7 @@ def _values(coach: User, athlete: Athlete) -> dict[str, Any]:
         "row_id": athlete.thresholds.first().id,
         "relationship_id": CoachAthlete.objects.get(coach=coach, athlete=athlete).id,
         "invitation_id": invitation.id,
+        "attempt_id": LoginAttempt.objects.filter(connection__athlete=athlete).first().id,
         "app_label": "athletes",
         "id": coach.id,
     }
@@ -237,6 +238,40 @@ def _import_job(athlete: Athlete) -> ImportJob:
     )
 
 
+def _garmin(athlete: Athlete) -> Connection:
+    """A connected Garmin account: two runs (one failed), a raw payload, a sign-in waiting for
+    its code."""
+    connection = Connection(athlete=athlete, provider=Connection.Provider.GARMIN)
+    connection.set_credentials({"tokens": '{"di_token": "x"}', "display_name": "daniel"})
+    connection.save()
+    done = SyncRun.objects.create(
+        connection=connection,
+        kind=SyncRun.Kind.BACKFILL,
+        state=SyncRun.State.DONE,
+        since=dt.date(2026, 9, 1),
+        counts={"fetched": 12, "created": 10, "merged": 1, "skipped": 1, "failed": 0},
+        done=4,
+        total=4,
+    )
+    SyncRun.objects.create(
+        connection=connection,
+        kind=SyncRun.Kind.WELLNESS,
+        state=SyncRun.State.FAILED,
+        error="Garmin could not be reached: the next sync tries again.",
+        errors=[{"item": "2026-11-02", "error": "no data"}],
+    )
+    RawPayload.objects.create(
+        connection=connection, run=done, kind="activity", external_id="1", body={"id": 1},
+        sha256="0" * 64,
+    )  # fmt: skip
+    LoginAttempt.objects.create(
+        connection=connection,
+        state=LoginAttempt.State.NEEDS_CODE,
+        expires_at=dt.datetime(2099, 1, 1, tzinfo=dt.UTC),
+    )
+    return connection
+
+
 def _objects_for_the_admin(athlete: Athlete) -> None:
     """One row of each admin model the demo does not fill (the admin walk opens one of each)."""
     activity_file_store(athlete=athlete, data=b"recording", filename="run.fit")
@@ -250,7 +285,7 @@ def _objects_for_the_admin(athlete: Athlete) -> None:
         by=None,
     )
     WellnessDay.objects.create(athlete=athlete, day=dt.date(2026, 1, 5), resting_hr_bpm=48)
-    Connection.objects.create(athlete=athlete, provider=Connection.Provider.GARMIN)
+    _garmin(athlete)
     Token.objects.create(user=athlete.user)
     AuthGroup.objects.create(name="Operators")
     PendingLoad.objects.create(athlete=athlete, since=dt.date(2026, 1, 5))
