@@ -16,8 +16,9 @@ from django.utils.translation import ngettext
 from athletes.admin import ATHLETE_SEARCH
 from core import crypto
 from core.admin import ReadOnlyAdmin, json_preview
+from integrations.garmin.schedule import operator_sync
 from integrations.models import Connection, RawPayload, SyncRun
-from integrations.services.connections import connection_disconnect
+from integrations.services.connections import connection_disconnect, provider_data_purge
 
 CONNECTION_SEARCH = tuple(f"connection__{field}" for field in ATHLETE_SEARCH)
 
@@ -47,7 +48,7 @@ class ConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "lease_owner",
         "backoff_s",
     )
-    actions = ("disconnect",)
+    actions = ("sync", "disconnect", "purge")
 
     @admin.display(description=_("credentials"))
     def masked_credentials(self, obj: Connection) -> str:
@@ -56,6 +57,40 @@ class ConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if not values:
             return "—"
         return ", ".join(f"{key}: {crypto.mask(str(values[key]))}" for key in sorted(values))
+
+    @admin.action(description=_("Sync now (activities and wellness)"))
+    def sync(self, request: HttpRequest, queryset: QuerySet[Connection]) -> None:
+        queued = 0
+        for connection in queryset.filter(
+            provider=Connection.Provider.GARMIN, status=Connection.Status.ACTIVE
+        ):
+            queued += len(operator_sync(connection))
+        skipped = (
+            queryset.count()
+            - queryset.filter(
+                provider=Connection.Provider.GARMIN, status=Connection.Status.ACTIVE
+            ).count()
+        )
+        message = ngettext("%(count)d sync queued.", "%(count)d syncs queued.", queued)
+        self.message_user(request, message % {"count": queued}, messages.SUCCESS)
+        if skipped:
+            note = ngettext(
+                "%(count)d connection skipped: only active Garmin connections sync.",
+                "%(count)d connections skipped: only active Garmin connections sync.",
+                skipped,
+            )
+            self.message_user(request, note % {"count": skipped}, messages.WARNING)
+
+    @admin.action(description=_("Purge the provider's data for the athlete (and disconnect)"))
+    def purge(self, request: HttpRequest, queryset: QuerySet[Connection]) -> None:
+        for connection in queryset.select_related("athlete__user"):
+            gone = provider_data_purge(connection)
+            message = _(
+                "%(connection)s: %(activities)d activities and %(sources)d sources, "
+                "%(wellness_days)d wellness days, %(payloads)d raw payloads and %(runs)d runs "
+                "deleted; tokens forgotten."
+            ) % {"connection": connection, **gone}
+            self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description=_("Disconnect (delete stored tokens)"))
     def disconnect(self, request: HttpRequest, queryset: QuerySet[Connection]) -> None:

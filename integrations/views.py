@@ -69,6 +69,23 @@ def _back(athlete: Athlete) -> HttpResponse:
     return redirect(reverse("connections", args=[athlete.id]))
 
 
+def _said(
+    request: HttpRequest,
+    athlete: Athlete,
+    text: str,
+    *,
+    level: int = messages.SUCCESS,
+    status: int = 200,
+) -> HttpResponse:
+    """Tell what happened: inside the card for htmx (a message would wait for the next full
+    page, wherever that is), as a flash message above the page otherwise."""
+    if is_partial(request):
+        tone = "success" if level == messages.SUCCESS else "warning"
+        return _page(request, athlete, status=status, notice=text, notice_tone=tone)
+    messages.add_message(request, level, text)
+    return _back(athlete)
+
+
 @login_required
 @require_GET
 def connections(request: HttpRequest, athlete_id: int) -> HttpResponse:
@@ -131,10 +148,10 @@ def garmin_sync_now(request: Request[User], athlete_id: int) -> HttpResponse:
     try:
         sync_now(by=request.user, connection=_garmin(athlete))
     except SyncRefused as refused:
-        messages.warning(request, refused.message)
-        return _page(request, athlete, status=429) if is_partial(request) else _back(athlete)
-    messages.success(request, _("Sync started: new activities and wellness appear as they arrive."))
-    return _page(request, athlete) if is_partial(request) else _back(athlete)
+        return _said(request, athlete, refused.message, level=messages.WARNING, status=429)
+    return _said(
+        request, athlete, _("Sync started: new activities and wellness appear as they arrive.")
+    )
 
 
 @login_required
@@ -151,8 +168,7 @@ def garmin_backfill(request: Request[User], athlete_id: int) -> HttpResponse:
     except SyncRefused as refused:
         form.add_error("since", refused.message)
         return _page(request, athlete, status=400, backfill_form=form)
-    messages.success(request, _("History is on its way: the runs below show its progress."))
-    return _page(request, athlete) if is_partial(request) else _back(athlete)
+    return _said(request, athlete, _("History is on its way: the runs below show its progress."))
 
 
 @login_required

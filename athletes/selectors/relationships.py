@@ -22,8 +22,9 @@ class InvitationLists(NamedTuple):
 def roster_list(*, viewer: Any, group: Group | None = None) -> list[Athlete]:
     """The viewer's actively coached athletes, in name order (a fixed number of queries).
 
-    Each athlete carries `relationship` (the active CoachAthlete with this viewer) and
-    `roster_groups` (this viewer's groups the athlete belongs to). `group` narrows to one group.
+    Each athlete carries `relationship` (the active CoachAthlete with this viewer),
+    `roster_groups` (this viewer's groups the athlete belongs to) and `roster_connections`
+    (their provider connections). `group` narrows to one group.
     """
     if not getattr(viewer, "is_authenticated", False):
         return []
@@ -41,6 +42,8 @@ def roster_list(*, viewer: Any, group: Group | None = None) -> list[Athlete]:
                 queryset=Group.objects.filter(coach=viewer),
                 to_attr="roster_groups",
             ),
+            # Provider connections (integrations), for the ones that need the athlete.
+            Prefetch("connections", to_attr="roster_connections"),
         )
     )
     if group is not None:

@@ -95,6 +95,17 @@ def _usable(connection: Connection, now: dt.datetime) -> None:
         )
 
 
+def operator_sync(connection: Connection) -> list[SyncRun]:
+    """An operator's re-sync (the admin): activities and wellness, whenever no run of that kind
+    is queued or running; Garmin's pauses still apply inside the run."""
+    with transaction.atomic():
+        runs = [
+            _queue(connection, SyncRun.Kind.ACTIVITIES),
+            _queue(connection, SyncRun.Kind.WELLNESS),
+        ]
+    return [run for run in runs if run is not None]
+
+
 def sync_now(*, by: User, connection: Connection, now: dt.datetime | None = None) -> list[SyncRun]:
     """Activities and wellness now, at most once every five minutes."""
     _manageable(by, connection)

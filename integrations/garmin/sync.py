@@ -232,6 +232,9 @@ def _fetch(
                 connection, "activity_list", summaries, external_id=f"{first}/{last}", run=run
             )
             sync_run_progress(run, fetched=len(summaries))
+            for summary in summaries:  # a leg may be listed before its parent (same start)
+                if is_multisport_parent(summary):
+                    children.update(str(child) for child in summary.get("childIds") or [])
             for summary in summaries:
                 counts = _activity(connection, api, run, summary, children)
                 sync_run_progress(run, **counts)
@@ -269,8 +272,6 @@ def _activity(
         sync_run_error(run, "?", "an activity without an id")
         return {}
     raw_payload_keep(connection, "activity", summary, external_id=external_id, run=run)
-    if is_multisport_parent(summary):
-        children.update(str(child) for child in summary.get("childIds") or [])
     athlete = connection.athlete
     known = ActivitySource.objects.filter(
         athlete=athlete, provider=Provider.GARMIN, external_id=external_id

@@ -24,6 +24,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from activities.services.sources import provider_sources_remove
+from athletes.models import WellnessDay
 from core.leases import LeaseHeld
 from integrations.models import Connection, LoginAttempt, RawPayload, SyncRun
 
@@ -164,6 +166,26 @@ def connection_disconnect(connection: Connection) -> Connection:
             ]
         )
     return connection
+
+
+def provider_data_purge(connection: Connection) -> dict[str, int]:
+    """Delete everything the connection's provider brought for the athlete: its sources (and
+    the activities only it described), its wellness days, raw payloads and runs; then forget
+    the tokens. Recording files stay (they are the athlete's own). Returns what went."""
+    athlete, provider = connection.athlete, connection.provider
+    with transaction.atomic():
+        removed = provider_sources_remove(athlete=athlete, provider=provider)
+        wellness, _ = WellnessDay.objects.filter(athlete=athlete, source=provider).delete()
+        payloads, _ = RawPayload.objects.filter(connection=connection).delete()
+        runs, _ = SyncRun.objects.filter(connection=connection).delete()
+        connection_disconnect(connection)
+    return {
+        "sources": removed.sources,
+        "activities": removed.activities,
+        "wellness_days": wellness,
+        "payloads": payloads,
+        "runs": runs,
+    }
 
 
 def sync_run_start(connection: Connection, kind: str, *, run: SyncRun | None = None) -> SyncRun:

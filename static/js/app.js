@@ -19,3 +19,13 @@ document.addEventListener("click", (event) => {
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape") closeMenus(null);
 });
+
+// A form inside [data-swap-errors] answers a refusal (4xx) with itself and the reason: swap it
+// in like a success, so the person reads why (htmx leaves error responses out by default).
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const status = event.detail.xhr.status;
+  if (status >= 400 && status < 500 && event.detail.elt.closest("[data-swap-errors]")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

@@ -16,6 +16,7 @@ from athletes.models import Athlete, CoachAthlete, Group, User
 from athletes.selectors.relationships import coaches_of, invitations_for, roster_list
 from athletes.services.invitations import invitation_create
 from athletes.services.relationships import relationship_end, relationship_set_permission
+from integrations.models import Connection
 from tests.factories import AthleteFactory, CoachAthleteFactory, GroupFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -126,13 +127,13 @@ def test_the_roster_page_runs_a_fixed_number_of_queries_for_3_or_30_athletes(
     assert small == large
 
 
-def test_roster_list_runs_three_queries_whatever_the_roster_size(
+def test_roster_list_runs_four_queries_whatever_the_roster_size(
     coach: User, django_assert_num_queries: Any
 ) -> None:
     group = GroupFactory(coach=coach)
     _add_athletes(coach, 30, group)
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # athletes, relationships, groups, connections
         rows = roster_list(viewer=coach)
         summary = [
             (a.user.email, a.relationship.permission, [g.name for g in a.roster_groups])
@@ -315,3 +316,18 @@ def test_invitations_for_lists_sent_and_received_pending_invitations(
 
     assert invitations_for(user=coach) == ([sent], [received])
     assert invitations_for(user=other_athlete.user) == ([received], [])
+
+
+def test_a_connection_that_needs_the_athlete_shows_on_the_roster(
+    client: Client, coach: User, athlete: Athlete
+) -> None:
+    Connection.objects.create(
+        athlete=athlete,
+        provider=Connection.Provider.GARMIN,
+        status=Connection.Status.NEEDS_USER,
+        status_reason="Garmin asks you to sign in again.",
+    )
+    client.force_login(coach)
+    html = client.get(reverse("roster")).content.decode()
+    assert "Garmin Connect: needs the athlete" in html
+    assert 'title="Garmin asks you to sign in again."' in html

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Browser, expect
 
 from athletes.models import Athlete
@@ -52,7 +53,12 @@ def test_an_athlete_connects_garmin_with_a_code_and_sees_the_activities_arrive(
     code = page.locator('input[name="code"]')
     expect(code).to_be_visible(timeout=15_000)  # the card polled until Garmin asked for it
     screenshot(page, f"garmin-{width}-2-code")
-    code.fill(CODE)
+    code.fill("12ab")  # not a code: refused with the reason, in the card
+    page.get_by_role("button", name="Finish connecting").click()
+    expect(page.locator("#garmin-card")).to_contain_text("digits only")
+    # The browser logs the refused request (400) as an error; that one was expected.
+    console_errors[:] = [e for e in console_errors if "status of 400" not in e]
+    page.locator('input[name="code"]').fill(CODE)
     page.get_by_role("button", name="Finish connecting").click()
     expect(page.get_by_role("button", name="Sync now")).to_be_visible(timeout=15_000)
     assert Connection.objects.get(athlete=athlete).status == Connection.Status.ACTIVE
@@ -66,4 +72,8 @@ def test_an_athlete_connects_garmin_with_a_code_and_sees_the_activities_arrive(
     page.goto(f"{live_server.url}/athletes/{athlete.id}/activities/")
     expect(page.locator("body")).to_contain_text("Cuajimalpa de Morelos - Base")
     screenshot(page, f"garmin-{width}-4-activities")
+    # On the calendar too: the planner's week of 5 January 2026 shows the three.
+    page.goto(f"{live_server.url}{reverse('planner', args=[athlete.id])}?week=2026-01-05")
+    expect(page.locator("main")).to_contain_text("Cuajimalpa de Morelos - Base")
+    screenshot(page, f"garmin-{width}-5-calendar")
     assert console_errors == []

@@ -206,3 +206,45 @@ def test_a_sync_killed_midway_converges_on_the_next_run(
     activities_sync(clean.id, since=since, today=RECORDED_DAY)
     assert _rows(athlete) == _rows(other_athlete)
     assert ActivitySource.objects.filter(athlete=athlete).count() == 2
+
+
+def test_a_multisport_parent_gives_one_activity_per_leg_and_its_legs_are_not_fetched(
+    garmin: FakeGarmin,
+    connection: Connection,
+    athlete: Athlete,
+    other_athlete: Athlete,
+    corpus: Path,
+) -> None:
+    fit = (corpus / "fit" / "muktihari__triathlon_summary_first.fit").read_bytes()
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("900_ACTIVITY.fit", fit)
+    base = garmin.activities[0]
+    legs = [("901", "open_water_swimming", "07:15:24"), ("902", "cycling", "07:29:18"),
+            ("903", "running", "07:56:34")]  # fmt: skip
+    parent = {
+        **base, "activityId": 900, "activityName": "Sprint triathlon", "parent": True,
+        "childIds": [int(leg) for leg, _type, _time in legs],
+        "activityType": {"typeKey": "multi_sport"}, "startTimeLocal": "2023-09-02 07:15:24",
+        "beginTimestamp": 1693660524000,
+    }  # fmt: skip
+    children = [
+        {**base, "activityId": int(leg), "parent": False, "activityType": {"typeKey": kind},
+         "startTimeLocal": f"2023-09-02 {time}", "beginTimestamp": None}
+        for leg, kind, time in legs
+    ]  # fmt: skip
+    garmin.activities[:] = [children[0], parent, *children[1:]]  # a leg listed first
+    garmin.files["900"] = packed.getvalue()
+
+    run = activities_sync(connection.id, since=dt.date(2023, 9, 1), today=RECORDED_DAY)
+
+    assert run.state == SyncRun.State.DONE, run.error
+    downloads = [call.path for call in garmin.calls(path="/download-service/")]
+    assert downloads == ["/download-service/files/activity/900"]
+    assert run.counts["skipped"] == 3  # the three legs, described by the parent's file
+    uploaded = files_import(athlete=other_athlete, items=[("tri.fit", fit)])
+    legs_uploaded = len(uploaded.results[0].activity_ids)
+    assert Activity.objects.filter(athlete=athlete).count() == legs_uploaded >= 3
+    assert (
+        ActivitySource.objects.filter(athlete=athlete, provider="garmin").count() == legs_uploaded
+    )
