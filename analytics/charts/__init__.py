@@ -43,7 +43,9 @@ from analytics.charts.pages import (
     bars_chart,
     curve_chart,
     lines_chart,
+    range_chart,
     ratio_chart,
+    stacked_chart,
 )
 from analytics.charts.shapes import Band, Bar, Marker, bands, bars, line_path
 
@@ -79,6 +81,8 @@ __all__ = [
     "nice_domain",
     "nice_step",
     "number_label",
+    "range_chart",
     "ratio_chart",
+    "stacked_chart",
     "value_ticks",
 ]
