@@ -40,3 +40,8 @@ def wellness_days(
     if until is not None:
         rows = rows.filter(day__lte=until)
     return list(rows.order_by("day"))
+
+
+def wellness_exists(*, viewer: Any, athlete: Athlete) -> bool:
+    """Whether the athlete has any wellness day the viewer may read."""
+    return WellnessDay.objects.visible_to(viewer).filter(athlete=athlete).exists()
