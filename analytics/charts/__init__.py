@@ -47,7 +47,16 @@ from analytics.charts.pages import (
     ratio_chart,
     stacked_chart,
 )
-from analytics.charts.shapes import Band, Bar, Marker, bands, bars, line_path
+from analytics.charts.shapes import (
+    Band,
+    Bar,
+    Marker,
+    area_path,
+    bands,
+    bars,
+    line_path,
+    stacked_bars,
+)
 
 __all__ = [
     "BARS_FRAME",
@@ -69,6 +78,7 @@ __all__ = [
     "Marker",
     "Scale",
     "Tick",
+    "area_path",
     "bands",
     "bars",
     "bars_chart",
@@ -83,6 +93,7 @@ __all__ = [
     "number_label",
     "range_chart",
     "ratio_chart",
+    "stacked_bars",
     "stacked_chart",
     "value_ticks",
 ]

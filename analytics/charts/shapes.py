@@ -110,12 +110,13 @@ def area_path(
     xs: Sequence[float], lows: Sequence[float], highs: Sequence[float], *, min_dx: float = 0.0
 ) -> str:
     """Closed SVG paths filling between two edges (pixels), one per run of finite points: along
-    the high edge, back along the low one. A NaN on either edge ends the run."""
+    the high edge, back along the low one. A NaN on either edge ends the run; a run of one
+    point fills nothing."""
     parts: list[str] = []
     run: list[tuple[float, float, float]] = []
     for x, low, high in [*zip(xs, lows, highs, strict=True), (math.nan, math.nan, math.nan)]:
         if math.isnan(x) or math.isnan(low) or math.isnan(high):
-            if run:
+            if len(run) > 1:  # a lone point has no area
                 top = line_path(((px, ph) for px, _pl, ph in run), min_dx=min_dx)
                 back = line_path(((px, pl) for px, pl, _ph in reversed(run)), min_dx=min_dx)
                 parts.append(f"{top}L{back[1:]}Z")

@@ -221,8 +221,13 @@ def _charts(axis: DayAxis, rows: Sequence[WellnessDay], imperial: bool) -> dict[
             LINES_FRAME, LINES_NARROW,
         )  # fmt: skip
     if _measured(weight):
+        # Weighed now and then: the line joins the days measured instead of breaking at gaps.
+        weighed = [(d, w) for d, w in zip(days, weight, strict=True) if math.isfinite(w)]
+        w_days, w_values = [d for d, _w in weighed], [w for _d, w in weighed]
         charts["weight"] = _both(
-            lambda f, sep: range_chart(axis, days, {"weight": weight}, decimal_sep=sep, frame=f),
+            lambda f, sep: range_chart(
+                axis, w_days, {"weight": w_values}, decimal_sep=sep, frame=f
+            ),
             BARS_FRAME, BARS_NARROW,
         )  # fmt: skip
     if _measured(steps):
