@@ -74,6 +74,7 @@ def test_a_coach_gets_403_until_the_athlete_shares_and_again_after_revoking(
     assert shared.status_code == 200
     assert "HRV below baseline" in shared.content.decode()
     assert "Stop sharing" not in shared.content.decode()  # the switch is the athlete's
+    assert "has shared their wellness with their coaches since" in shared.content.decode()
     wellness_sharing_set(by=athlete.user, athlete=athlete, shared=False)
     assert coach_client.get(url).status_code == 403
 
