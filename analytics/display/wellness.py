@@ -163,7 +163,8 @@ def _series(
 ) -> list[float]:
     """One value per day of the axis (NaN where nothing was measured: the line breaks)."""
     by_day = {row.day: value(row) for row in rows}
-    return [math.nan if (v := by_day.get(day)) is None else float(v) for day in _days(axis)]
+    values = [math.nan if (v := by_day.get(day)) is None else float(v) for day in _days(axis)]
+    return [v if math.isfinite(v) else math.nan for v in values]  # an infinity draws nothing
 
 
 def _days(axis: DayAxis) -> list[dt.date]:

@@ -49,6 +49,7 @@ def test_the_athlete_sees_charts_flags_and_recent_days(athlete: Athlete) -> None
     _month(athlete)
     page = _client(athlete.user).get(reverse("wellness", args=[athlete.id]))
     assert page.status_code == 200
+    assert "inf" not in page.content.decode().split("<main", 1)[-1].lower().replace("info", "")
     html = page.content.decode()
     for chart in ("hrv-chart", "rhr-chart", "sleep-chart", "scores-chart", "weight-chart"):
         assert f'id="{chart}-wide-title"' in html
@@ -140,3 +141,16 @@ def test_the_page_costs_a_fixed_number_of_queries(
     client = _client(athlete.user)
     with django_assert_max_num_queries(12):  # type: ignore[operator]
         client.get(reverse("wellness", args=[athlete.id]), {"range": "1y"})
+
+
+@pytest.mark.parametrize("value", [1e308, -1e308, float("inf")])
+def test_extreme_stored_values_never_break_the_page(athlete: Athlete, value: float) -> None:
+    for n in range(20):
+        WellnessDay.objects.create(athlete=athlete, day=TODAY - dt.timedelta(days=n), hrv_ms=60.0)
+    floats = ("hrv_ms", "hrv_weekly_ms", "hrv_baseline_low_ms", "hrv_baseline_high_ms", "weight_kg")
+    WellnessDay.objects.filter(athlete=athlete, day=TODAY).update(
+        **dict.fromkeys(floats, value), sleep_s=2**31 - 1, steps=2**31 - 1
+    )
+    page = _client(athlete.user).get(reverse("wellness", args=[athlete.id]))
+    assert page.status_code == 200
+    assert "inf" not in page.content.decode().split("<main", 1)[-1].lower().replace("info", "")
