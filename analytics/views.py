@@ -16,11 +16,13 @@ from django.views.decorators.http import require_GET
 from analytics.display.activity import MAX_POLLS, activity_panel
 from analytics.display.fitness import fitness_page
 from analytics.display.records import records_page
+from analytics.display.wellness import wellness_page
 from analytics.metrics.registry import METRICS, Aggregation, Metric
 from analytics.reference import SECTION_KEYS
 from analytics.selectors import activity_with_metrics_get
 from athletes.models import User
 from athletes.selectors.athletes import athlete_get
+from athletes.selectors.wellness import athlete_get_for_wellness
 from core.sports import Sport
 
 # Every label and unit word of analytics/metrics/registry.py, marked so that makemessages
@@ -149,6 +151,23 @@ def fitness(request: HttpRequest, athlete_id: int) -> HttpResponse:
         today=athlete.local_today(),
     )
     return render(request, "analytics/fitness.html", {"athlete": athlete, "page": page})
+
+
+@login_required
+@require_GET
+def wellness(request: HttpRequest, athlete_id: int) -> HttpResponse:
+    """Sleep, HRV, resting HR, body battery, stress, weight and steps with each day's flags:
+    the athlete's own; coaches only while the athlete shares it (403 otherwise)."""
+    user = cast(User, request.user)
+    athlete = athlete_get_for_wellness(viewer=user, athlete_id=athlete_id)
+    page = wellness_page(
+        viewer=user,
+        athlete=athlete,
+        range_key=request.GET.get("range", ""),
+        today=athlete.local_today(),
+    )
+    context = {"athlete": athlete, "page": page, "is_self": athlete.user_id == user.id}
+    return render(request, "analytics/wellness.html", context)
 
 
 @login_required

@@ -113,6 +113,13 @@ class AthleteQuerySet(models.QuerySet["Athlete"]):
         """Athletes whose connections and data this user may delete (self, or `full` coach)."""
         return self._reached_by(user, CoachAthlete.objects.fully_managing(), with_self=True)
 
+    def wellness_visible_to(self, user: User | AnonymousUser) -> AthleteQuerySet:
+        """Athletes whose wellness this user may read: themself, and coached athletes who share
+        their wellness with their coaches (`wellness_shared_at`)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.visible_to(user).filter(Q(user=user) | Q(wellness_shared_at__isnull=False))
+
     def coached_by(self, user: User | AnonymousUser) -> AthleteQuerySet:
         """Athletes on this user's roster (active relationships only)."""
         return self._reached_by(user, CoachAthlete.objects.active(), with_self=False)
@@ -160,6 +167,11 @@ class Athlete(models.Model):
     )
     load_model = models.CharField(
         _("load model"), max_length=8, choices=LoadModel.choices, default=LoadModel.AUTO
+    )
+    # The athlete's consent to show their wellness to their coaches: when given, None = not
+    # shared (the default). Only the athlete sets it (athletes.services.wellness).
+    wellness_shared_at = models.DateTimeField(
+        _("wellness shared with coaches"), null=True, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -502,6 +514,27 @@ class Goal(models.Model):
         return f"{self.name} ({self.race_on})"
 
 
+class WellnessDayQuerySet(AthleteOwnedQuerySet["WellnessDay"]):
+    """Wellness is the athlete's to share: every name of the door also requires, for a coach,
+    the athlete's consent (`Athlete.wellness_shared_at`)."""
+
+    def visible_to(self, user: User | AnonymousUser) -> Self:
+        return self._consented(super().visible_to(user), user)
+
+    def editable_by(self, user: User | AnonymousUser) -> Self:
+        return self._consented(super().editable_by(user), user)
+
+    def plannable_by(self, user: User | AnonymousUser) -> Self:
+        return self._consented(super().plannable_by(user), user)
+
+    def manageable_by(self, user: User | AnonymousUser) -> Self:
+        return self._consented(super().manageable_by(user), user)
+
+    def _consented(self, rows: Self, user: User | AnonymousUser) -> Self:
+        own = Q(athlete__user_id=user.pk) if user.is_authenticated else Q(pk__in=[])
+        return rows.filter(own | Q(athlete__wellness_shared_at__isnull=False))
+
+
 class WellnessDay(models.Model):
     """Daily wellness of an athlete (from Garmin exports or the API): one row per local day.
 
@@ -537,7 +570,7 @@ class WellnessDay(models.Model):
     raw = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = AthleteOwnedQuerySet.as_manager()
+    objects = WellnessDayQuerySet.as_manager()
 
     class Meta:
         ordering = ["-day"]

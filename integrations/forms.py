@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +19,21 @@ class GarminSignInForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
         help_text=_("Used once to sign in, then forgotten: Paceline keeps Garmin's tokens only."),
     )
+    share_wellness = forms.BooleanField(
+        label=_("Share my wellness with my coaches"),
+        required=False,
+        help_text=_(
+            "Your coaches would see your sleep, overnight HRV, resting heart rate, body battery, "
+            "stress, weight and steps on your Wellness page. Off unless you tick it; you can "
+            "change it at any time on that page."
+        ),
+    )
+
+    def __init__(self, *args: Any, asks_consent: bool = True, **kwargs: Any) -> None:
+        """`asks_consent`: the athlete is the one connecting (a coach cannot consent for them)."""
+        super().__init__(*args, **kwargs)
+        if not asks_consent:
+            del self.fields["share_wellness"]
 
 
 class GarminCodeForm(forms.Form):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from athletes.models import Athlete, User
+from athletes.services.wellness import wellness_sharing_set
 from core.http import Request, is_partial
 from integrations.forms import BackfillForm, GarminCodeForm, GarminSignInForm
 from integrations.garmin.auth import SignInRefused, code_submit, sign_in_start
@@ -43,11 +44,18 @@ def _garmin(athlete: Athlete) -> Connection:
     return get_object_or_404(Connection, athlete=athlete, provider=Connection.Provider.GARMIN)
 
 
-def _context(panel: GarminPanel, **extra: Any) -> dict[str, Any]:
+def _sign_in_form(request: HttpRequest, athlete: Athlete, data: Any = None) -> GarminSignInForm:
+    """The sign-in form; it asks the athlete (never a coach) to share their wellness."""
+    is_self = athlete.user_id == request.user.pk
+    initial = {"share_wellness": athlete.wellness_shared_at is not None}
+    return GarminSignInForm(data, asks_consent=is_self, initial=initial)
+
+
+def _context(request: HttpRequest, panel: GarminPanel, **extra: Any) -> dict[str, Any]:
     return {
         "athlete": panel.athlete,
         "garmin": panel,
-        "sign_in_form": extra.pop("sign_in_form", GarminSignInForm()),
+        "sign_in_form": extra.pop("sign_in_form", None) or _sign_in_form(request, panel.athlete),
         "code_form": extra.pop("code_form", GarminCodeForm()),
         "backfill_form": extra.pop("backfill_form", BackfillForm()),
         "revoke_url": GARMIN_REVOKE_URL,
@@ -56,7 +64,7 @@ def _context(panel: GarminPanel, **extra: Any) -> dict[str, Any]:
 
 
 def _page(request: HttpRequest, athlete: Athlete, status: int = 200, **extra: Any) -> HttpResponse:
-    context = _context(garmin_panel(athlete), **extra)
+    context = _context(request, garmin_panel(athlete), **extra)
     template = (
         "integrations/partials/_garmin_card.html"
         if is_partial(request)
@@ -99,7 +107,9 @@ def garmin_card(request: HttpRequest, athlete_id: int) -> HttpResponse:
     """The Garmin card alone, polled while a sign-in or a run is under way."""
     athlete = _athlete(request, athlete_id)
     return render(
-        request, "integrations/partials/_garmin_card.html", _context(garmin_panel(athlete))
+        request,
+        "integrations/partials/_garmin_card.html",
+        _context(request, garmin_panel(athlete)),
     )
 
 
@@ -108,7 +118,7 @@ def garmin_card(request: HttpRequest, athlete_id: int) -> HttpResponse:
 def garmin_connect(request: Request[User], athlete_id: int) -> HttpResponse:
     """Start a sign-in: a worker logs in to Garmin; the card polls the attempt."""
     athlete = _athlete(request, athlete_id)
-    form = GarminSignInForm(request.POST)
+    form = _sign_in_form(request, athlete, request.POST)
     if not form.is_valid():
         return _page(request, athlete, status=400, sign_in_form=form)
     try:
@@ -121,6 +131,10 @@ def garmin_connect(request: Request[User], athlete_id: int) -> HttpResponse:
     except SignInRefused as refused:
         form.add_error(None, refused.message)
         return _page(request, athlete, status=429, sign_in_form=form)
+    if "share_wellness" in form.fields:
+        wellness_sharing_set(
+            by=request.user, athlete=athlete, shared=form.cleaned_data["share_wellness"]
+        )
     return _page(request, athlete) if is_partial(request) else _back(athlete)
 
 

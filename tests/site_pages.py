@@ -43,6 +43,7 @@ from analytics.models import PendingLoad
 from athletes.models import Athlete, CoachAthlete, Group, User, WellnessDay
 from athletes.services.invitations import invitation_create
 from athletes.services.thresholds import zone_set_save
+from athletes.services.wellness import wellness_sharing_set
 from coaching.models import Comment, Link, LinkRefusal, PlannedSession, WorkoutTemplate
 from coaching.services.comments import thread_mark_read
 from coaching.services.feeds import calendar_feed_regenerate
@@ -170,6 +171,7 @@ def site_world() -> SiteWorld:
     RecoveryCodes.activate(staff)
     athlete = Athlete.objects.get(user=athlete_user)
     _objects_for_the_admin(athlete)
+    _wellness(athlete)
     return SiteWorld(
         coach=coach,
         athlete=athlete_user,
@@ -270,6 +272,22 @@ def _garmin(athlete: Athlete) -> Connection:
         expires_at=dt.datetime(2099, 1, 1, tzinfo=dt.UTC),
     )
     return connection
+
+
+def _wellness(athlete: Athlete) -> None:
+    """Three weeks of wellness up to today, shared with the coach (every chart and a flag)."""
+    today = athlete.local_today()
+    for n in range(21):
+        WellnessDay.objects.update_or_create(
+            athlete=athlete, day=today - dt.timedelta(days=n),
+            defaults={"hrv_ms": 44.0 if n == 0 else 60.0 + n % 3, "hrv_weekly_ms": 59.0,
+                      "hrv_baseline_low_ms": 52.0, "hrv_baseline_high_ms": 68.0,
+                      "resting_hr_bpm": 48 + n % 2, "sleep_s": 26000, "sleep_score": 80,
+                      "sleep_deep_s": 5000, "sleep_light_s": 14000, "sleep_rem_s": 6000,
+                      "sleep_awake_s": 1000, "body_battery": 88, "body_battery_low": 22,
+                      "stress": 30, "weight_kg": 71.5, "steps": 8000 + 100 * n},
+        )  # fmt: skip
+    wellness_sharing_set(by=athlete.user, athlete=athlete, shared=True)
 
 
 def _objects_for_the_admin(athlete: Athlete) -> None:

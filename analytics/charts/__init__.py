@@ -43,9 +43,20 @@ from analytics.charts.pages import (
     bars_chart,
     curve_chart,
     lines_chart,
+    range_chart,
     ratio_chart,
+    stacked_chart,
 )
-from analytics.charts.shapes import Band, Bar, Marker, bands, bars, line_path
+from analytics.charts.shapes import (
+    Band,
+    Bar,
+    Marker,
+    area_path,
+    bands,
+    bars,
+    line_path,
+    stacked_bars,
+)
 
 __all__ = [
     "BARS_FRAME",
@@ -67,6 +78,7 @@ __all__ = [
     "Marker",
     "Scale",
     "Tick",
+    "area_path",
     "bands",
     "bars",
     "bars_chart",
@@ -79,6 +91,9 @@ __all__ = [
     "nice_domain",
     "nice_step",
     "number_label",
+    "range_chart",
     "ratio_chart",
+    "stacked_bars",
+    "stacked_chart",
     "value_ticks",
 ]

@@ -19,7 +19,16 @@ from analytics.charts.axes import (
     nice_domain,
     value_ticks,
 )
-from analytics.charts.shapes import Band, Bar, Marker, bands, bars, line_path
+from analytics.charts.shapes import (
+    Band,
+    Bar,
+    Marker,
+    area_path,
+    bands,
+    bars,
+    line_path,
+    stacked_bars,
+)
 
 # --- charts of the pages ----------------------------------------------------------------------
 
@@ -96,6 +105,8 @@ class DayChart:
     bars: list[Bar] = field(default_factory=list)
     planned_bars: list[Bar] = field(default_factory=list)
     bands: list[Band] = field(default_factory=list)
+    areas: dict[str, str] = field(default_factory=dict)
+    layers: dict[str, list[Bar]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,3 +221,47 @@ def ratio_chart(
     x, y = axis.scale(frame), Scale(0.0, hi, frame.y_bottom, frame.y_top)
     line = {"ratio": _day_line(days, ratio, x, y)}
     return _day_chart(axis, frame, x, y, y_values, decimal_sep, lines=line, bands=bands(y, edges))
+
+
+def range_chart(
+    axis: DayAxis,
+    days: Sequence[dt.date],
+    series: Mapping[str, Sequence[float]],
+    *,
+    areas: Mapping[str, tuple[Sequence[float], Sequence[float]]] | None = None,
+    floor: float | None = None,
+    ceiling: float | None = None,
+    decimal_sep: str = ".",
+    frame: Frame = LINES_FRAME,
+) -> DayChart:
+    """Lines per series and shaded areas (name: lows, highs) over ``days``, on a value axis
+    fitted to the values (0 not forced) and widened to ``floor`` / ``ceiling`` when given."""
+    areas = areas or {}
+    edges = [edge for pair in areas.values() for edge in pair]
+    seen = _finite(*series.values(), *edges, [v for v in (floor, ceiling) if v is not None])
+    lo, hi, y_values = nice_domain(min(seen, default=0.0), max(seen, default=1.0))
+    x, y = axis.scale(frame), Scale(lo, hi, frame.y_bottom, frame.y_top)
+    lines = {name: _day_line(days, values, x, y) for name, values in series.items()}
+    xs = [x(d.toordinal()) for d in days]
+    shaded = {
+        name: area_path(xs, [y(v) for v in lows], [y(v) for v in highs], min_dx=1.0)
+        for name, (lows, highs) in areas.items()
+    }
+    return _day_chart(axis, frame, x, y, y_values, decimal_sep, lines=lines, areas=shaded)
+
+
+def stacked_chart(
+    axis: DayAxis,
+    days: Sequence[dt.date],
+    layers: Mapping[str, Sequence[float]],
+    *,
+    decimal_sep: str = ".",
+    frame: Frame = BARS_FRAME,
+) -> DayChart:
+    """Stacked bars per day, one colour per layer (name: values), from 0."""
+    totals = [sum(v for v in day if math.isfinite(v)) for day in zip(*layers.values(), strict=True)]
+    _lo, hi, y_values = nice_domain(0.0, max([*totals, 0.0]), 3)
+    x, y = axis.scale(frame), Scale(0.0, hi, frame.y_bottom, frame.y_top)
+    stacks = stacked_bars(days, list(layers.values()), x, y)
+    shaped = dict(zip(layers, stacks, strict=True))
+    return _day_chart(axis, frame, x, y, y_values, decimal_sep, layers=shaped)

@@ -104,3 +104,42 @@ def bands(y: Scale, edges: Sequence[tuple[str, float, float]]) -> list[Band]:
         if high > low:
             out.append(Band(name, y(high), y(low) - y(high)))
     return out
+
+
+def area_path(
+    xs: Sequence[float], lows: Sequence[float], highs: Sequence[float], *, min_dx: float = 0.0
+) -> str:
+    """Closed SVG paths filling between two edges (pixels), one per run of finite points: along
+    the high edge, back along the low one. A NaN on either edge ends the run; a run of one
+    point fills nothing."""
+    parts: list[str] = []
+    run: list[tuple[float, float, float]] = []
+    for x, low, high in [*zip(xs, lows, highs, strict=True), (math.nan, math.nan, math.nan)]:
+        if math.isnan(x) or math.isnan(low) or math.isnan(high):
+            if len(run) > 1:  # a lone point has no area
+                top = line_path(((px, ph) for px, _pl, ph in run), min_dx=min_dx)
+                back = line_path(((px, pl) for px, pl, _ph in reversed(run)), min_dx=min_dx)
+                parts.append(f"{top}L{back[1:]}Z")
+            run = []
+            continue
+        run.append((x, low, high))
+    return "".join(parts)
+
+
+def stacked_bars(
+    days: Sequence[dt.date], layers: Sequence[Sequence[float]], x: Scale, y: Scale
+) -> list[list[Bar]]:
+    """One bar per day and layer, each layer stacked on the ones before (NaN counts 0)."""
+    out: list[list[Bar]] = [[] for _layer in layers]
+    for index, day in enumerate(days):
+        left = x(day.toordinal() - 0.5)
+        width = x(day.toordinal() + 0.5) - left
+        base = 0.0
+        for layer, values in enumerate(layers):
+            value = values[index]
+            if not value or math.isnan(value):
+                continue
+            top, bottom = y(base + value), y(base)
+            out[layer].append(Bar(left + width * 0.05, top, width * 0.9, bottom - top, index))
+            base += value
+    return out

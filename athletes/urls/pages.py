@@ -10,4 +10,9 @@ urlpatterns: list[URLPattern] = [
     path("", views.home, name="home"),
     path("me/", views.me, name="me"),
     path("athletes/<int:athlete_id>/edit/", views.profile_edit, name="profile_edit"),
+    path(
+        "athletes/<int:athlete_id>/wellness/sharing/",
+        views.wellness_sharing,
+        name="wellness_sharing",
+    ),
 ]

@@ -9,11 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from athletes.forms.pages import ProfileForm
 from athletes.models import Athlete, User
-from athletes.selectors.athletes import athlete_get_for_edit
+from athletes.selectors.athletes import athlete_get, athlete_get_for_edit
 from athletes.services.profiles import athlete_profile_update
+from athletes.services.wellness import wellness_sharing_set
 from core.http import Request
 
 
@@ -54,6 +56,23 @@ def profile_edit(request: Request[User], athlete_id: int) -> HttpResponse:
     if is_self:
         _set_language_cookie(response, athlete.language)
     return response
+
+
+@login_required
+@require_POST
+def wellness_sharing(request: Request[User], athlete_id: int) -> HttpResponse:
+    """The athlete shares their wellness with their coaches, or stops: 404 out of scope, 403
+    for a coach (only the athlete consents)."""
+    athlete = athlete_get(viewer=request.user, athlete_id=athlete_id)
+    shared = request.POST.get("shared") == "on"
+    wellness_sharing_set(by=request.user, athlete=athlete, shared=shared)
+    messages.success(
+        request,
+        _("Your coaches now see your wellness.")
+        if shared
+        else _("Your wellness is private again: your coaches no longer see it."),
+    )
+    return redirect("wellness", athlete.id)
 
 
 def _set_language_cookie(response: HttpResponse, language: str) -> None:

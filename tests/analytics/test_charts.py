@@ -210,3 +210,35 @@ def test_efficiency_reads_in_watts_or_metres_per_heartbeat() -> None:
         assert efficiency_text(1.4286, power=True) == "1.43 W/bpm"
         assert efficiency_text(0.0207, power=False) == "1.24 m/beat"
         assert efficiency_text(None, power=False) == "—"
+
+
+# --- wellness charts ------------------------------------------------------------------------
+
+
+def test_an_area_runs_along_the_high_edge_and_back_along_the_low_one_and_breaks_at_gaps() -> None:
+    path = charts.area_path([0, 10, 20, 30], [5, 6, math.nan, 8], [1, 2, 3, 4])
+    assert path == "M0.0 1.0L10.0 2.0L10.0 6.0L0.0 5.0Z"  # the lone last point fills nothing
+    assert charts.area_path([], [], []) == ""
+
+
+def test_stacked_bars_sit_on_the_layers_below_and_skip_missing_values() -> None:
+    day = dt.date(2026, 3, 2)
+    x = charts.Scale(day.toordinal() - 0.5, day.toordinal() + 0.5, 0, 100)
+    y = charts.Scale(0, 10, 100, 0)
+    deep, light, rem = charts.stacked_bars([day], [[2.0], [math.nan], [3.0]], x, y)
+    assert (deep[0].y, deep[0].height) == (80.0, 20.0)
+    assert light == []
+    assert (rem[0].y, rem[0].height) == (50.0, 30.0)
+
+
+def test_a_range_chart_fits_its_values_without_forcing_zero_and_shades_its_areas() -> None:
+    first = dt.date(2026, 3, 2)
+    days = [first + dt.timedelta(days=n) for n in range(3)]
+    axis = charts.DayAxis(first, days[-1], days[-1])
+    chart = charts.range_chart(
+        axis, days, {"hrv": [58.0, 61.0, 44.0]}, areas={"baseline": ([52.0] * 3, [68.0] * 3)}
+    )
+    assert chart.y_ticks[0].value == 40 and chart.y_ticks[-1].value == 70
+    assert chart.areas["baseline"].endswith("Z")
+    scores = charts.range_chart(axis, days, {"stress": [20.0, 30.0, 25.0]}, floor=0, ceiling=100)
+    assert (scores.y_ticks[0].value, scores.y_ticks[-1].value) == (0, 100)

@@ -101,6 +101,7 @@ def test_anonymous_reaches_nobody_by_any_name(athlete: Athlete) -> None:
 def test_owned_rows_follow_their_athletes_door_by_the_same_four_names(
     coach: User, view_coach: User, athlete: Athlete, other_athlete: Athlete
 ) -> None:
+    Athlete.objects.filter(id=athlete.id).update(wellness_shared_at=dt.datetime.now(dt.UTC))
     mine = WellnessDay.objects.create(athlete=athlete, day=dt.date(2026, 3, 2))
     WellnessDay.objects.create(athlete=other_athlete, day=dt.date(2026, 3, 2))
     rows = WellnessDay.objects
