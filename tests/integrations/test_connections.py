@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -60,6 +61,13 @@ def test_two_runs_of_one_connection_never_overlap(garmin: Connection) -> None:
         assert second.value.retry_in_s == LEASE.total_seconds()
     garmin.refresh_from_db()
     assert garmin.lease_until is None and garmin.lease_owner == ""
+
+
+def test_the_lease_length_is_a_setting(garmin: Connection, settings: Any) -> None:
+    settings.PACELINE_CONNECTION_LEASE_S = 4
+    with connection_lease(garmin.id, now=NOW):
+        garmin.refresh_from_db()
+        assert garmin.lease_until == NOW + dt.timedelta(seconds=4)
 
 
 def test_a_lease_whose_holder_died_is_taken_over(garmin: Connection) -> None:
