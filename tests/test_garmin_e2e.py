@@ -3,11 +3,11 @@ database and a private Redis, the real `garminconnect` in each worker talking to
 fake Garmin served by this test process (tests/integrations/garmin/fake_server.py; the
 workers' settings forward their *.garmin.com traffic to it, tests/garmin_e2e_settings.py).
 
-An MFA sign-in started on one worker is finished by another; a worker SIGKILLed in the middle
-of a sync leaves a run that a new worker takes over once the lease has expired, converging to
-the rows of one clean run; no password, code or token reaches the workers' logs, the pages or
-the database in clear. Skips unless DATABASE_URL is PostgreSQL (fails instead with
-PACELINE_REQUIRE_SERVICES=1).
+An MFA sign-in started by one request to gunicorn and run on one worker is finished by another
+request and another worker; a worker SIGKILLed in the middle of a sync leaves a run that a new
+worker takes over once the lease has expired, converging to the rows of one clean run; no
+password, code or token reaches the logs, the pages or the database in clear. Skips unless
+DATABASE_URL is PostgreSQL (fails instead with PACELINE_REQUIRE_SERVICES=1).
 """
 
 from __future__ import annotations
@@ -23,19 +23,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
+from allauth.account.models import EmailAddress
 from django.db import connection as db
-from django.test import Client
 from django.urls import reverse
 
 from activities.models import Activity, ActivitySource
 from athletes.models import Athlete
-from integrations.garmin.auth import code_submit, sign_in_start
+from integrations.garmin.auth import sign_in_start
 from integrations.models import Connection, LoginAttempt, SyncRun
 from tests.celery_broker import broker
 from tests.integrations.garmin.fake import CODE, EMAIL, PASSWORD, FakeGarmin, recorded_account
 from tests.integrations.garmin.fake_server import FakeGarminServer, serving
 from tests.stack import PrivateRedis, celery_ready, spawn
-from tests.test_services_e2e import BIN, stop, wait_for
+from tests.test_outage_e2e import post
+from tests.test_services_e2e import BIN, PBKDF2, log_in, stop, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.corpus, pytest.mark.django_db(transaction=True)]
 
@@ -46,6 +48,7 @@ RIDE_FIT = "sportslib__rides_828989227.fit"
 RIDE_ID = "20000000001"
 DOWNLOAD = "/download-service/files/activity/"
 PAGES = ("connections", "garmin_card")
+WEB_PASSWORD = "paceline-e2e-athlete"
 
 
 @pytest.fixture
@@ -105,8 +108,22 @@ def stored_tokens(connection: Connection) -> dict[str, Any]:
     return dict(json.loads(connection.credentials_dict["tokens"]))
 
 
+def web_session(web: str, athlete: Athlete, settings: Any) -> requests.Session:
+    """The athlete logged in to gunicorn (a password it checks, a verified email)."""
+    settings.PASSWORD_HASHERS = [PBKDF2]
+    user = athlete.user
+    user.set_password(WEB_PASSWORD)
+    user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    session = requests.Session()
+    log_in(session, web, user.email, WEB_PASSWORD)
+    return session
+
+
 def test_an_mfa_sign_in_started_on_one_worker_is_finished_by_another(
-    private_redis: PrivateRedis,
+    private_web: str,
     worker_env: dict[str, str],
     garmin: FakeGarminServer,
     fake: FakeGarmin,
@@ -116,15 +133,21 @@ def test_an_mfa_sign_in_started_on_one_worker_is_finished_by_another(
 ) -> None:
     fake.mfa = True
     fake.token_lifetime_s = 600  # within the library's 15-minute margin: every run refreshes
+    web = private_web
+    browser = web_session(web, athlete, settings)
+    pages = [reverse(page, args=[athlete.id]) for page in PAGES]
+    seen: list[str] = []
     with (
         spawn("worker-a", sync_worker("a"), worker_env, tmp_path, celery_ready) as (a, a_log),
         spawn("worker-b", sync_worker("b"), worker_env, tmp_path, celery_ready) as (b, b_log),
     ):
         workers = {a.pid: a, b.pid: b}
-        with broker(private_redis.url, settings):
-            attempt = sign_in_start(
-                by=athlete.user, athlete=athlete, email=EMAIL, password=PASSWORD
-            )
+        started = post(
+            browser, web, reverse("garmin_connect", args=[athlete.id]),
+            data={"email": EMAIL, "password": PASSWORD},
+        )  # fmt: skip
+        assert started.status_code == 200
+        attempt = LoginAttempt.objects.get(connection__athlete=athlete)
         wait_for(
             lambda: attempt_state(attempt) == LoginAttempt.State.NEEDS_CODE,
             timeout_s=STEP_S,
@@ -136,16 +159,22 @@ def test_an_mfa_sign_in_started_on_one_worker_is_finished_by_another(
         waiting = LoginAttempt.objects.get(id=attempt.id)
         assert "password" not in waiting.secret_dict  # wiped as soon as Garmin answered
         assert PASSWORD not in raw_column("integrations_loginattempt", "secret", attempt.id)
+        seen += [browser.get(web + page, timeout=30).text for page in pages]
+        assert 'autocomplete="one-time-code"' in seen[0]  # the page asks for the code
 
         stop(workers.pop(signed_in_by))  # that worker is gone: the other one must finish
         [(other_pid, other)] = workers.items()
-        with broker(private_redis.url, settings):
-            code_submit(by=athlete.user, attempt=waiting, code=CODE)
+        other_log = b_log if other is b else a_log
+        finished = post(
+            browser, web, reverse("garmin_code", args=[athlete.id, attempt.id]),
+            data={"code": CODE},
+        )  # fmt: skip
+        assert finished.status_code == 200
         wait_for(
             lambda: attempt_state(attempt) == LoginAttempt.State.DONE,
             timeout_s=STEP_S,
             what="the code step was not done by the other worker",
-            log=b_log if other is b else a_log,
+            log=other_log,
         )
         assert garmin.pids("/api/mfa/verifyCode") == [other_pid] != [signed_in_by]
         # The backfill and the wellness the connection queued run on the remaining worker.
@@ -153,9 +182,12 @@ def test_an_mfa_sign_in_started_on_one_worker_is_finished_by_another(
             lambda: runs_finished(athlete, 2),
             timeout_s=STEP_S,
             what="the runs queued after connecting did not finish",
-            log=b_log if other is b else a_log,
+            log=other_log,
         )
         assert other.poll() is None
+        answers = [browser.get(web + page, timeout=30) for page in pages]
+        assert [answer.status_code for answer in answers] == [200, 200]
+        seen += [answer.text for answer in answers]
 
     done = LoginAttempt.objects.get(id=attempt.id)
     assert done.secret_dict == {}
@@ -174,17 +206,13 @@ def test_an_mfa_sign_in_started_on_one_worker_is_finished_by_another(
     assert tokens["di_refresh_token"] == fake.refresh_tokens[-1]
 
     secrets = secrets_of(fake)
-    client = Client()
-    client.force_login(athlete.user)
-    answers = [client.get(reverse(page, args=[athlete.id])) for page in PAGES]
-    assert [answer.status_code for answer in answers] == [200, 200]
-    pages = [answer.content.decode() for answer in answers]
     database = raw_column("integrations_connection", "credentials", connection.id)
     assert "di_refresh_token" not in database and database.startswith("gAAAAA")  # Fernet
     logs = [log.read_text(errors="replace") for log in (a_log, b_log)]
     assert all("integrations.garmin_login" in log for log in logs)  # both logs are the workers'
+    logs.append((tmp_path / "gunicorn.log").read_text(errors="replace"))
     assert leaked(secrets, *logs) == []
-    assert leaked(secrets, *pages) == []
+    assert leaked(secrets, *seen) == []
     assert leaked(secrets, database) == []
 
 
