@@ -97,14 +97,15 @@ def test_a_paused_connection_is_not_run_before_its_time(garmin: Connection) -> N
 
 
 def test_rotated_tokens_are_written_back_encrypted_inside_the_lease(garmin: Connection) -> None:
-    rotated = {**TOKENS, "tokens": '{"di_token": "bbb", "di_refresh_token": "r2"}'}
+    # Values long enough not to turn up in base64 ciphertext by chance (a 2-letter one did, ~5%).
+    rotated = {**TOKENS, "tokens": '{"di_token": "bbb", "di_refresh_token": "rotated-refresh"}'}
     with connection_lease(garmin.id, now=NOW) as held:
         assert credentials_save(held, TOKENS) is False  # unchanged: no write
         assert credentials_save(held, rotated) is True
     garmin.refresh_from_db()
     assert garmin.credentials_dict == rotated
     stored = _stored_credentials(garmin)
-    assert "r2" not in stored and "di_token" not in stored  # ciphertext only
+    assert "rotated-refresh" not in stored and "di_token" not in stored  # ciphertext only
 
 
 def test_a_run_that_lost_its_lease_cannot_write_tokens(garmin: Connection) -> None:
