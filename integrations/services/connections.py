@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -29,10 +30,16 @@ from athletes.models import WellnessDay
 from core.leases import LeaseHeld
 from integrations.models import Connection, LoginAttempt, RawPayload, SyncRun
 
-LEASE = dt.timedelta(minutes=10)
+LEASE = dt.timedelta(minutes=10)  # the default of PACELINE_CONNECTION_LEASE_S
 # An API 429 pauses the connection this long, doubling on each new one up to the cap.
 PAUSE_FIRST = dt.timedelta(minutes=30)
 PAUSE_MAX = dt.timedelta(hours=6)
+
+
+def lease_length() -> dt.timedelta:
+    """How long a run holds its connection without renewing (PACELINE_CONNECTION_LEASE_S)."""
+    seconds = getattr(settings, "PACELINE_CONNECTION_LEASE_S", None)
+    return LEASE if seconds is None else dt.timedelta(seconds=float(seconds))
 
 
 class ConnectionPaused(Exception):  # noqa: N818 — names the situation
@@ -55,7 +62,7 @@ def connection_lease(connection_id: int, *, now: dt.datetime | None = None) -> I
     owner = uuid.uuid4().hex
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     taken = Connection.objects.filter(free, id=connection_id).update(
-        lease_until=now + LEASE, lease_owner=owner
+        lease_until=now + lease_length(), lease_owner=owner
     )
     connection = Connection.objects.get(id=connection_id)
     if not taken:
@@ -75,7 +82,7 @@ def lease_renew(connection: Connection) -> None:
     """Extend a held lease (call between long steps of a run); LeaseHeld if it was lost."""
     renewed = Connection.objects.filter(
         id=connection.id, lease_owner=connection.lease_owner
-    ).update(lease_until=timezone.now() + LEASE)
+    ).update(lease_until=timezone.now() + lease_length())
     if not renewed:
         raise LeaseHeld(0.0)
 

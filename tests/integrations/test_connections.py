@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -62,6 +63,13 @@ def test_two_runs_of_one_connection_never_overlap(garmin: Connection) -> None:
     assert garmin.lease_until is None and garmin.lease_owner == ""
 
 
+def test_the_lease_length_is_a_setting(garmin: Connection, settings: Any) -> None:
+    settings.PACELINE_CONNECTION_LEASE_S = 4
+    with connection_lease(garmin.id, now=NOW):
+        garmin.refresh_from_db()
+        assert garmin.lease_until == NOW + dt.timedelta(seconds=4)
+
+
 def test_a_lease_whose_holder_died_is_taken_over(garmin: Connection) -> None:
     Connection.objects.filter(id=garmin.id).update(
         lease_until=NOW - dt.timedelta(seconds=1), lease_owner="dead-worker"
@@ -89,14 +97,15 @@ def test_a_paused_connection_is_not_run_before_its_time(garmin: Connection) -> N
 
 
 def test_rotated_tokens_are_written_back_encrypted_inside_the_lease(garmin: Connection) -> None:
-    rotated = {**TOKENS, "tokens": '{"di_token": "bbb", "di_refresh_token": "r2"}'}
+    # Values long enough not to turn up in base64 ciphertext by chance (a 2-letter one did, ~5%).
+    rotated = {**TOKENS, "tokens": '{"di_token": "bbb", "di_refresh_token": "rotated-refresh"}'}
     with connection_lease(garmin.id, now=NOW) as held:
         assert credentials_save(held, TOKENS) is False  # unchanged: no write
         assert credentials_save(held, rotated) is True
     garmin.refresh_from_db()
     assert garmin.credentials_dict == rotated
     stored = _stored_credentials(garmin)
-    assert "r2" not in stored and "di_token" not in stored  # ciphertext only
+    assert "rotated-refresh" not in stored and "di_token" not in stored  # ciphertext only
 
 
 def test_a_run_that_lost_its_lease_cannot_write_tokens(garmin: Connection) -> None:
