@@ -48,3 +48,17 @@ class GarminCodeForm(forms.Form):
 
 class BackfillForm(forms.Form):
     since = DayField(label=_("Fetch activities from"))
+
+
+class CalendarForm(forms.Form):
+    url = forms.CharField(
+        label=_("Calendar address (iCal)"),
+        max_length=2000,
+        widget=forms.TextInput(
+            attrs={"inputmode": "url", "autocomplete": "off", "placeholder": "webcal://…"}
+        ),
+        help_text=_(
+            "In TrainingPeaks: Settings → Calendar → iCal feed (it may need Premium). Anyone "
+            "with this address reads your calendar: Paceline keeps it encrypted."
+        ),
+    )

@@ -125,7 +125,14 @@ class SyncRun(models.Model):
         FAILED = "failed", _("Failed")
 
     BUSY: ClassVar[tuple[str, ...]] = (State.QUEUED, State.RUNNING)
-    COUNT_KEYS: ClassVar[tuple[str, ...]] = ("fetched", "created", "merged", "skipped", "failed")
+    COUNT_KEYS: ClassVar[tuple[str, ...]] = (
+        "fetched",
+        "created",
+        "merged",
+        "removed",
+        "skipped",
+        "failed",
+    )
 
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="runs")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)

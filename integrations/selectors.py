@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.utils import timezone
 
@@ -39,6 +41,46 @@ class GarminPanel:
             Connection.Status.NEEDS_USER,
             Connection.Status.ERROR,
         )
+
+
+@dataclass
+class CalendarPanel:
+    athlete: Athlete
+    connection: Connection | None
+    runs: list[SyncRun] = field(default_factory=list)
+
+    @property
+    def connected(self) -> bool:
+        return self.connection is not None and bool(
+            self.connection.credentials_dict.get("feed_url")
+        )
+
+    @property
+    def busy(self) -> bool:
+        return any(run.state in SyncRun.BUSY for run in self.runs)
+
+    @property
+    def feed_host(self) -> str:
+        """Where the feed lives, without its secret path."""
+        url = self.connection.credentials_dict.get("feed_url", "") if self.connection else ""
+        return urlsplit(url).hostname or ""
+
+    @property
+    def window(self) -> list[dt.date]:
+        days = self.connection.cursor.get("window", []) if self.connection else []
+        return [dt.date.fromisoformat(day) for day in days]
+
+    @property
+    def sessions(self) -> int:
+        return int(self.connection.cursor.get("sessions", 0)) if self.connection else 0
+
+
+def calendar_panel(athlete: Athlete) -> CalendarPanel:
+    connection = Connection.objects.filter(
+        athlete=athlete, provider=Connection.Provider.TRAININGPEAKS
+    ).first()
+    runs = list(connection.runs.select_related("requested_by")[:RECENT_RUNS]) if connection else []
+    return CalendarPanel(athlete, connection, runs)
 
 
 def garmin_panel(athlete: Athlete) -> GarminPanel:

@@ -21,12 +21,19 @@ from django.views.decorators.http import require_GET, require_POST
 from athletes.models import Athlete, User
 from athletes.services.wellness import wellness_sharing_set
 from core.http import Request, is_partial
-from integrations.forms import BackfillForm, GarminCodeForm, GarminSignInForm
+from integrations.forms import BackfillForm, CalendarForm, GarminCodeForm, GarminSignInForm
 from integrations.garmin.auth import SignInRefused, code_submit, sign_in_start
 from integrations.garmin.schedule import SyncRefused, backfill_request, sync_now
 from integrations.models import Connection, LoginAttempt
-from integrations.selectors import GarminPanel, connections_manageable, garmin_panel
+from integrations.selectors import (
+    GarminPanel,
+    calendar_panel,
+    connections_manageable,
+    garmin_panel,
+)
 from integrations.services.connections import connection_disconnect
+from integrations.trainingpeaks.schedule import CalendarRefused, calendar_pull_now
+from integrations.trainingpeaks.schedule import calendar_connect as calendar_connect_service
 
 GARMIN_REVOKE_URL = "https://www.garmin.com/account/"
 
@@ -65,6 +72,8 @@ def _context(request: HttpRequest, panel: GarminPanel, **extra: Any) -> dict[str
 
 def _page(request: HttpRequest, athlete: Athlete, status: int = 200, **extra: Any) -> HttpResponse:
     context = _context(request, garmin_panel(athlete), **extra)
+    if not is_partial(request):
+        context |= {"calendar": calendar_panel(athlete), "calendar_form": CalendarForm()}
     template = (
         "integrations/partials/_garmin_card.html"
         if is_partial(request)
@@ -197,6 +206,91 @@ def garmin_disconnect(request: Request[User], athlete_id: int) -> HttpResponse:
             "Garmin disconnected: Paceline deleted its tokens. Your imported activities stay. "
             "To revoke Paceline's access at Garmin too, sign out of other sessions in your "
             "Garmin account settings."
+        ),
+    )
+    return _back(athlete)
+
+
+# --- TrainingPeaks calendar --------------------------------------------------------------------
+
+
+def _calendar(
+    request: HttpRequest, athlete: Athlete, status: int = 200, **extra: Any
+) -> HttpResponse:
+    context = {
+        "athlete": athlete,
+        "calendar": calendar_panel(athlete),
+        "calendar_form": extra.pop("calendar_form", None) or CalendarForm(),
+        **extra,
+    }
+    return render(request, "integrations/partials/_calendar_card.html", context, status=status)
+
+
+def _calendar_said(
+    request: HttpRequest,
+    athlete: Athlete,
+    text: str,
+    *,
+    level: int = messages.SUCCESS,
+    status: int = 200,
+) -> HttpResponse:
+    if is_partial(request):
+        tone = "success" if level == messages.SUCCESS else "warning"
+        return _calendar(request, athlete, status=status, notice=text, notice_tone=tone)
+    messages.add_message(request, level, text)
+    return _back(athlete)
+
+
+@login_required
+@require_GET
+def calendar_card(request: HttpRequest, athlete_id: int) -> HttpResponse:
+    """The TrainingPeaks card alone, polled while a pull is under way."""
+    return _calendar(request, _athlete(request, athlete_id))
+
+
+@login_required
+@require_POST
+def calendar_connect(request: Request[User], athlete_id: int) -> HttpResponse:
+    """Keep the pasted feed address and read it at once; the card shows what it found."""
+    athlete = _athlete(request, athlete_id)
+    form = CalendarForm(request.POST)
+    if not form.is_valid():
+        return _calendar(request, athlete, status=400, calendar_form=form)
+    try:
+        calendar_connect_service(by=request.user, athlete=athlete, url=form.cleaned_data["url"])
+    except CalendarRefused as refused:
+        form.add_error("url", refused.message)
+        return _calendar(request, athlete, status=400, calendar_form=form)
+    return _calendar(request, athlete) if is_partial(request) else _back(athlete)
+
+
+@login_required
+@require_POST
+def calendar_pull(request: Request[User], athlete_id: int) -> HttpResponse:
+    athlete = _athlete(request, athlete_id)
+    connection = get_object_or_404(
+        Connection, athlete=athlete, provider=Connection.Provider.TRAININGPEAKS
+    )
+    try:
+        calendar_pull_now(by=request.user, connection=connection)
+    except CalendarRefused as refused:
+        return _calendar_said(request, athlete, refused.message, level=messages.WARNING, status=429)
+    return _calendar(request, athlete) if is_partial(request) else _back(athlete)
+
+
+@login_required
+@require_POST
+def calendar_disconnect(request: Request[User], athlete_id: int) -> HttpResponse:
+    """Forget the feed address; the sessions it brought stay on the plan."""
+    athlete = _athlete(request, athlete_id)
+    connection_disconnect(
+        get_object_or_404(Connection, athlete=athlete, provider=Connection.Provider.TRAININGPEAKS)
+    )
+    messages.success(
+        request,
+        _(
+            "Calendar disconnected: Paceline forgot its address. The sessions it brought stay "
+            "on the plan; change or delete them there."
         ),
     )
     return _back(athlete)

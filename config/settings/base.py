@@ -381,3 +381,13 @@ for _name in (
         globals()[_name] = int(os.environ[_name])
 if os.environ.get("PACELINE_ARCHIVE_MAX_RATIO"):
     PACELINE_ARCHIVE_MAX_RATIO = float(os.environ["PACELINE_ARCHIVE_MAX_RATIO"])
+# Provider syncs (integrations): the least time between two Garmin calls of one connection,
+# how long one sync holds its connection, and networks a calendar address may point into.
+for _name in ("PACELINE_GARMIN_SPACING_S", "PACELINE_CONNECTION_LEASE_S"):
+    if os.environ.get(_name):
+        globals()[_name] = float(os.environ[_name])
+PACELINE_FEED_ALLOWED_NETWORKS = [
+    network.strip()
+    for network in os.environ.get("PACELINE_FEED_ALLOWED_NETWORKS", "").split(",")
+    if network.strip()
+]

@@ -183,7 +183,9 @@ def test_a_run_counts_progress_errors_and_its_end(garmin: Connection) -> None:
     sync_run_error(run, "activity 3", "damaged file")
     sync_run_progress(run, done=4, created=1)
     stored = SyncRun.objects.get(id=run.id)
-    assert stored.counts == {"fetched": 4, "created": 2, "merged": 0, "skipped": 1, "failed": 1}
+    assert stored.counts == {
+        "fetched": 4, "created": 2, "merged": 0, "removed": 0, "skipped": 1, "failed": 1
+    }  # fmt: skip
     assert (stored.done, stored.total, stored.progress_pct) == (4, 4, 100)
     assert stored.errors == [{"item": "activity 3", "error": "damaged file"}]
     assert stored.state == SyncRun.State.RUNNING

@@ -41,4 +41,15 @@ def world(w: dict[str, Any]) -> dict[str, Any]:
         state=LoginAttempt.State.NEEDS_CODE,
         expires_at=timezone.now() + dt.timedelta(minutes=10),
     )
-    return {"garmin": connection, "garmin_attempt": attempt}
+    calendar = Connection(athlete=w["athlete"], provider=Connection.Provider.TRAININGPEAKS)
+    calendar.set_credentials({"feed_url": "https://www.trainingpeaks.com/ical/SECRET.ics"})
+    calendar.save()
+    return {"garmin": connection, "garmin_attempt": attempt, "calendar": calendar}
+
+
+ROWS += [
+    Row("calendar_card", MANAGE, _athlete),
+    Row("calendar_connect", MANAGE | {"athlete": 400}, _athlete, method="post"),
+    Row("calendar_pull", MANAGE | {"athlete": 302}, _athlete, method="post"),
+    Row("calendar_disconnect", MANAGE | {"athlete": 302}, _athlete, method="post"),
+]

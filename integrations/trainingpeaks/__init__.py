@@ -1,0 +1,1 @@
+"""TrainingPeaks: a coach plan read from the athlete's calendar feed (iCal)."""
