@@ -7,6 +7,7 @@ get 403, anyone else 404 (the one door: `visible_to`, then `manageable_by`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -93,12 +94,15 @@ def _said(
     *,
     level: int = messages.SUCCESS,
     status: int = 200,
+    card: Callable[..., HttpResponse] | None = None,
 ) -> HttpResponse:
-    """Tell what happened: inside the card for htmx (a message would wait for the next full
-    page, wherever that is), as a flash message above the page otherwise."""
+    """Tell what happened: inside the card (`card`, the Garmin one by default) for htmx — a
+    message would wait for the next full page, wherever that is —, as a flash message above
+    the page otherwise."""
     if is_partial(request):
         tone = "success" if level == messages.SUCCESS else "warning"
-        return _page(request, athlete, status=status, notice=text, notice_tone=tone)
+        render_card = card or _page
+        return render_card(request, athlete, status=status, notice=text, notice_tone=tone)
     messages.add_message(request, level, text)
     return _back(athlete)
 
@@ -226,21 +230,6 @@ def _calendar(
     return render(request, "integrations/partials/_calendar_card.html", context, status=status)
 
 
-def _calendar_said(
-    request: HttpRequest,
-    athlete: Athlete,
-    text: str,
-    *,
-    level: int = messages.SUCCESS,
-    status: int = 200,
-) -> HttpResponse:
-    if is_partial(request):
-        tone = "success" if level == messages.SUCCESS else "warning"
-        return _calendar(request, athlete, status=status, notice=text, notice_tone=tone)
-    messages.add_message(request, level, text)
-    return _back(athlete)
-
-
 @login_required
 @require_GET
 def calendar_card(request: HttpRequest, athlete_id: int) -> HttpResponse:
@@ -274,7 +263,9 @@ def calendar_pull(request: Request[User], athlete_id: int) -> HttpResponse:
     try:
         calendar_pull_now(by=request.user, connection=connection)
     except CalendarRefused as refused:
-        return _calendar_said(request, athlete, refused.message, level=messages.WARNING, status=429)
+        return _said(
+            request, athlete, refused.message, level=messages.WARNING, status=429, card=_calendar
+        )
     return _calendar(request, athlete) if is_partial(request) else _back(athlete)
 
 
