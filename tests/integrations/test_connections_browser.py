@@ -3,12 +3,14 @@ history arrive and finds the activities in their list (the real library, a fake 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
 from athletes.models import Athlete
@@ -30,6 +32,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def garmin(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGarmin]:
     activities, files = recorded_account(corpus)
     fake = FakeGarmin(corpus, activities=activities, files=files, mfa=True)
+    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    fake.wellness[("user_summary", yesterday)] = {
+        "calendarDate": yesterday, "restingHeartRate": 47, "totalSteps": 11234,
+        "averageStressLevel": 21, "bodyBatteryHighestValue": 88, "bodyBatteryLowestValue": 25,
+    }  # fmt: skip
+    fake.wellness[("hrv", yesterday)] = {
+        "hrvSummary": {"calendarDate": yesterday, "lastNightAvg": 61, "weeklyAvg": 58,
+                       "baseline": {"balancedLow": 50, "balancedUpper": 70}},
+    }  # fmt: skip
     with installed(fake, monkeypatch):
         yield fake
 
@@ -76,4 +87,9 @@ def test_an_athlete_connects_garmin_with_a_code_and_sees_the_activities_arrive(
     page.goto(f"{live_server.url}{reverse('planner', args=[athlete.id])}?week=2026-01-05")
     expect(page.locator("main")).to_contain_text("Cuajimalpa de Morelos - Base")
     screenshot(page, f"garmin-{width}-5-calendar")
+    # And wellness on its page: the 30 days fetched on connecting hold yesterday's values.
+    page.goto(live_server.url + reverse("wellness", args=[athlete.id]))
+    expect(page.locator("main")).to_contain_text("61")
+    expect(page.locator("main")).to_contain_text("47")
+    screenshot(page, f"garmin-{width}-6-wellness")
     assert console_errors == []

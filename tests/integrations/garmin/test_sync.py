@@ -16,6 +16,7 @@ import pytest
 from django.utils import timezone
 
 from activities.models import Activity, ActivitySource
+from activities.services.archives import archive_import
 from activities.services.files import files_import
 from activities.types import Outcome
 from athletes.models import Athlete
@@ -107,6 +108,23 @@ def test_the_same_fit_uploaded_later_is_not_a_second_activity(
     activities_sync(connection.id, since=dt.date(2023, 9, 1), today=RECORDED_DAY)
     report = files_import(athlete=athlete, items=[("watch.fit", _fit(garmin))])
     assert report.results[0].outcome is Outcome.SKIPPED
+    assert Activity.objects.filter(athlete=athlete).count() == 1
+
+
+def test_the_same_fit_in_a_garmin_export_later_is_not_a_second_activity(
+    garmin: FakeGarmin, connection: Connection, athlete: Athlete, tmp_path: Path
+) -> None:
+    activities_sync(connection.id, since=dt.date(2023, 9, 1), today=RECORDED_DAY)
+    inner = io.BytesIO()  # the export nests uploaded files in zips of their own
+    with zipfile.ZipFile(inner, "w") as uploads:
+        uploads.writestr("11998957007_ACTIVITY.fit", _fit(garmin))
+    export = tmp_path / "export.zip"
+    with zipfile.ZipFile(export, "w") as archive:
+        archive.writestr(
+            "DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip", inner.getvalue()
+        )
+    report = archive_import(athlete=athlete, path=export)
+    assert [result.outcome for result in report.results] == [Outcome.SKIPPED]
     assert Activity.objects.filter(athlete=athlete).count() == 1
 
 
