@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from django.utils import timezone
 
-from athletes.models import Athlete, User
+from athletes.models import Athlete
 from integrations.models import Connection, LoginAttempt, SyncRun
 
 RECENT_RUNS = 10
@@ -108,7 +108,3 @@ def connection_problems(athlete: Athlete) -> list[Connection]:
             status__in=[Connection.Status.NEEDS_USER, Connection.Status.ERROR],
         )
     )
-
-
-def connections_manageable(user: User, athlete: Athlete) -> bool:
-    return Athlete.objects.manageable_by(user).filter(id=athlete.id).exists()

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,10 +28,9 @@ from integrations.models import Connection, LoginAttempt
 from integrations.selectors import (
     GarminPanel,
     calendar_panel,
-    connections_manageable,
     garmin_panel,
 )
-from integrations.services.connections import connection_disconnect
+from integrations.services.connections import connection_disconnect, connections_manage_check
 from integrations.trainingpeaks.schedule import CalendarRefused, calendar_pull_now
 from integrations.trainingpeaks.schedule import calendar_connect as calendar_connect_service
 
@@ -41,10 +39,7 @@ GARMIN_REVOKE_URL = "https://www.garmin.com/account/"
 
 def _athlete(request: HttpRequest, athlete_id: int) -> Athlete:
     athlete = get_object_or_404(Athlete.objects.visible_to(request.user), id=athlete_id)
-    if not connections_manageable(request.user, athlete):  # type: ignore[arg-type]
-        raise PermissionDenied(
-            _("Only the athlete or a coach with full rights manages connections.")
-        )
+    connections_manage_check(request.user, athlete.id)
     return athlete
 
 

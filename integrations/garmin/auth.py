@@ -20,7 +20,6 @@ from functools import partial
 from typing import Any
 
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -36,6 +35,7 @@ from integrations.services.connections import (
     connection_activate,
     connection_lease,
     connection_needs_user,
+    connections_manage_check,
     credentials_save,
 )
 
@@ -79,14 +79,9 @@ def garmin_connection(athlete: Athlete) -> Connection:
     return connection
 
 
-def _manageable(user: User, athlete: Athlete) -> None:
-    if not Athlete.objects.manageable_by(user).filter(id=athlete.id).exists():
-        raise PermissionDenied("Only the athlete or a coach with full rights connects accounts.")
-
-
 def sign_in_start(*, by: User, athlete: Athlete, email: str, password: str) -> LoginAttempt:
     """Ask a worker to sign in to Garmin as the athlete; the attempt says how it goes."""
-    _manageable(by, athlete)
+    connections_manage_check(by, athlete.id)
     now = timezone.now()
     with transaction.atomic():
         connection = garmin_connection(athlete)
@@ -122,7 +117,7 @@ def _count_sign_in(connection: Connection, now: dt.datetime) -> None:
 
 def code_submit(*, by: User, attempt: LoginAttempt, code: str) -> LoginAttempt:
     """The MFA code the athlete typed, for a worker to finish the sign-in with."""
-    _manageable(by, attempt.connection.athlete)
+    connections_manage_check(by, attempt.connection.athlete_id)
     code = "".join(code.split())
     if not code.isdigit() or len(code) not in CODE_DIGITS:
         raise SignInRefused(_("Type the code Garmin sent you (digits only)."))

@@ -15,17 +15,16 @@ import datetime as dt
 import random
 from functools import partial
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from athletes.models import Athlete, User
+from athletes.models import User
 from core.outbox import send
 from integrations.models import Connection, SyncRun
-from integrations.services.connections import sync_run_queue
+from integrations.services.connections import connections_manage_check, sync_run_queue
 
 ACTIVITY_EVERY = dt.timedelta(hours=1)
 DAYTIME_HOURS = range(5, 23)  # athlete-local hours in which activities are fetched
@@ -80,11 +79,6 @@ def queue_after_connect(connection: Connection, *, today: dt.date | None = None)
     _queue(connection, SyncRun.Kind.WELLNESS, since=since)
 
 
-def _manageable(user: User, connection: Connection) -> None:
-    if not Athlete.objects.manageable_by(user).filter(id=connection.athlete_id).exists():
-        raise PermissionDenied("Only the athlete or a coach with full rights syncs accounts.")
-
-
 def _usable(connection: Connection, now: dt.datetime) -> None:
     if connection.status != Connection.Status.ACTIVE:
         raise SyncRefused(_("Connect Garmin first (or sign in again)."))
@@ -108,7 +102,7 @@ def operator_sync(connection: Connection) -> list[SyncRun]:
 
 def sync_now(*, by: User, connection: Connection, now: dt.datetime | None = None) -> list[SyncRun]:
     """Activities and wellness now, at most once every five minutes."""
-    _manageable(by, connection)
+    connections_manage_check(by, connection.athlete_id)
     now = now or timezone.now()
     _usable(connection, now)
     with transaction.atomic():
@@ -130,7 +124,7 @@ def backfill_request(
 ) -> SyncRun:
     """Fetch activities from `since` (at most two years back: older history comes with the
     Garmin export archive)."""
-    _manageable(by, connection)
+    connections_manage_check(by, connection.athlete_id)
     now = now or timezone.now()
     _usable(connection, now)
     today = connection.athlete.local_today(now)

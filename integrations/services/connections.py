@@ -20,13 +20,14 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from activities.services.sources import provider_sources_remove
-from athletes.models import WellnessDay
+from athletes.models import Athlete, WellnessDay
 from core.leases import LeaseHeld
 from integrations.models import Connection, LoginAttempt, RawPayload, SyncRun
 
@@ -76,6 +77,13 @@ def connection_lease(connection_id: int, *, now: dt.datetime | None = None) -> I
         Connection.objects.filter(id=connection_id, lease_owner=owner).update(
             lease_until=None, lease_owner=""
         )
+
+
+def connections_manage_check(user: Any, athlete_id: int) -> None:
+    """PermissionDenied unless `user` manages the athlete's connections: the athlete, or a
+    coach with `full` rights (`manageable_by`). Every connect, sync and disconnect asks this."""
+    if not Athlete.objects.manageable_by(user).filter(id=athlete_id).exists():
+        raise PermissionDenied("Only the athlete or a coach with full rights manages connections.")
 
 
 def lease_renew(connection: Connection) -> None:

@@ -8,7 +8,6 @@ import datetime as dt
 import random
 from functools import partial
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from athletes.models import Athlete, User
 from core.outbox import send
 from integrations.models import Connection, SyncRun
-from integrations.services.connections import sync_run_queue
+from integrations.services.connections import connections_manage_check, sync_run_queue
 from integrations.trainingpeaks.client import normalized
 
 PULL_EVERY = dt.timedelta(hours=3)
@@ -48,15 +47,10 @@ def _queue(connection: Connection, *, by: User | None = None) -> SyncRun | None:
     return run
 
 
-def _manageable(user: User, athlete: Athlete) -> None:
-    if not Athlete.objects.manageable_by(user).filter(id=athlete.id).exists():
-        raise PermissionDenied("Only the athlete or a coach with full rights connects calendars.")
-
-
 def calendar_connect(*, by: User, athlete: Athlete, url: str) -> Connection:
     """Keep the feed address (encrypted: it is a secret that reads the athlete's calendar) and
     pull it at once; the run says what it found."""
-    _manageable(by, athlete)
+    connections_manage_check(by, athlete.id)
     address = normalized(url)
     if not address.lower().startswith(("https://", "http://")) or len(address) > MAX_URL:
         raise CalendarRefused(_("Paste the calendar's webcal:// or https:// address."))
@@ -76,7 +70,7 @@ def calendar_connect(*, by: User, athlete: Athlete, url: str) -> Connection:
 def calendar_pull_now(
     *, by: User, connection: Connection, now: dt.datetime | None = None
 ) -> SyncRun:
-    _manageable(by, connection.athlete)
+    connections_manage_check(by, connection.athlete_id)
     now = now or timezone.now()
     if not connection.credentials_dict.get("feed_url"):
         raise CalendarRefused(_("Paste the calendar's address first."))
