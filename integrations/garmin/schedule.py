@@ -12,33 +12,31 @@ a connection that Garmin asked to wait.
 from __future__ import annotations
 
 import datetime as dt
-import random
 from functools import partial
 
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from athletes.models import User
-from core.outbox import send
 from integrations.models import Connection, SyncRun
-from integrations.services.connections import connections_manage_check, sync_run_queue
+from integrations.services.connections import (
+    connections_manage_check,
+    sync_run_queue,
+    sync_runs_interrupted_close,
+    sync_runs_lost,
+)
+from integrations.services.connections import sync_run_send as runs_send
 
 ACTIVITY_EVERY = dt.timedelta(hours=1)
 DAYTIME_HOURS = range(5, 23)  # athlete-local hours in which activities are fetched
 WELLNESS_HOURS = (7, 12, 22)
 SYNC_NOW_EVERY = dt.timedelta(minutes=5)
-RESEND_AFTER = dt.timedelta(minutes=10)
-INTERRUPTED_AFTER = dt.timedelta(minutes=30)  # a run left running without its lease
 JITTER_S = 120.0
 BACKFILL_DAYS = 90
 BACKFILL_MAX_DAYS = 730
 WELLNESS_BACKFILL_DAYS = 30
-
-
-INTERRUPTED = gettext_noop("Interrupted (the worker stopped); the next sync goes on.")
 
 
 class SyncRefused(Exception):  # noqa: N818 — a request refused with a reason for the person
@@ -51,9 +49,7 @@ def sync_run_send(run_id: int, *, jitter_s: float = 0.0) -> bool:
     """Queue the run's task; False when the broker is away (the sweep sends it later)."""
     from integrations.garmin.tasks import garmin_sync_task  # tasks import this module
 
-    SyncRun.objects.filter(id=run_id).update(sent_at=timezone.now())
-    countdown = random.uniform(0, jitter_s) if jitter_s else None  # noqa: S311 — spreading load
-    return send(garmin_sync_task, run_id, countdown=countdown)
+    return runs_send(garmin_sync_task, run_id, jitter_s=jitter_s)
 
 
 def _queue(
@@ -147,19 +143,9 @@ def backfill_request(
 def garmin_syncs_sweep(*, now: dt.datetime) -> int:
     """Queue what is due for every active Garmin connection, and send again queued runs whose
     message was lost. Returns how many runs were sent."""
-    sent = 0
-    lost = SyncRun.objects.filter(
-        state=SyncRun.State.QUEUED, connection__provider=Connection.Provider.GARMIN
-    ).filter(Q(sent_at__isnull=True) | Q(sent_at__lt=now - RESEND_AFTER))
-    for run_id in list(
-        lost.filter(started_at__lt=now - dt.timedelta(seconds=30)).values_list("id", flat=True)
-    ):
-        sent += sync_run_send(run_id)
-    SyncRun.objects.filter(
-        Q(connection__lease_until__isnull=True) | Q(connection__lease_until__lt=now),
-        state=SyncRun.State.RUNNING,
-        started_at__lt=now - INTERRUPTED_AFTER,
-    ).update(state=SyncRun.State.FAILED, error=INTERRUPTED, finished_at=now)
+    garmin = Connection.Provider.GARMIN
+    sent = sum(sync_run_send(run_id) for run_id in sync_runs_lost(garmin, now=now))
+    sync_runs_interrupted_close(garmin, now=now)
     due = (
         Connection.objects.filter(
             provider=Connection.Provider.GARMIN, status=Connection.Status.ACTIVE

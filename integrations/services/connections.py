@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import random
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -29,12 +30,20 @@ from django.utils.translation import gettext_noop
 from activities.services.sources import provider_sources_remove
 from athletes.models import Athlete, WellnessDay
 from core.leases import LeaseHeld
+from core.outbox import send
 from integrations.models import Connection, LoginAttempt, RawPayload, SyncRun
 
 LEASE = dt.timedelta(minutes=10)  # the default of PACELINE_CONNECTION_LEASE_S
 # An API 429 pauses the connection this long, doubling on each new one up to the cap.
 PAUSE_FIRST = dt.timedelta(minutes=30)
 PAUSE_MAX = dt.timedelta(hours=6)
+# A queued run is sent again when its message seems lost: not sent yet this long after it was
+# queued, or sent this long ago and still queued.
+QUEUED_GRACE = dt.timedelta(seconds=30)
+RESEND_AFTER = dt.timedelta(minutes=10)
+# A run left running this long with its connection's lease gone died with its worker.
+INTERRUPTED_AFTER = dt.timedelta(minutes=30)
+INTERRUPTED = gettext_noop("Interrupted (the worker stopped); the next sync goes on.")
 
 
 def lease_length() -> dt.timedelta:
@@ -249,6 +258,38 @@ def sync_run_progress(
         run.total = total
     SyncRun.objects.filter(id=run.id).update(counts=run.counts, done=run.done, total=run.total)
     return run
+
+
+def sync_run_send(task: Any, run_id: int, *, jitter_s: float = 0.0) -> bool:
+    """Send a queued run to its provider's task, now or within `jitter_s` seconds; False when
+    the broker is away (the run stays queued: `sync_runs_lost` finds it again)."""
+    SyncRun.objects.filter(id=run_id).update(sent_at=timezone.now())
+    countdown = random.uniform(0, jitter_s) if jitter_s else None  # noqa: S311 — spreading load
+    return send(task, run_id, countdown=countdown)
+
+
+def sync_runs_lost(provider: str, *, now: dt.datetime) -> list[int]:
+    """Queued runs of a provider whose message was lost: never sent, or sent long ago."""
+    return list(
+        SyncRun.objects.filter(
+            state=SyncRun.State.QUEUED,
+            connection__provider=provider,
+            started_at__lt=now - QUEUED_GRACE,
+        )
+        .filter(Q(sent_at__isnull=True) | Q(sent_at__lt=now - RESEND_AFTER))
+        .values_list("id", flat=True)
+    )
+
+
+def sync_runs_interrupted_close(provider: str, *, now: dt.datetime) -> int:
+    """Close the provider's runs left running by a worker that died (its connection's lease
+    is gone and nobody took the run over in INTERRUPTED_AFTER); returns how many."""
+    return SyncRun.objects.filter(
+        Q(connection__lease_until__isnull=True) | Q(connection__lease_until__lt=now),
+        connection__provider=provider,
+        state=SyncRun.State.RUNNING,
+        started_at__lt=now - INTERRUPTED_AFTER,
+    ).update(state=SyncRun.State.FAILED, error=INTERRUPTED, finished_at=now)
 
 
 def sync_run_error(run: SyncRun, what: str, message: str) -> SyncRun:

@@ -5,7 +5,6 @@ intent: the sweep sends it again if its message was lost), then a task on the `s
 from __future__ import annotations
 
 import datetime as dt
-import random
 from functools import partial
 
 from django.db import transaction
@@ -14,14 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from athletes.models import Athlete, User
-from core.outbox import send
 from integrations.models import Connection, SyncRun
-from integrations.services.connections import connections_manage_check, sync_run_queue
+from integrations.services.connections import (
+    connections_manage_check,
+    sync_run_queue,
+    sync_run_send,
+    sync_runs_interrupted_close,
+    sync_runs_lost,
+)
 from integrations.trainingpeaks.client import normalized
 
 PULL_EVERY = dt.timedelta(hours=3)
 PULL_NOW_EVERY = dt.timedelta(minutes=5)
-RESEND_AFTER = dt.timedelta(minutes=10)
 JITTER_S = 300.0
 MAX_URL = 2000
 
@@ -35,9 +38,7 @@ class CalendarRefused(Exception):  # noqa: N818 — a request refused with a rea
 def pull_send(run_id: int, *, jitter_s: float = 0.0) -> bool:
     from integrations.trainingpeaks.tasks import calendar_pull_task  # tasks import sync
 
-    SyncRun.objects.filter(id=run_id).update(sent_at=timezone.now())
-    countdown = random.uniform(0, jitter_s) if jitter_s else None  # noqa: S311 — spreading load
-    return send(calendar_pull_task, run_id, countdown=countdown)
+    return sync_run_send(calendar_pull_task, run_id, jitter_s=jitter_s)
 
 
 def _queue(connection: Connection, *, by: User | None = None) -> SyncRun | None:
@@ -87,16 +88,12 @@ def calendar_pull_now(
 
 
 def calendar_pulls_sweep(*, now: dt.datetime) -> int:
-    """Queue a pull for every calendar last read 3 hours ago or more, and send again queued
-    pulls whose message was lost. Returns how many were sent."""
-    sent = 0
-    lost = SyncRun.objects.filter(
-        state=SyncRun.State.QUEUED,
-        connection__provider=Connection.Provider.TRAININGPEAKS,
-        started_at__lt=now - dt.timedelta(seconds=30),
-    ).filter(Q(sent_at__isnull=True) | Q(sent_at__lt=now - RESEND_AFTER))
-    for run_id in list(lost.values_list("id", flat=True)):
-        sent += pull_send(run_id)
+    """Queue a pull for every calendar last read 3 hours ago or more, send again queued pulls
+    whose message was lost, close pulls a dead worker left running. Returns how many were
+    sent."""
+    calendars = Connection.Provider.TRAININGPEAKS
+    sent = sum(pull_send(run_id) for run_id in sync_runs_lost(calendars, now=now))
+    sync_runs_interrupted_close(calendars, now=now)
     due = (
         Connection.objects.filter(
             provider=Connection.Provider.TRAININGPEAKS, status=Connection.Status.ACTIVE
