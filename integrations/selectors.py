@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from django.utils import timezone
@@ -49,11 +50,14 @@ class CalendarPanel:
     connection: Connection | None
     runs: list[SyncRun] = field(default_factory=list)
 
+    @cached_property
+    def feed_url(self) -> str:
+        """The feed's address, decrypted once per page (it is a secret: never shown whole)."""
+        return str(self.connection.credentials_dict.get("feed_url", "")) if self.connection else ""
+
     @property
     def connected(self) -> bool:
-        return self.connection is not None and bool(
-            self.connection.credentials_dict.get("feed_url")
-        )
+        return bool(self.feed_url)
 
     @property
     def busy(self) -> bool:
@@ -62,8 +66,7 @@ class CalendarPanel:
     @property
     def feed_host(self) -> str:
         """Where the feed lives, without its secret path."""
-        url = self.connection.credentials_dict.get("feed_url", "") if self.connection else ""
-        return urlsplit(url).hostname or ""
+        return urlsplit(self.feed_url).hostname or ""
 
     @property
     def window(self) -> list[dt.date]:
