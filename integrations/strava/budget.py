@@ -351,7 +351,7 @@ def budget_observe(
     rates = rates_from_headers(headers)
     raised = []
     for kind, (limit, usage) in rates.items():
-        if limit is not None:
+        if limit is not None and min(limit) > 0:  # a zero limit is a garbled header
             store.set(_key("limit", kind), f"{limit[0]},{limit[1]}", LIMITS_TTL_S)
         for window, (start, end) in _windows(now).items():
             if usage is not None:
@@ -380,7 +380,13 @@ def _room(lane: Lane, snapshot: Snapshot) -> tuple[tuple[int, int], tuple[int, i
 
 
 def budget_eta(lane: Lane, requests: int, *, now: dt.datetime | None = None) -> dt.datetime:
-    """When `requests` more requests of this lane can all have been made (see `requests_eta`)."""
+    """When the last of `requests` more requests of this lane can be made, at the lane's share.
+
+    Now if they fit in what is left of the share; else the start of the k-th next quarter-hour,
+    k = ceil((requests - left now) / share per window), later when a day's share runs out
+    (then from 00:00 UTC) or a 429 blocks; see `requests_eta`. An estimate: other lanes use the
+    same windows.
+    """
     now = _utc(now or timezone.now())
     snapshot = _snapshot(_store(), now)
     (room, caps), blocked = _room(lane, snapshot), snapshot.blocked_until

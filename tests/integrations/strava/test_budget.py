@@ -313,6 +313,14 @@ def test_limits_come_from_the_headers(store: str) -> None:
     assert budget_state(now=NOW)["limits"] == {"read": (300, 15000), "overall": (600, 30000)}
 
 
+def test_fuzzed_responses_never_raise(store: str) -> None:
+    rng = random.Random(5)
+    for _ in range(100):
+        value = "".join(rng.choice("0123456789, -x") for _ in range(rng.randint(0, 12)))
+        budget_observe({"X-ReadRateLimit-Usage": value, "X-RateLimit-Limit": value}, now=NOW)
+    assert min(budget_state(now=NOW)["limits"]["overall"]) > 0
+
+
 def test_malformed_headers_change_nothing(store: str) -> None:
     budget_observe({"X-ReadRateLimit-Usage": "lots", "X-ReadRateLimit-Limit": "1,"}, now=NOW)
     assert budget_state(now=NOW)["limits"]["read"] == (100, 1000)
