@@ -298,3 +298,22 @@ def test_forgetting_a_strava_export_leaves_each_file_as_if_uploaded_alone(
             assert _shown(mine) == _shown(alone), row["filename"]
     forest.refresh_from_db()
     assert forest.sport == "other"
+
+
+def test_a_gpx_whose_stored_file_is_lost_gives_back_its_kept_summary_without_samples(
+    corpus: Path, athlete: Athlete, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    activity = _upload(athlete, corpus / GPX)
+    alone = _shown(activity)
+    _strava(athlete, started_at=activity.started_at)
+    stored = ActivitySource.objects.get(provider="gpx").file
+    assert stored is not None
+    stored.file.delete(save=False)
+
+    removed = _remove(django_capture_on_commit_callbacks, athlete)
+
+    shown = _shown(activity)
+    assert removed.rebuilt == 1
+    assert shown["primary_provider"] == "gpx" and shown["streams"] is None
+    assert {k: shown[k] for k in SUMMARY_FIELDS} == {k: alone[k] for k in SUMMARY_FIELDS}
+    assert shown["name"] == "Sloatsburg Course"
