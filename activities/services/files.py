@@ -158,6 +158,16 @@ def _parse(data: bytes, name: str) -> list[NormalizedActivity]:
     return sessions
 
 
+def activity_file_sessions(*, file: ActivityFile) -> list[NormalizedActivity]:
+    """Every session of a stored original file, parsed again as at its import.
+
+    Raises RejectedFile (or the parser's error) when the stored bytes no longer parse, and
+    OSError when storage has lost them."""
+    with file.file.open("rb") as stored:
+        data = stored.read()
+    return _parse(data, file.original_name)
+
+
 def _already_imported(athlete: Athlete, data: bytes) -> bool:
     sha256 = hashlib.sha256(data).hexdigest()
     return ActivitySource.objects.filter(

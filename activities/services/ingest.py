@@ -225,7 +225,7 @@ def _summary_values(normalized: NormalizedActivity) -> dict[str, float | None]:
     return {name: _clean(summary[name]) for name in SUMMARY_FIELDS}
 
 
-def _recording_values(athlete: Athlete, normalized: NormalizedActivity) -> dict[str, Any]:
+def recording_values(athlete: Athlete, normalized: NormalizedActivity) -> dict[str, Any]:
     """The fields an authoritative recording decides: sport, start, day, summary, device."""
     started_at = normalized.started_at.astimezone(dt.UTC)
     return {
@@ -246,10 +246,10 @@ def _create(athlete: Athlete, normalized: NormalizedActivity, provider: Provider
         primary_provider=provider.value,
         name=normalized.name[:200],
         description=normalized.description,
-        **_recording_values(athlete, normalized),
+        **recording_values(athlete, normalized),
     )
-    _store_laps(activity, normalized)
-    _store_streams(activity, normalized, provider)
+    laps_store(activity, normalized)
+    streams_store(activity, normalized, provider)
     return activity
 
 
@@ -269,28 +269,28 @@ def _merge(
     with the values read before."""
     changed = {"name", "description", "updated_at"}
     if _outranks(provider, activity):
-        changed |= _take_values(athlete, activity, normalized) | {"primary_provider"}
+        changed |= values_take(athlete, activity, normalized) | {"primary_provider"}
         activity.primary_provider = provider.value
         if normalized.laps:
             LapRow.objects.filter(activity=activity).delete()
-            _store_laps(activity, normalized)
+            laps_store(activity, normalized)
         if len(normalized.streams):
             StreamsRow.objects.filter(activity=activity).delete()
-            _store_streams(activity, normalized, provider)
+            streams_store(activity, normalized, provider)
     elif not activity.is_manual and not StreamsRow.objects.filter(activity=activity).exists():
         # A lesser source may still bring the samples a summary-only activity lacks.
-        _store_streams(activity, normalized, provider)
+        streams_store(activity, normalized, provider)
     activity.name = activity.name or normalized.name[:200]
     activity.description = activity.description or normalized.description
     activity.save(update_fields=sorted(changed))
 
 
-def _take_values(athlete: Athlete, activity: Activity, normalized: NormalizedActivity) -> set[str]:
+def values_take(athlete: Athlete, activity: Activity, normalized: NormalizedActivity) -> set[str]:
     """An outranking source's values replace the stored ones it has; what it lacks is kept
     (a summary-only Garmin record over a GPX keeps the GPX's samples, laps and sport).
     Returns the names of the fields set."""
     taken = set()
-    for name, value in _recording_values(athlete, normalized).items():
+    for name, value in recording_values(athlete, normalized).items():
         if value in (None, "", []) or (name == "sport" and value == Sport.OTHER):
             continue
         setattr(activity, name, value)
@@ -298,7 +298,7 @@ def _take_values(athlete: Athlete, activity: Activity, normalized: NormalizedAct
     return taken
 
 
-def _store_laps(activity: Activity, normalized: NormalizedActivity) -> None:
+def laps_store(activity: Activity, normalized: NormalizedActivity) -> None:
     rows = [
         LapRow(
             activity=activity,
@@ -315,7 +315,7 @@ def _store_laps(activity: Activity, normalized: NormalizedActivity) -> None:
     LapRow.objects.bulk_create(rows)
 
 
-def _store_streams(activity: Activity, normalized: NormalizedActivity, provider: Provider) -> None:
+def streams_store(activity: Activity, normalized: NormalizedActivity, provider: Provider) -> None:
     """One compressed columnar row; nothing when the recording has no samples (manual log)."""
     streams = normalized.streams
     if len(streams) == 0:
@@ -331,7 +331,8 @@ def _store_streams(activity: Activity, normalized: NormalizedActivity, provider:
 
 
 def _source_summary(normalized: NormalizedActivity) -> dict[str, Any]:
-    """The values this source gave, kept on the source for comparison and re-merging."""
+    """The values this source gave, kept on the source for comparison and re-merging (its name
+    and description too: forgetting a provider empties only the texts it gave)."""
     return {
         "sport": normalized.sport.value,
         "sub_sport": normalized.sub_sport,
@@ -339,6 +340,8 @@ def _source_summary(normalized: NormalizedActivity) -> dict[str, Any]:
         "device": normalized.device,
         "samples": len(normalized.streams),
         "laps": len(normalized.laps),
+        "name": normalized.name[:200],
+        "description": normalized.description,
         **_summary_values(normalized),
     }
 
