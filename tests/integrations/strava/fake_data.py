@@ -180,3 +180,15 @@ def template_activity(
     external_id = f"garmin_push_{activity_id + 2_000_000_000}" if kind == "garmin_ride" else None
     detail.update(external_id=external_id)
     return detail, corpus.ride_streams()
+
+
+def streams_answer(streams: dict[str, dict[str, Any]] | None, query: dict[str, str]) -> Any:
+    """The requested stream types an activity has, plus its series-type stream (Strava always
+    adds it); keyed by type with key_by_type=true, else a list of streams with "type"."""
+    streams = streams or {}
+    series = {s.get("series_type", "distance") for s in streams.values()}
+    wanted = set(query.get("keys", ",".join(streams)).split(",")) | series
+    chosen = [s for kind, s in streams.items() if kind in wanted]
+    if query.get("key_by_type", "").lower() == "true":
+        return {s["type"]: {k: v for k, v in s.items() if k != "type"} for s in chosen}
+    return chosen

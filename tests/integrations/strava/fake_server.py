@@ -18,24 +18,21 @@ import base64
 import datetime as dt
 import json
 import re
-import secrets
 import threading
 import time
-import urllib.error
-import urllib.request
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, NamedTuple, Self
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from tests.integrations.strava import fake_data as data
+from tests.integrations.strava import fake_webhooks as webhooks
+from tests.integrations.strava.fake_auth import Access, TokenBook
+from tests.integrations.strava.fake_limits import RateCounter
 
 Reply = tuple[int, Any, dict[str, str]]  # status, JSON body (None: no body), headers
-TOKEN_LIFETIME_S = 6 * 3600
-CALLBACK_TIMEOUT_S = 2.0
 FIRST_ACTIVITY_ID = 10_000_000_000  # above 2**32, as Strava's ids are now
 
 
@@ -63,13 +60,6 @@ class _Request:
 
 
 @dataclass
-class _Access:
-    athlete_id: int
-    scope: str
-    expires_at: int
-
-
-@dataclass
 class _Activity:
     athlete_id: int
     detail: dict[str, Any]  # replaced, never changed in place: handlers serialise it unlocked
@@ -93,22 +83,18 @@ class FakeStrava:
     ) -> None:
         self.corpus = data.Corpus(corpus)
         self.client_id, self.client_secret = client_id, client_secret
-        self.read_limits, self.overall_limits = read_limits, overall_limits
         self.clock = clock
         self.refresh_delay_s = 0.0
         self.requests: list[Seen] = []
         self.refresh_calls = self.revoke_calls = self.deauthorize_calls = 0
         self._lock = threading.Lock()
         self._storm = self._inactive = False
-        self._codes: dict[str, tuple[int, str]] = {}
-        self._access: dict[str, _Access] = {}
-        self._refresh: dict[int, str] = {}  # athlete → the one refresh token that works
-        self._scopes: dict[int, str] = {}  # athlete → the scope they granted
+        self._tokens = TokenBook()
+        self._limits = RateCounter(read_limits, overall_limits)
         self._athletes: dict[int, dict[str, Any]] = {}
         self._activities: dict[int, _Activity] = {}
         self._next_id = FIRST_ACTIVITY_ID
         self._subscriptions: dict[int, dict[str, Any]] = {}
-        self._usage: Counter[tuple[str, str, int]] = Counter()
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._http.daemon_threads = True
         self._http.fake = self  # type: ignore[attr-defined]
@@ -138,26 +124,23 @@ class FakeStrava:
     def authorize(self, code: str, athlete_id: int, scope: str = "read,activity:read_all") -> None:
         """The athlete approved the app on strava.com; `code` can be exchanged once."""
         with self._lock:
-            self._codes[code] = (athlete_id, scope)
+            self._tokens.codes[code] = (athlete_id, scope)
             self._athletes.setdefault(athlete_id, self.corpus.athlete(athlete_id))
 
     def expire_tokens(self, athlete_id: int) -> None:
         """Every access token of the athlete is now expired (its refresh token still works)."""
         with self._lock:
-            for access in self._access.values():
-                if access.athlete_id == athlete_id:
-                    access.expires_at = int(self.clock()) - 1
+            self._tokens.expire(athlete_id, self.clock())
 
     def deauthorize(self, athlete_id: int) -> None:
         """The athlete removed the app on strava.com: all their tokens stop working."""
         with self._lock:
-            self._revoke_athlete(athlete_id)
+            self._tokens.revoke(athlete_id)
 
     def tokens(self, athlete_id: int) -> tuple[list[str], str | None]:
         """The athlete's live access tokens and current refresh token."""
         with self._lock:
-            live = [t for t, a in self._access.items() if a.athlete_id == athlete_id]
-            return live, self._refresh.get(athlete_id)
+            return self._tokens.live(athlete_id)
 
     def storm(self, on: bool = True) -> None:
         """Answer 429 to everything, as when other users of the app spent its limit."""
@@ -244,17 +227,7 @@ class FakeStrava:
 
     def send_event(self, callback_url: str, body: dict[str, Any]) -> tuple[int, float]:
         """POST a webhook event as Strava does (JSON, unsigned); the status and seconds taken."""
-        request = urllib.request.Request(
-            callback_url, data=json.dumps(body).encode(), method="POST",
-            headers={"Content-Type": "application/json", "User-Agent": "Strava"},
-        )  # fmt: skip
-        started = time.monotonic()
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                status = response.status
-        except urllib.error.HTTPError as failure:
-            status = failure.code
-        return status, time.monotonic() - started
+        return webhooks.post_event(callback_url, body)
 
     # --- counters ---------------------------------------------------------------------------
     def seen(self, path_part: str = "", *, since: float | None = None) -> list[Seen]:
@@ -272,7 +245,7 @@ class FakeStrava:
     def usage(self) -> dict[str, int]:
         """This quarter-hour's and today's counts: read_15m, read_day, overall_15m, overall_day."""
         with self._lock:
-            return self._usage_now()
+            return self._limits.usage(self.clock())
 
     # --- answering --------------------------------------------------------------------------
     def answer(self, request: _Request) -> Reply:
@@ -284,7 +257,7 @@ class FakeStrava:
             return 429, recorded["body"], headers
         if self._inactive:
             return 403, self.corpus.json("errors/application_inactive_403.json")["body"], {}
-        if request.path.startswith("/oauth/"):
+        if request.path.startswith("/oauth/") and request.method == "POST":
             return self._oauth(request)
         if request.path.startswith("/api/v3/push_subscriptions"):
             return self._push_subscriptions(request)
@@ -294,8 +267,6 @@ class FakeStrava:
 
     # OAuth ------------------------------------------------------------------------------------
     def _oauth(self, request: _Request) -> Reply:
-        if request.method != "POST":
-            return 404, data.not_found("resource"), {}
         if request.path == "/oauth/token":
             return self._token(request.form)
         if request.path == "/oauth/revoke":
@@ -317,155 +288,86 @@ class FakeStrava:
             with self._lock:
                 self.refresh_calls += 1
             time.sleep(self.refresh_delay_s)  # widens the window for two workers refreshing
-            return self._rotate(form.get("refresh_token", ""))
+            with self._lock:
+                body = self._tokens.rotate(form.get("refresh_token", ""), self.clock())
+            return (400, data.REFRESH_INVALID, {}) if body is None else (200, body, {})
         return 400, data.error("Bad Request", "GrantType", "grant_type", "invalid"), {}
 
     def _exchange(self, code: str) -> Reply:
         with self._lock:
-            if code not in self._codes:
+            exchanged = self._tokens.exchange(code, self.clock())
+            if exchanged is None:
                 return 400, data.CODE_INVALID, {}
-            athlete_id, scope = self._codes.pop(code)
-            body = self._issue(athlete_id, scope)
+            athlete_id, body = exchanged
             profile = self._athletes[athlete_id]
-            body["athlete"] = {k: profile.get(k) for k in data.SUMMARY_ATHLETE_KEYS} | {
-                "resource_state": 2
-            }
-        return 200, body, {}
-
-    def _rotate(self, refresh_token: str) -> Reply:
-        with self._lock:
-            athlete_id = next((a for a, t in self._refresh.items() if t == refresh_token), None)
-            if athlete_id is None:
-                return 400, data.REFRESH_INVALID, {}
-            return 200, self._issue(athlete_id, self._scopes[athlete_id]), {}
-
-    def _issue(self, athlete_id: int, scope: str) -> dict[str, Any]:
-        """New access and refresh tokens (the old refresh token stops working). Locked."""
-        access, refresh = secrets.token_hex(20), secrets.token_hex(20)
-        expires_at = int(self.clock()) + TOKEN_LIFETIME_S
-        self._access[access] = _Access(athlete_id, scope, expires_at)
-        self._refresh[athlete_id], self._scopes[athlete_id] = refresh, scope
-        return {
-            "token_type": "Bearer",
-            "access_token": access,
-            "refresh_token": refresh,
-            "expires_at": expires_at,
-            "expires_in": TOKEN_LIFETIME_S,
-        }
-
-    def _revoke_athlete(self, athlete_id: int) -> None:
-        """Locked."""
-        self._refresh.pop(athlete_id, None)
-        for token in [t for t, a in self._access.items() if a.athlete_id == athlete_id]:
-            del self._access[token]
+        athlete = {k: profile.get(k) for k in data.SUMMARY_ATHLETE_KEYS}
+        return 200, body | {"athlete": athlete | {"resource_state": 2}}, {}
 
     def _revoke(self, request: _Request) -> Reply:
         """RFC 7009: HTTP Basic client credentials, `token=` either token; revokes both."""
         basic = request.headers.get("authorization", "").removeprefix("Basic ")
-        client_id, _, secret = base64.b64decode(basic or b"").decode().partition(":")
+        client_id, _, secret = base64.b64decode(basic).decode().partition(":")
         with self._lock:
             self.revoke_calls += 1
             if not self._client_ok(client_id, secret):
                 return 401, data.CLIENT_INVALID, {}
-            token = request.form.get("token", "")
-            owner = self._access[token].athlete_id if token in self._access else None
-            owner = owner or next((a for a, t in self._refresh.items() if t == token), None)
+            owner = self._tokens.owner(request.form.get("token", ""))
             if owner is not None:
-                self._revoke_athlete(owner)
+                self._tokens.revoke(owner)
         return 200, {}, {}
 
     def _deauthorize(self, request: _Request) -> Reply:
+        """The pre-2027 way out: the athlete's own access token revokes the app."""
         token = request.bearer or request.form.get("access_token", "")
         with self._lock:
             self.deauthorize_calls += 1
-            access = self._access.get(token)
+            access = self._tokens.valid(token, self.clock())
             if access is None:
                 return 401, data.AUTH_INVALID, {}
-            self._revoke_athlete(access.athlete_id)
+            self._tokens.revoke(access.athlete_id)
         return 200, {"access_token": token}, {}
 
     # API ----------------------------------------------------------------------------------
-    def _usage_now(self) -> dict[str, int]:
-        now = self.clock()
-        quarter, day = int(now // 900), int(now // 86400)
-        u = self._usage
-        return {
-            "read_15m": u["read", "15m", quarter],
-            "read_day": u["read", "day", day],
-            "overall_15m": u["all", "15m", quarter],
-            "overall_day": u["all", "day", day],
-        }
-
-    def _count(self, method: str) -> dict[str, int]:
-        """Count one API request against this quarter-hour and today. Locked."""
-        now = self.clock()
-        quarter, day = int(now // 900), int(now // 86400)
-        kinds = ("all", "read") if method == "GET" else ("all",)
-        for kind in kinds:
-            self._usage[kind, "15m", quarter] += 1
-            self._usage[kind, "day", day] += 1
-        return self._usage_now()
-
-    def _rate_headers(self, usage: dict[str, int]) -> dict[str, str]:
-        return {
-            "X-RateLimit-Limit": "{},{}".format(*self.overall_limits),
-            "X-RateLimit-Usage": f"{usage['overall_15m']},{usage['overall_day']}",
-            "X-ReadRateLimit-Limit": "{},{}".format(*self.read_limits),
-            "X-ReadRateLimit-Usage": f"{usage['read_15m']},{usage['read_day']}",
-        }
-
-    def _over_limit(self, method: str, usage: dict[str, int]) -> dict[str, Any] | None:
-        """The recorded 429 body when this request is past a limit, else None."""
-        limit_15m, limit_day = self.overall_limits
-        if usage["overall_15m"] > limit_15m or usage["overall_day"] > limit_day:
-            return self.corpus.json("ratelimit/overall_limit_429.json")["body"]
-        limit_15m, limit_day = self.read_limits
-        if method == "GET" and (usage["read_15m"] > limit_15m or usage["read_day"] > limit_day):
-            return self.corpus.json("ratelimit/read_limit_429.json")["body"]
-        return None
-
     def _api(self, request: _Request) -> Reply:
         with self._lock:
-            usage = self._count(request.method)
-            headers = self._rate_headers(usage)
-            over = self._over_limit(request.method, usage)
-            if over is not None:
-                return 429, over, headers
-            access = self._access.get(request.bearer or "")
-            if access is None or access.expires_at <= self.clock():
+            usage = self._limits.count(request.method, self.clock())
+            headers = self._limits.headers(usage)
+            exceeded = self._limits.exceeded(request.method, usage)
+            if exceeded is not None:
+                return (
+                    429,
+                    self.corpus.json(f"ratelimit/{exceeded}_limit_429.json")["body"],
+                    headers,
+                )
+            access = self._tokens.valid(request.bearer, self.clock())
+            if access is None:
                 return 401, data.AUTH_INVALID, headers
             status, body = self._route(request, access)
         return status, body, headers
 
-    def _route(self, request: _Request, access: _Access) -> tuple[int, Any]:
+    def _route(self, request: _Request, access: Access) -> tuple[int, Any]:
         """Locked."""
         path = request.path.removeprefix("/api/v3")
         if request.method == "GET" and path == "/athlete":
             return 200, self._athletes[access.athlete_id]
-        if "activity:read" not in access.scope:
+        if "activity:read" not in access.scope:  # activity:read_all contains it
             return 401, data.SCOPE_MISSING
         if request.method == "GET" and path == "/athlete/activities":
             return 200, self._list(access, request.query)
         match = re.fullmatch(r"/activities/(\d+)(/streams)?", path)
-        activity = self._activities.get(int(match[1])) if match else None
         if request.method != "GET" or match is None:
             return 404, data.not_found("resource")
-        if activity is None or not self._visible(activity, access):
+        activity = self._activities.get(int(match[1]))
+        if activity is None or not _visible(activity, access):
             return 404, data.not_found("Activity")
         if match[2]:
-            return 200, _streams(activity, request.query)
+            return 200, data.streams_answer(activity.streams, request.query)
         return 200, activity.detail
 
-    @staticmethod
-    def _visible(activity: _Activity, access: _Access) -> bool:
-        if activity.athlete_id != access.athlete_id:
-            return False
-        return not activity.detail.get("private") or "activity:read_all" in access.scope
-
-    def _list(self, access: _Access, query: dict[str, str]) -> list[dict[str, Any]]:
+    def _list(self, access: Access, query: dict[str, str]) -> list[dict[str, Any]]:
         """Strava's order: with `after`, oldest first from it; otherwise newest first."""
         after, before = query.get("after"), query.get("before")
-        rows = [a for a in self._activities.values() if self._visible(a, access)]
+        rows = [a for a in self._activities.values() if _visible(a, access)]
         if after:
             rows = [a for a in rows if a.start_s > int(after)]
         if before:
@@ -486,7 +388,7 @@ class FakeStrava:
             return self._subscribe(request.form)
         if request.method == "GET" and not match[1]:
             listed = self.subscriptions if int(request.query.get("page", 1)) == 1 else []
-            return 200, [_view_item(s) for s in listed], {}
+            return 200, [webhooks.view_item(s) for s in listed], {}
         if request.method == "DELETE" and match[1]:
             with self._lock:
                 gone = self._subscriptions.pop(int(match[1]), None)
@@ -499,7 +401,7 @@ class FakeStrava:
         if self.subscriptions:
             return 400, data.SUBSCRIPTION_EXISTS, {}
         callback_url = form.get("callback_url", "")
-        failure = _verify_callback(callback_url, form.get("verify_token", ""))
+        failure = webhooks.verify_callback(callback_url, form.get("verify_token", ""))
         if failure is not None:
             return 400, failure, {}
         body = self.corpus.json("webhooks/subscription_create_response.json")
@@ -515,48 +417,11 @@ class FakeStrava:
         return 200, body, {}
 
 
-def _verify_callback(callback_url: str, verify_token: str) -> dict[str, Any] | None:
-    """GET the callback with a fresh challenge; Strava's error body if it does not echo it."""
-    challenge = secrets.token_hex(16)
-    query = urlencode(
-        {"hub.mode": "subscribe", "hub.challenge": challenge, "hub.verify_token": verify_token}
-    )
-    separator = "&" if urlsplit(callback_url).query else "?"
-    try:
-        with urllib.request.urlopen(
-            callback_url + separator + query, timeout=CALLBACK_TIMEOUT_S
-        ) as response:
-            answer = json.loads(response.read() or b"null")
-    except (urllib.error.URLError, TimeoutError, ValueError, OSError):
-        return data.CALLBACK_NOT_200
-    if not isinstance(answer, dict) or answer.get("hub.challenge") != challenge:
-        return data.CALLBACK_UNVERIFIABLE
-    return None
-
-
-def _view_item(subscription: dict[str, Any]) -> dict[str, Any]:
-    """A subscription as GET /push_subscriptions lists it (ISO times, unlike the create answer)."""
-    created = dt.datetime.fromtimestamp(subscription["created_at"], dt.UTC).isoformat()
-    return {
-        "id": subscription["id"],
-        "resource_state": 2,
-        "application_id": subscription["application_id"],
-        "callback_url": subscription["callback_url"],
-        "created_at": created,
-        "updated_at": created,
-    }
-
-
-def _streams(activity: _Activity, query: dict[str, str]) -> Any:
-    """The requested stream types the activity has, plus its series-type stream (Strava always
-    adds it); keyed by type with key_by_type=true, else a list of streams with "type"."""
-    streams = activity.streams or {}
-    series = {s.get("series_type", "distance") for s in streams.values()}
-    wanted = set(query.get("keys", ",".join(streams)).split(",")) | series
-    chosen = [s for kind, s in streams.items() if kind in wanted]
-    if query.get("key_by_type", "").lower() == "true":
-        return {s["type"]: {k: v for k, v in s.items() if k != "type"} for s in chosen}
-    return chosen
+def _visible(activity: _Activity, access: Access) -> bool:
+    """The token's own activity; a private one only with activity:read_all."""
+    if activity.athlete_id != access.athlete_id:
+        return False
+    return not activity.detail.get("private") or "activity:read_all" in access.scope
 
 
 class _Handler(BaseHTTPRequestHandler):

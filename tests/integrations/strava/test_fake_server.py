@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -118,6 +120,17 @@ def test_revoke_with_client_credentials_kills_both_tokens(fake: FakeStrava) -> N
         client.refresh_access_token(CID, SECRET, info["refresh_token"])
 
 
+def test_the_athletes_own_token_deauthorizes_the_app(fake: FakeStrava) -> None:
+    info, client = connect(fake)
+    bearer = {"Authorization": f"Bearer {info['access_token']}"}
+
+    answer = requests.post(f"{fake.url}/oauth/deauthorize", headers=bearer, timeout=5)
+
+    assert answer.json() == {"access_token": info["access_token"]} and fake.deauthorize_calls == 1
+    with pytest.raises(exc.AccessUnauthorized):
+        client.get_athlete()
+
+
 # Activities ----------------------------------------------------------------------------------
 def test_raw_protocol_get_returns_the_detailed_activity_with_laps(fake: FakeStrava) -> None:
     _, client = connect(fake)
@@ -203,6 +216,29 @@ def test_every_api_answer_carries_the_fakes_own_usage(fake: FakeStrava) -> None:
     assert answer.headers["X-RateLimit-Limit"] == "200,2000"
     assert unauthorized.status_code == 401 and unauthorized.headers["X-RateLimit-Usage"] == "4,4"
     assert fake.api_calls == 4 and fake.seen("/api/v3/athlete")[0].token == info["access_token"]
+
+
+def test_usage_starts_again_each_quarter_hour_but_not_each_day(corpus: Path) -> None:
+    now = [JAN_2024.timestamp() + 14 * 60]
+    with FakeStrava(corpus, client_id=CID, client_secret=SECRET, clock=lambda: now[0]) as fake:
+        _, client = connect(fake)
+        client.get_athlete()
+        started = now[0] = now[0] + 120  # 06:16, the next quarter-hour
+        client.get_athlete()
+
+        assert fake.usage() == {"read_15m": 1, "read_day": 2, "overall_15m": 1, "overall_day": 2}
+        assert [s.at for s in fake.seen("/api/v3/", since=started)] == [started]
+
+
+def test_past_the_overall_limit_writes_count_too(corpus: Path) -> None:
+    limits = {"read_limits": (100, 1000), "overall_limits": (1, 10)}
+    with FakeStrava(corpus, client_id=CID, client_secret=SECRET, **limits) as fake:
+        _, client = connect(fake)
+        client.get_athlete()
+        with pytest.raises(exc.Fault) as limited:
+            client.get_athlete()
+
+    assert limited.value.response.json()["errors"][0]["field"] == "overall rate limit"
 
 
 def test_past_the_read_limit_stravalib_raises_a_429_fault(corpus: Path) -> None:
@@ -319,3 +355,25 @@ def test_events_reach_the_callback_with_the_fakes_ids(fake: FakeStrava) -> None:
     update = Client().handle_subscription_update(events[0])
     assert (update.owner_id, update.object_id, update.subscription_id) == (ATHLETE, ride, 1)
     assert events[1]["object_id"] == ATHLETE and events[1]["updates"] == {"authorized": "false"}
+
+
+# Other processes -----------------------------------------------------------------------------
+WORKER = """
+import sys
+from tests.integrations.strava.plain_http import stravalib_client
+client = stravalib_client(sys.argv[1], sys.argv[2])
+print(sum(1 for _ in client.get_activities(limit=None)))
+"""
+
+
+def test_a_client_in_another_process_sees_what_the_test_set_up(fake: FakeStrava) -> None:
+    info, _ = connect(fake)
+    fake.corpus_activities(ATHLETE, 3, start=JAN_2024)
+
+    run = subprocess.run(
+        [sys.executable, "-c", WORKER, fake.url, info["access_token"]],
+        capture_output=True, text=True, timeout=60, cwd=Path(__file__).parents[3],
+    )  # fmt: skip
+
+    assert run.stdout.strip() == "3", run.stderr
+    assert fake.seen("/athlete/activities")[0].token == info["access_token"]
