@@ -109,6 +109,12 @@ class Corpus:
         """A fresh copy each call: callers may change it."""
         return json.loads(self.text(name))
 
+    def object(self, name: str) -> dict[str, Any]:
+        """A fresh copy of a corpus file that holds one JSON object."""
+        value = self.json(name)
+        assert isinstance(value, dict), name
+        return value
+
     def ride_streams(self) -> dict[str, dict[str, Any]]:
         """The vmpy ride's 11 streams keyed by type; shared, never to be changed."""
         if VMPY_STREAMS not in self._streams:
@@ -117,7 +123,7 @@ class Corpus:
 
     def athlete(self, athlete_id: int) -> dict[str, Any]:
         """vmpy's DetailedAthlete as `athlete_id`, with the corpus's stand-in name."""
-        profile = self.json(VMPY_ATHLETE)
+        profile = self.object(VMPY_ATHLETE)
         picture = f"https://example.invalid/athletes/{athlete_id}"
         profile.update(
             id=athlete_id,
@@ -134,7 +140,7 @@ class Corpus:
         self, template: str, *, activity_id: int, athlete_id: int, start: dt.datetime
     ) -> dict[str, Any]:
         """A recorded DetailedActivity as a new activity of `athlete_id` starting at `start`."""
-        detail = self.json(template)
+        detail = self.object(template)
         _rewrite_owner(detail, activity_id=activity_id, athlete_id=athlete_id)
         offset = dt.timedelta(seconds=_utc_offset_s(detail))
         detail.update(
@@ -150,7 +156,7 @@ class Corpus:
 
     def event(self, kind: str) -> dict[str, Any]:
         """corpus/strava/webhooks/event_<kind>.json, e.g. "activity_create"."""
-        return self.json(f"webhooks/event_{kind}.json")
+        return self.object(f"webhooks/event_{kind}.json")
 
 
 def _utc_offset_s(detail: dict[str, Any]) -> float:

@@ -5,7 +5,6 @@ STRAVA_API_URL is an http:// address."""
 from __future__ import annotations
 
 import os
-from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -16,10 +15,18 @@ from stravalib import Client
 class PlainHttpAdapter(HTTPAdapter):
     """Sends https://host:port/… as http://host:port/…."""
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: float | tuple[float | None, float | None] | None = None,
+        verify: bool | str = True,
+        cert: str | tuple[str, str] | None = None,
+        proxies: dict[str, str] | None = None,
+    ) -> requests.Response:
         assert request.url is not None
         request.url = "http://" + request.url.removeprefix("https://")
-        return super().send(request, **kwargs)
+        return super().send(request, stream, timeout, verify, cert, proxies)
 
 
 def plain_http_session(url: str) -> requests.Session:

@@ -17,9 +17,12 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import requests
 from stravalib import Client, exc
+from stravalib.protocol import AccessInfo
 
 from tests.integrations.strava.fake_server import FakeStrava
 from tests.integrations.strava.plain_http import stravalib_client
+
+pytestmark = pytest.mark.corpus
 
 ATHLETE = 31_415
 OTHER = 27_182
@@ -33,11 +36,14 @@ def fake(corpus: Path) -> Iterator[FakeStrava]:
         yield server
 
 
-def connect(fake: FakeStrava, athlete_id: int = ATHLETE, scope: str = "read,activity:read_all"):
+def connect(
+    fake: FakeStrava, athlete_id: int = ATHLETE, scope: str = "read,activity:read_all"
+) -> tuple[AccessInfo, Client]:
     """The athlete approves, we exchange the code: (access info, a client with its token)."""
     code = f"code-{athlete_id}-{scope}"
     fake.authorize(code, athlete_id, scope=scope)
     info = stravalib_client(fake.url).exchange_code_for_token(CID, SECRET, code)
+    assert isinstance(info, dict)
     return info, stravalib_client(fake.url, info["access_token"])
 
 
@@ -231,8 +237,7 @@ def test_usage_starts_again_each_quarter_hour_but_not_each_day(corpus: Path) -> 
 
 
 def test_past_the_overall_limit_writes_count_too(corpus: Path) -> None:
-    limits = {"read_limits": (100, 1000), "overall_limits": (1, 10)}
-    with FakeStrava(corpus, client_id=CID, client_secret=SECRET, **limits) as fake:
+    with FakeStrava(corpus, client_id=CID, client_secret=SECRET, overall_limits=(1, 10)) as fake:
         _, client = connect(fake)
         client.get_athlete()
         with pytest.raises(exc.Fault) as limited:
