@@ -9,7 +9,10 @@ a client in another process sees the same state. stravalib reaches it through
 Answers follow Strava: bearer tokens that expire and rotate, 401/404/429/403 bodies as Strava
 writes them, X-RateLimit-* and X-ReadRateLimit-* headers from the fake's own 15-minute and daily
 counters (quarter-hours and UTC days, like Strava's), and `after` lists ascending while a list
-without it is newest first.
+without it is newest first. Controls: `authorize`, `expire_tokens`, `deauthorize`, `storm`,
+`inactive`, `outage`, `refresh_delay_s`, `api_delay_s`, `add_activity`, `corpus_activities`,
+`update_activity`, `delete_activity`, `event` + `send_event`; counters: `requests`/`seen`,
+`api_calls`, `usage`, `refresh_calls`, `revoke_calls`, `deauthorize_calls`, `subscriptions`.
 """
 
 from __future__ import annotations
@@ -85,10 +88,12 @@ class FakeStrava:
         self.client_id, self.client_secret = client_id, client_secret
         self.clock = clock
         self.refresh_delay_s = 0.0
+        self.api_delay_s = 0.0  # before each /api/v3 answer: a slow Strava, for timeouts
         self.requests: list[Seen] = []
         self.refresh_calls = self.revoke_calls = self.deauthorize_calls = 0
         self._lock = threading.Lock()
         self._storm = self._inactive = False
+        self._outage: int | None = None
         self._tokens = TokenBook()
         self._limits = RateCounter(read_limits, overall_limits)
         self._athletes: dict[int, dict[str, Any]] = {}
@@ -149,6 +154,10 @@ class FakeStrava:
     def inactive(self, on: bool = True) -> None:
         """Answer everything with 403 Application Inactive (owner has no subscription)."""
         self._inactive = on
+
+    def outage(self, status: int | None = 503) -> None:
+        """Answer everything with this 5xx status and an empty JSON body; None ends it."""
+        self._outage = status
 
     # --- controls: activities ---------------------------------------------------------------
     def add_activity(
@@ -257,11 +266,14 @@ class FakeStrava:
             return 429, recorded["body"], headers
         if self._inactive:
             return 403, self.corpus.json("errors/application_inactive_403.json")["body"], {}
+        if self._outage is not None:
+            return self._outage, {}, {}
         if request.path.startswith("/oauth/") and request.method == "POST":
             return self._oauth(request)
         if request.path.startswith("/api/v3/push_subscriptions"):
             return self._push_subscriptions(request)
         if request.path.startswith("/api/v3/"):
+            time.sleep(self.api_delay_s)
             return self._api(request)
         return 404, data.not_found("resource"), {}
 

@@ -32,6 +32,7 @@ class PlainHttpAdapter(HTTPAdapter):
 def plain_http_session(url: str) -> requests.Session:
     """A session that reaches `url` (http://host:port) when asked for https://host:port."""
     session = requests.Session()
+    session.trust_env = False  # no proxy from the environment for a loopback address
     session.mount(f"https://{urlsplit(url).netloc}/", PlainHttpAdapter())
     return session
 

@@ -280,6 +280,20 @@ def test_an_inactive_application_raises_application_inactive(fake: FakeStrava) -
         client.get_athlete()
 
 
+def test_an_outage_is_a_server_error_fault_and_a_slow_strava_times_out(fake: FakeStrava) -> None:
+    info, client = connect(fake)
+    fake.outage(503)
+    with pytest.raises(exc.Fault) as down:
+        client.get_athlete()
+    assert down.value.response.status_code == 503
+
+    fake.outage(None)
+    fake.api_delay_s = 0.5
+    bearer = {"Authorization": f"Bearer {info['access_token']}"}
+    with pytest.raises(requests.Timeout):
+        requests.get(f"{fake.url}/api/v3/athlete", headers=bearer, timeout=0.1)
+
+
 def test_a_token_without_activity_scope_cannot_list(fake: FakeStrava) -> None:
     _, client = connect(fake, scope="read")
 
