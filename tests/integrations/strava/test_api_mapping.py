@@ -52,6 +52,7 @@ STRAVA_VALUES = {
     "average_cadence": "avg_cadence_spm",
     "calories": "calories_kcal",
 }
+DETAIL = {"id": 7, "start_date": "2020-06-01T08:00:00Z", "sport_type": "Run"}
 LAP_VALUES = {
     key: name for key, name in STRAVA_VALUES.items() if key not in ("max_speed", "calories")
 }
@@ -214,6 +215,26 @@ def test_list_entries_give_id_start_external_id_and_privacy(corpus: Path) -> Non
     )
     assert len(read) == len(entries) == 2
     assert strava_sport(entries[0]) == (Sport.RIDE, "mountain")  # trainer, but a type variant
+    activity = strava_activity(entries[0])  # an entry alone makes an activity without samples
+    assert activity.device_summary is not None and activity.device_summary.avg_hr_bpm == 140.3
+    assert (len(activity.streams), activity.laps) == (0, [])
+
+
+def test_a_lap_without_start_date_starts_at_its_start_index_or_after_the_previous_lap() -> None:
+    laps = [
+        {"start_date": "2020-06-01T08:00:10Z", "elapsed_time": 50},
+        {"start_index": 3, "elapsed_time": 40, "moving_time": 38},
+        {"elapsed_time": 30},
+        {"start_date": "2020-06-01T07:59:00Z", "elapsed_time": 30},  # before the start: out
+    ]
+
+    activity = strava_activity({**DETAIL, "laps": laps}, {"time": [0, 10, 30, 60, 61]})
+
+    assert [(lap.start_s, lap.elapsed_s, lap.moving_s) for lap in activity.laps] == [
+        (10.0, 50.0, None),
+        (60.0, 40.0, 38.0),
+        (100.0, 30.0, None),
+    ]
 
 
 def test_summary_readers_refuse_what_is_not_an_activity() -> None:
@@ -392,7 +413,6 @@ def test_running_cadence_counts_one_foot_as_our_fit_parser_does(corpus: Path) ->
 
 # --- Hostile and malformed payloads: StravaPayloadError or a valid activity, nothing else -------
 
-DETAIL = {"id": 7, "start_date": "2020-06-01T08:00:00Z", "sport_type": "Run"}
 MILLION = 1_000_000
 
 
