@@ -1,7 +1,8 @@
 """Strava bulk-export `activities.csv` → our own values. Pure: no Django.
 
 The CSV has one row per activity; we read only the columns that do not depend on the athlete's
-locale (ids, names, the file's path, the activity type): its distances and times do.
+locale (ids, names, the file's path, the activity type): its distances and times do. The API's
+JSON (activities, streams, laps) is read by `api_mapping`.
 """
 
 from __future__ import annotations
