@@ -8,15 +8,16 @@ compressed columnar row per activity, never one row per sample.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from activities.types import Provider
-from athletes.models import SPORT_CHOICES, Athlete, AthleteOwnedQuerySet
+from athletes.models import SPORT_CHOICES, Athlete, AthleteOwnedQuerySet, User
 
 PROVIDER_CHOICES = [
     (Provider.DEVICE_FILE.value, _("Device file (FIT)")),
@@ -28,7 +29,44 @@ PROVIDER_CHOICES = [
 ]
 
 
-class ActivityQuerySet(AthleteOwnedQuerySet["Activity"]):
+def strava_consented(user: User | AnonymousUser, *, to: str = "") -> Q:
+    """The activities (reached from a row through the lookup `to`, "activity__" for a row
+    about an activity) `user` may see under Strava's terms: all of their own, and another
+    athlete's unless Strava-sourced (its values, `primary_provider`, or its streams came from
+    Strava) while that athlete does not share Strava with coaches (`strava_shared_at`)."""
+    own = Q(**{f"{to}athlete__user_id": user.pk}) if user.is_authenticated else Q(pk__in=[])
+    shared = Q(**{f"{to}athlete__strava_shared_at__isnull": False})
+    strava_streams = Streams.objects.filter(
+        activity_id=OuterRef(f"{to}id"), provider=Provider.STRAVA
+    )
+    from_strava = Q(**{f"{to}primary_provider": Provider.STRAVA}) | Q(Exists(strava_streams))
+    return own | shared | ~from_strava
+
+
+class StravaConsentedQuerySet[M: models.Model](AthleteOwnedQuerySet[M]):
+    """Rows of activities (or about one, through `activity_path`): every name of the door also
+    requires, for anyone but the athlete, their consent to show Strava-sourced activities
+    (`Athlete.strava_shared_at`, `strava_consented`)."""
+
+    activity_path: ClassVar[str] = ""
+
+    def visible_to(self, user: User | AnonymousUser) -> Self:
+        return super().visible_to(user).filter(self._strava_consented(user))
+
+    def editable_by(self, user: User | AnonymousUser) -> Self:
+        return super().editable_by(user).filter(self._strava_consented(user))
+
+    def plannable_by(self, user: User | AnonymousUser) -> Self:
+        return super().plannable_by(user).filter(self._strava_consented(user))
+
+    def manageable_by(self, user: User | AnonymousUser) -> Self:
+        return super().manageable_by(user).filter(self._strava_consented(user))
+
+    def _strava_consented(self, user: User | AnonymousUser) -> Q:
+        return strava_consented(user, to=self.activity_path)
+
+
+class ActivityQuerySet(StravaConsentedQuerySet["Activity"]):
     def between(self, first: dt.date, last: dt.date) -> ActivityQuerySet:
         """Activities whose athlete-local day is within [first, last]."""
         return self.filter(day__gte=first, day__lte=last)
@@ -125,6 +163,17 @@ class ActivityFile(models.Model):
         return self.original_name
 
 
+class ActivitySourceQuerySet(StravaConsentedQuerySet["ActivitySource"]):
+    """A Strava source (its summary and `raw` payload) shows only to the athlete, or to their
+    coaches once the athlete shares Strava with them — even under an activity that stays
+    visible because its values and streams came from elsewhere."""
+
+    def _strava_consented(self, user: User | AnonymousUser) -> Q:
+        own = Q(athlete__user_id=user.pk) if user.is_authenticated else Q(pk__in=[])
+        shared = Q(athlete__strava_shared_at__isnull=False)
+        return own | shared | ~Q(provider=Provider.STRAVA)
+
+
 class ActivitySource(models.Model):
     """One description of an activity by one provider; many can point at one activity."""
 
@@ -140,7 +189,7 @@ class ActivitySource(models.Model):
     raw = models.JSONField(default=dict, blank=True)  # provider payload, for re-parsing
     fetched_at = models.DateTimeField(auto_now_add=True)
 
-    objects = AthleteOwnedQuerySet.as_manager()
+    objects = ActivitySourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["fetched_at"]

@@ -35,14 +35,21 @@ def activity_list(
     if last is not None:
         activities = activities.filter(day__lte=last)
     if provider:
-        sources = ActivitySource.objects.filter(activity=OuterRef("pk"), provider=provider)
+        sources = ActivitySource.objects.visible_to(viewer).filter(
+            activity=OuterRef("pk"), provider=provider
+        )
         activities = activities.filter(Exists(sources))
     return activities.order_by("-started_at", "-id")
 
 
 def activity_get(*, viewer: User, athlete: Athlete, activity_id: int) -> Activity | None:
-    """One activity with its laps and sources (and their files), or None outside scope."""
-    sources = ActivitySource.objects.select_related("file").order_by("fetched_at", "id")
+    """One activity with its laps and the sources the viewer may see (and their files: a
+    coach without consent sees no Strava source), or None outside scope."""
+    sources = (
+        ActivitySource.objects.visible_to(viewer)
+        .select_related("file")
+        .order_by("fetched_at", "id")
+    )
     activities = (
         Activity.objects.visible_to(viewer)
         .filter(athlete=athlete, id=activity_id)

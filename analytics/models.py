@@ -9,14 +9,16 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import Activity
+from activities.models import Activity, StravaConsentedQuerySet
 from athletes.models import Athlete, AthleteOwnedQuerySet
 
 
-class ActivityMetricsQuerySet(AthleteOwnedQuerySet["ActivityMetrics"]):
-    """Metrics belong to the athlete of their activity (the one door, through it)."""
+class ActivityMetricsQuerySet(StravaConsentedQuerySet["ActivityMetrics"]):
+    """Metrics belong to the athlete of their activity (the one door, through it), and are
+    hidden with it from coaches without consent to show Strava-sourced activities."""
 
     athlete_path = "activity__athlete"
+    activity_path = "activity__"
 
     def older_than(self, version: int) -> ActivityMetricsQuerySet:
         """Rows computed by an algorithm version before `version` (stale)."""

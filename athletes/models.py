@@ -173,6 +173,12 @@ class Athlete(models.Model):
     wellness_shared_at = models.DateTimeField(
         _("wellness shared with coaches"), null=True, blank=True
     )
+    # The athlete's consent to show their Strava-sourced activities (values, streams, Strava's
+    # payload) to their coaches: when given, None = not shared (the default; Strava's terms).
+    # Only the athlete sets it (athletes.services.strava); the door enforces it (activities).
+    strava_shared_at = models.DateTimeField(
+        _("Strava activities shared with coaches"), null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AthleteQuerySet.as_manager()

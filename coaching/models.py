@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import Activity
+from activities.models import Activity, StravaConsentedQuerySet
 from athletes.models import SPORT_CHOICES, Athlete, AthleteOwnedQuerySet, Group, User
 from core.fields import EncryptedTextField
 
@@ -158,6 +158,13 @@ class PlannedSession(models.Model):
         return f"{self.day} {self.title}"
 
 
+class LinkQuerySet(StravaConsentedQuerySet["Link"]):
+    """A link shows with its activity: hidden from coaches without consent to show
+    Strava-sourced activities (its session stays visible, unlinked for them)."""
+
+    activity_path = "activity__"
+
+
 class Link(models.Model):
     """An activity done for a planned session: one each side. Manual links are locked: the
     auto-linker never moves them."""
@@ -182,7 +189,7 @@ class Link(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = AthleteOwnedQuerySet["Link"].as_manager()
+    objects = LinkQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.session_id} ↔ {self.activity_id} ({self.kind})"
@@ -212,6 +219,16 @@ class LinkRefusal(models.Model):
         return f"{self.session_id} ≠ {self.activity_id}"
 
 
+class CommentQuerySet(StravaConsentedQuerySet["Comment"]):
+    """Comments on an activity show with it: hidden from coaches without consent to show
+    Strava-sourced activities; comments on sessions are not concerned."""
+
+    activity_path = "activity__"
+
+    def _strava_consented(self, user: User | AnonymousUser) -> Q:
+        return Q(activity__isnull=True) | super()._strava_consented(user)
+
+
 class Comment(models.Model):
     """A message on a planned session or an activity (coach ↔ athlete)."""
 
@@ -228,7 +245,7 @@ class Comment(models.Model):
     body = models.TextField(_("comment"), max_length=4000)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = AthleteOwnedQuerySet["Comment"].as_manager()
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

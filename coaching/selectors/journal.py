@@ -51,13 +51,15 @@ UNITS_OF: dict[TargetKind, str] = {
 # --- the RPE prompt ----------------------------------------------------------------------------
 
 
-def rpe_prompt_list(*, athlete: Athlete, today: dt.date) -> QuerySet[Activity]:
-    """The athlete's activities of the last 14 days (today included) without an RPE, newest
-    first."""
+def rpe_prompt_list(*, viewer: User, athlete: Athlete, today: dt.date) -> QuerySet[Activity]:
+    """The athlete's activities of the last 14 days (today included) without an RPE that the
+    viewer may see, newest first."""
     first = today - dt.timedelta(days=PROMPT_DAYS - 1)
-    return Activity.objects.filter(
-        athlete=athlete, rpe__isnull=True, day__range=(first, today)
-    ).order_by("-started_at", "-id")
+    return (
+        Activity.objects.visible_to(viewer)
+        .filter(athlete=athlete, rpe__isnull=True, day__range=(first, today))
+        .order_by("-started_at", "-id")
+    )
 
 
 # --- the planned session of an activity --------------------------------------------------------

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from activities.models import Activity
 from analytics.metrics.disteq import distance_equivalent_km
@@ -172,7 +172,13 @@ class SessionPlan:
 
 
 def session_plan(session: PlannedSession, *, today: dt.date) -> SessionPlan:
+    """The session with its link, unless loaded with `link_shown` False (the viewer may not
+    see the activity: the session then shows unlinked and is not judged — done, by what the
+    viewer may not see, never missed)."""
     link = _related(session, "link")
+    if link is not None and not getattr(session, "link_shown", True):
+        PlannedSession.link.related.set_cached_value(session, None)
+        return SessionPlan(session, None, None)
     done = done_of(link.activity) if link is not None else None
     if done is None and (session.day >= today or session.hidden):
         return SessionPlan(session, None, None)
@@ -282,18 +288,29 @@ def period_compliance(days: list[DayPlan]) -> PeriodCompliance:
 
 
 def plan_days(
-    *, athlete: Athlete, first: dt.date, last: dt.date, drafts: bool, today: dt.date
+    *,
+    viewer: Any,
+    athlete: Athlete,
+    first: dt.date,
+    last: dt.date,
+    drafts: bool,
+    today: dt.date,
 ) -> list[DayPlan]:
     """Every day from `first` to `last` with its sessions (drafts only when `drafts`),
-    activities and goals. Three queries."""
+    activities and goals. Activities and links only as the viewer may see them (the one door:
+    a coach without the athlete's consent sees no Strava-sourced activity). Three queries."""
     sessions = PlannedSession.objects.filter(athlete=athlete, day__range=(first, last))
     if not drafts:
         sessions = sessions.published()
-    sessions = sessions.select_related("link__activity__metrics").defer(
-        *(f"link__activity__{name}" for name in HEAVY_METRICS)
+    shown_links = Link.objects.visible_to(viewer).filter(session_id=OuterRef("pk"))
+    sessions = (
+        sessions.select_related("link__activity__metrics")
+        .defer(*(f"link__activity__{name}" for name in HEAVY_METRICS))
+        .annotate(link_shown=Exists(shown_links))
     )
     activities = (
-        Activity.objects.filter(athlete=athlete, day__range=(first, last))
+        Activity.objects.visible_to(viewer)
+        .filter(athlete=athlete, day__range=(first, last))
         .select_related("metrics", "link")
         .defer(*HEAVY_METRICS)
         .order_by("started_at", "id")
@@ -363,6 +380,7 @@ def plan_week(*, viewer: Any, athlete: Athlete, week_start: dt.date, today: dt.d
     start = week_start_of(week_start)
     can_edit = plan_can_edit(viewer=viewer, athlete=athlete)
     days = plan_days(
+        viewer=viewer,
         athlete=athlete,
         first=start,
         last=start + dt.timedelta(days=WEEK_DAYS - 1),
@@ -418,7 +436,9 @@ def plan_month(*, viewer: Any, athlete: Athlete, month: dt.date, today: dt.date)
     first = week_start_of(first_day)
     last = week_start_of(last_day) + dt.timedelta(days=WEEK_DAYS - 1)
     can_edit = plan_can_edit(viewer=viewer, athlete=athlete)
-    days = plan_days(athlete=athlete, first=first, last=last, drafts=can_edit, today=today)
+    days = plan_days(
+        viewer=viewer, athlete=athlete, first=first, last=last, drafts=can_edit, today=today
+    )
     weeks = [days[index : index + WEEK_DAYS] for index in range(0, len(days), WEEK_DAYS)]
     return MonthPlan(
         athlete=athlete,

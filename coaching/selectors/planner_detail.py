@@ -55,7 +55,9 @@ def session_detail(plan: SessionPlan, *, units: str) -> SessionDetail:
 def plan_day(*, viewer: Any, athlete: Athlete, day: dt.date, today: dt.date) -> DayDetail:
     """The day card opened: sessions with steps and profile, activities, goals."""
     can_edit = plan_can_edit(viewer=viewer, athlete=athlete)
-    (day_plan,) = plan_days(athlete=athlete, first=day, last=day, drafts=can_edit, today=today)
+    (day_plan,) = plan_days(
+        viewer=viewer, athlete=athlete, first=day, last=day, drafts=can_edit, today=today
+    )
     return DayDetail(
         athlete=athlete,
         day=day_plan,

@@ -59,7 +59,7 @@ def activity_journal(request: Request[User], athlete_id: int, activity_id: int) 
 
 def _prompt(request: Request[User], athlete: Athlete, **extra: Any) -> HttpResponse:
     user = request.user
-    waiting = list(rpe_prompt_list(athlete=athlete, today=athlete.local_today()))
+    waiting = list(rpe_prompt_list(viewer=user, athlete=athlete, today=athlete.local_today()))
     context = {
         "athlete": athlete,
         "prompt": waiting[:PROMPT_ROWS],

@@ -50,7 +50,7 @@ def recorded(
     activity, _outcome = activity_ingest(
         athlete=athlete,
         normalized=normalized,
-        source=SourceRef(Provider.STRAVA, f"journal-{next(_refs)}"),
+        source=SourceRef(Provider.GARMIN, f"journal-{next(_refs)}"),
     )
     return activity
 

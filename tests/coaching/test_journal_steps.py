@@ -96,7 +96,7 @@ def ride(
         name="Intervals",
     )
     activity, _outcome = activity_ingest(
-        athlete=athlete, normalized=normalized, source=SourceRef(Provider.STRAVA, f"ride-{lapped}")
+        athlete=athlete, normalized=normalized, source=SourceRef(Provider.GARMIN, f"ride-{lapped}")
     )
     return activity
 
@@ -192,7 +192,7 @@ def test_pace_targets_read_as_paces_slower_first_in_the_athletes_units(
         summary=summarize(streams, sport=Sport.RUN, laps=[]),
     )
     activity, _outcome = activity_ingest(
-        athlete=athlete, normalized=normalized, source=SourceRef(Provider.STRAVA, "pace-run")
+        athlete=athlete, normalized=normalized, source=SourceRef(Provider.GARMIN, "pace-run")
     )
 
     metric = activity_step_report(activity=activity, session=session, units="metric")
