@@ -13,7 +13,9 @@ from typing import Any
 import numpy as np
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -29,7 +31,8 @@ from coaching.models import Comment, Link
 from coaching.selectors.comments import unread_comments
 from coaching.services.comments import comment_add
 from core.sports import Sport
-from tests.coaching.planner_world import MONDAY, NOW, linked, planned
+from tests.coaching.planner_world import MONDAY, NOW, done, linked, planned
+from tests.coaching.test_planner_queries import WEEK_API_QUERIES
 from tests.factories import CoachAthleteFactory, CoachFactory
 
 pytestmark = pytest.mark.django_db
@@ -333,3 +336,38 @@ def test_sharing_shows_the_activities_to_coaches_and_revoking_hides_them_again(
     assert set(Activity.objects.visible_to(coach).values_list("id", flat=True)) == {world["fit"].id}
     assert _client(coach).get(_detail(world, world["from_strava"])).status_code == 404
     assert _week(world, coach)["sessions"][0]["link"] is None
+
+
+def _hide_more(athlete: Athlete, count: int) -> None:
+    """`count` more Strava-sourced activities on Monday, with metrics, each linked to a
+    session."""
+    for index in range(count):
+        activity = done(athlete, MONDAY, name=f"Hidden {index}", load=30.0)
+        Activity.objects.filter(id=activity.id).update(primary_provider=Provider.STRAVA)
+        linked(planned(athlete, MONDAY, f"Planned {index}"), activity)
+
+
+def _queries(client: Client | APIClient, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, {"week": MONDAY.isoformat()})
+    assert response.status_code == 200
+    assert "Hidden" not in response.content.decode()
+    return len(queries)
+
+
+def test_hidden_activities_cost_no_query_per_row(world: dict[str, Any]) -> None:
+    """The activity list, the week page and the week API run as many queries for a coach
+    whether the rule drops one Strava-sourced activity or many (each linked to a session)."""
+    athlete, coach = world["athlete"], world["users"]["coach"]
+    urls = [
+        (_client(coach), reverse("activity_list", kwargs={"athlete_id": athlete.id})),
+        (_client(coach), reverse("planner", kwargs={"athlete_id": athlete.id})),
+        (_api(coach), reverse("api-athlete-plan", kwargs={"athlete_id": athlete.id})),
+    ]
+    _hide_more(athlete, 1)
+    few = [_queries(client, url) for client, url in urls]
+    _hide_more(athlete, 8)
+    many = [_queries(client, url) for client, url in urls]
+
+    assert few == many
+    assert many[2] <= WEEK_API_QUERIES
