@@ -28,6 +28,7 @@ from integrations.garmin import tasks as garmin
 from integrations.garmin.export import GARMIN_EXPORT
 from integrations.services.connections import login_attempts_sweep
 from integrations.strava.export import STRAVA_EXPORT
+from integrations.strava.schedule import strava_syncs_sweep
 from integrations.trainingpeaks.schedule import calendar_pulls_sweep
 
 SUBSCRIBERS: dict[type[Event], tuple[Any, ...]] = {
@@ -57,6 +58,7 @@ SWEEPERS: tuple[Callable[..., int], ...] = (
     garmin.login_attempts_resend_sweep,  # Garmin sign-ins whose task was lost
     garmin_schedule.garmin_syncs_sweep,  # Garmin syncs due (hourly, wellness 3×/day) or lost
     calendar_pulls_sweep,  # TrainingPeaks calendars due (every 3 h) or whose pull was lost
+    strava_syncs_sweep,  # Strava events and runs lost, the daily reconcile, retention
 )
 
 # What other apps show on the activity page, in this order within each slot (activities.panels).

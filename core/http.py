@@ -8,14 +8,18 @@
 - `client_ip`: the address a request came from, trusting `X-Forwarded-For` only as far as the
   configured number of proxies in front of the site (PACELINE_TRUSTED_PROXIES, default 0: the
   header is ignored, a client can write anything in it). Rate limits key on it.
+- `over_rate`: a fixed-window counter per client address for doors without a login (a
+  provider's webhook), in the shared cache.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import time
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -79,3 +83,17 @@ def _is_address(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def over_rate(request: HttpRequest, scope: str, *, limit: int, window_s: int = 60) -> bool:
+    """Count this request against `limit` per `window_s` for its client address; True once
+    the address went over (the caller answers 429). Shared by every process (the cache)."""
+    window = int(time.time() // window_s)
+    key = f"rate:{scope}:{client_ip(request)}:{window}"
+    if cache.add(key, 1, timeout=window_s + 5):
+        return limit < 1
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window_s + 5)
+        return False

@@ -1,4 +1,4 @@
-"""Django admin for provider connections, their sync runs and raw payloads.
+"""Django admin for provider connections, their sync runs, raw payloads and webhook events.
 
 Credentials are never rendered, only masked; login attempts (which may hold a password for a
 few minutes) are not in the admin at all. Runs and payloads are written by syncs only.
@@ -17,8 +17,12 @@ from athletes.admin import ATHLETE_SEARCH
 from core import crypto
 from core.admin import ReadOnlyAdmin, json_preview
 from integrations.garmin.schedule import operator_sync
-from integrations.models import Connection, RawPayload, SyncRun
+from integrations.models import Connection, RawPayload, SyncRun, WebhookEvent
 from integrations.services.connections import connection_disconnect, provider_data_purge
+from integrations.strava.schedule import operator_sync as strava_operator_sync
+from integrations.strava.sync import strava_forget
+
+SYNCING = (Connection.Provider.GARMIN, Connection.Provider.STRAVA)
 
 CONNECTION_SEARCH = tuple(f"connection__{field}" for field in ATHLETE_SEARCH)
 
@@ -61,22 +65,19 @@ class ConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.action(description=_("Sync now (activities and wellness)"))
     def sync(self, request: HttpRequest, queryset: QuerySet[Connection]) -> None:
         queued = 0
-        for connection in queryset.filter(
-            provider=Connection.Provider.GARMIN, status=Connection.Status.ACTIVE
-        ):
-            queued += len(operator_sync(connection))
-        skipped = (
-            queryset.count()
-            - queryset.filter(
-                provider=Connection.Provider.GARMIN, status=Connection.Status.ACTIVE
-            ).count()
-        )
+        syncing = queryset.filter(provider__in=SYNCING, status=Connection.Status.ACTIVE)
+        for connection in syncing:
+            if connection.provider == Connection.Provider.GARMIN:
+                queued += len(operator_sync(connection))
+            else:
+                queued += len(strava_operator_sync(connection))
+        skipped = queryset.count() - syncing.count()
         message = ngettext("%(count)d sync queued.", "%(count)d syncs queued.", queued)
         self.message_user(request, message % {"count": queued}, messages.SUCCESS)
         if skipped:
             note = ngettext(
-                "%(count)d connection skipped: only active Garmin connections sync.",
-                "%(count)d connections skipped: only active Garmin connections sync.",
+                "%(count)d connection skipped: only active Garmin and Strava connections sync.",
+                "%(count)d connections skipped: only active Garmin and Strava connections sync.",
                 skipped,
             )
             self.message_user(request, note % {"count": skipped}, messages.WARNING)
@@ -84,7 +85,10 @@ class ConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.action(description=_("Purge the provider's data for the athlete (and disconnect)"))
     def purge(self, request: HttpRequest, queryset: QuerySet[Connection]) -> None:
         for connection in queryset.select_related("athlete__user"):
-            gone = provider_data_purge(connection)
+            if connection.provider == Connection.Provider.STRAVA:
+                gone = strava_forget(connection)  # its account freed for another athlete too
+            else:
+                gone = provider_data_purge(connection)
             message = _(
                 "%(connection)s: %(activities)d activities and %(sources)d sources, "
                 "%(wellness_days)d wellness days, %(payloads)d raw payloads and %(runs)d runs "
@@ -140,3 +144,21 @@ class RawPayloadAdmin(ReadOnlyAdmin):
     @admin.display(description=_("body"))
     def body_preview(self, obj: RawPayload) -> SafeString:
         return json_preview(obj.body)
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(ReadOnlyAdmin):
+    list_display = (
+        "provider",
+        "object_type",
+        "object_id",
+        "aspect_type",
+        "owner_id",
+        "state",
+        "received_at",
+        "done_at",
+    )
+    list_filter = ("provider", "state", "aspect_type", "object_type")
+    search_fields = (*CONNECTION_SEARCH, "object_id", "owner_id")
+    list_select_related = ("connection__athlete__user",)
+    date_hierarchy = "received_at"

@@ -1,4 +1,5 @@
-"""Forms of the Connections page: a Garmin sign-in, its MFA code, a backfill's first day."""
+"""Forms of the Connections page: a Garmin sign-in, its MFA code, a backfill's first day,
+Strava's choices, a calendar address."""
 
 from __future__ import annotations
 
@@ -62,3 +63,31 @@ class CalendarForm(forms.Form):
             "with this address reads your calendar: Paceline keeps it encrypted."
         ),
     )
+
+
+class StravaOptionsForm(forms.Form):
+    """What the athlete chooses about Strava: sharing with coaches (the athlete only) and
+    leaving Garmin's activities to the Garmin sync."""
+
+    share_strava = forms.BooleanField(
+        label=_("Show my Strava activities to my coaches"),
+        required=False,
+        help_text=_(
+            "Activities, samples and maps that come from Strava stay yours alone unless you "
+            "tick this (Strava's terms). Files, Garmin and manual entries are not affected. "
+            "You can change it at any time."
+        ),
+    )
+    skip_garmin = forms.BooleanField(
+        label=_("Only activities that did not come from Garmin"),
+        required=False,
+        help_text=_(
+            "Strava copies what your Garmin uploads; with Garmin connected here too, those "
+            "arrive through Garmin with their original file."
+        ),
+    )
+
+    def __init__(self, *args: Any, asks_consent: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not asks_consent:
+            del self.fields["share_strava"]

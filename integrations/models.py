@@ -64,6 +64,8 @@ class Connection(models.Model):
     retry_after = models.DateTimeField(_("retry after"), null=True, blank=True)
     backoff_s = models.PositiveIntegerField(_("current pause (s)"), default=0)
     cursor = models.JSONField(_("sync cursor"), default=dict, blank=True)
+    # What the athlete chose for this connection, e.g. Strava's {"skip_garmin": true}.
+    options = models.JSONField(_("options"), default=dict, blank=True)
     lease_until = models.DateTimeField(_("leased until"), null=True, blank=True)
     lease_owner = models.CharField(_("lease owner"), max_length=64, blank=True)
     last_synced_at = models.DateTimeField(_("last synced at"), null=True, blank=True)
@@ -153,6 +155,8 @@ class SyncRun(models.Model):
         verbose_name=_("requested by"),
     )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # A run waiting for the provider's rate window: when it goes on (queued until then).
+    resume_at = models.DateTimeField(_("resumes at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
@@ -265,3 +269,52 @@ class LoginAttempt(models.Model):
 
     def set_secret(self, values: dict[str, Any]) -> None:
         self.secret = json.dumps(values, sort_keys=True) if values else ""
+
+
+class WebhookEventQuerySet(AthleteOwnedQuerySet["WebhookEvent"]):
+    athlete_path = "connection__athlete"
+
+
+class WebhookEvent(models.Model):
+    """A provider's push notification, kept from its arrival until a worker has done it.
+
+    The row is the durable intent: the webhook answers at once, a task does the work, and the
+    sweep sends again an event whose task was lost. A provider delivering the same event again
+    (Strava retries up to three times) finds its `key` taken: it is acknowledged, not redone.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        DONE = "done", _("Done")
+        IGNORED = "ignored", _("Ignored")
+        FAILED = "failed", _("Failed")
+
+    provider = models.CharField(_("provider"), max_length=16, choices=Connection.Provider.choices)
+    key = models.CharField(max_length=64)  # sha256 of the canonical body
+    connection = models.ForeignKey(
+        Connection, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    owner_id = models.CharField(_("account at the provider"), max_length=64)
+    object_type = models.CharField(_("object"), max_length=16)
+    object_id = models.CharField(_("object id"), max_length=64)
+    aspect_type = models.CharField(_("change"), max_length=16)
+    updates = models.JSONField(_("updates"), default=dict, blank=True)
+    event_time = models.DateTimeField(_("event time"))
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.QUEUED)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    objects = WebhookEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "key"], name="one_webhook_event")
+        ]
+        indexes = [models.Index(fields=["state", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.object_type} {self.object_id} {self.aspect_type}"

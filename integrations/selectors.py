@@ -11,6 +11,9 @@ from django.utils import timezone
 
 from athletes.models import Athlete
 from integrations.models import Connection, LoginAttempt, SyncRun
+from integrations.strava import client as strava_client
+from integrations.strava.budget import Lane, budget_eta
+from integrations.strava.sync import skips_garmin
 
 RECENT_RUNS = 10
 
@@ -76,6 +79,58 @@ class CalendarPanel:
     @property
     def sessions(self) -> int:
         return int(self.connection.cursor.get("sessions", 0)) if self.connection else 0
+
+
+@dataclass
+class StravaPanel:
+    athlete: Athlete
+    connection: Connection | None
+    enabled: bool  # the operator set up a Strava app
+    runs: list[SyncRun] = field(default_factory=list)
+
+    @property
+    def connected(self) -> bool:
+        return self.connection is not None and self.connection.status == Connection.Status.ACTIVE
+
+    @property
+    def busy(self) -> bool:
+        return any(run.state in SyncRun.BUSY for run in self.runs)
+
+    @cached_property
+    def athlete_name(self) -> str:
+        """The Strava account's name, decrypted once per page."""
+        if self.connection is None:
+            return ""
+        return str(self.connection.credentials_dict.get("athlete_name", ""))
+
+    @property
+    def skips_garmin(self) -> bool:
+        return self.connection is not None and skips_garmin(self.connection)
+
+    @property
+    def waiting_until(self) -> dt.datetime | None:
+        """When a run held back by Strava's rate window goes on."""
+        waits = [run.resume_at for run in self.runs if run.state == SyncRun.State.QUEUED]
+        future = [at for at in waits if at is not None and at > timezone.now()]
+        return min(future, default=None)
+
+    @property
+    def backfill_eta(self) -> dt.datetime | None:
+        """When the backfill under way should be done, at the backfill lane's share of Strava's
+        budget (two reads per activity left)."""
+        for run in self.runs:
+            if run.kind == SyncRun.Kind.BACKFILL and run.state in SyncRun.BUSY and run.total:
+                left = max(0, run.total - run.done)
+                return budget_eta(Lane.BACKFILL, 2 * left) if left else None
+        return None
+
+
+def strava_panel(athlete: Athlete) -> StravaPanel:
+    connection = Connection.objects.filter(
+        athlete=athlete, provider=Connection.Provider.STRAVA
+    ).first()
+    runs = list(connection.runs.select_related("requested_by")[:RECENT_RUNS]) if connection else []
+    return StravaPanel(athlete, connection, strava_client.enabled(), runs)
 
 
 def calendar_panel(athlete: Athlete) -> CalendarPanel:

@@ -1,5 +1,6 @@
 """The Connections page: connect Garmin (sign-in and MFA code in a task, the page polls),
-see its status and runs live, sync now, backfill, disconnect.
+Strava (OAuth) and a TrainingPeaks calendar; see their status and runs live, sync now,
+backfill, disconnect. And Strava's webhook, the one door here without a login.
 
 The athlete and coaches with `full` rights manage connections: others who see the athlete
 get 403, anyone else 404 (the one door: `visible_to`, then `manageable_by`).
@@ -7,30 +8,45 @@ get 403, anyone else 404 (the one door: `visible_to`, then `manageable_by`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from athletes.models import Athlete, User
+from athletes.services.strava import strava_sharing_set
 from athletes.services.wellness import wellness_sharing_set
-from core.http import Request, is_partial
-from integrations.forms import BackfillForm, CalendarForm, GarminCodeForm, GarminSignInForm
+from core.http import Request, is_partial, over_rate
+from integrations.forms import (
+    BackfillForm,
+    CalendarForm,
+    GarminCodeForm,
+    GarminSignInForm,
+    StravaOptionsForm,
+)
 from integrations.garmin.auth import SignInRefused, code_submit, sign_in_start
 from integrations.garmin.schedule import SyncRefused, backfill_request, sync_now
 from integrations.models import Connection, LoginAttempt
 from integrations.selectors import (
     GarminPanel,
+    StravaPanel,
     calendar_panel,
     garmin_panel,
+    strava_panel,
 )
 from integrations.services.connections import connection_disconnect, connections_manage_check
+from integrations.strava import schedule as strava
+from integrations.strava.client import EventRefused
+from integrations.strava.webhooks import MAX_BODY_BYTES, challenge_answer, event_accept
 from integrations.trainingpeaks.schedule import CalendarRefused, calendar_pull_now
 from integrations.trainingpeaks.schedule import calendar_connect as calendar_connect_service
 
@@ -70,6 +86,7 @@ def _page(request: HttpRequest, athlete: Athlete, status: int = 200, **extra: An
     context = _context(request, garmin_panel(athlete), **extra)
     if not is_partial(request):
         context |= {"calendar": calendar_panel(athlete), "calendar_form": CalendarForm()}
+        context |= _strava_context(request, strava_panel(athlete))
     template = (
         "integrations/partials/_garmin_card.html"
         if is_partial(request)
@@ -280,3 +297,208 @@ def calendar_disconnect(request: Request[User], athlete_id: int) -> HttpResponse
         ),
     )
     return _back(athlete)
+
+
+# --- Strava ------------------------------------------------------------------------------------
+
+STRAVA_SESSION_KEY = "strava_oauth"
+WEBHOOK_PER_MINUTE = 120  # per client address; Strava sends a few events per activity
+
+
+def _strava_options_form(request: HttpRequest, panel: StravaPanel, data: Any = None) -> Any:
+    athlete = panel.athlete
+    initial = {
+        "share_strava": athlete.strava_shared_at is not None,
+        "skip_garmin": panel.skips_garmin,
+    }
+    return StravaOptionsForm(data, asks_consent=athlete.user_id == request.user.pk, initial=initial)
+
+
+def _strava_context(request: HttpRequest, panel: StravaPanel, **extra: Any) -> dict[str, Any]:
+    return {
+        "athlete": panel.athlete,
+        "strava": panel,
+        "strava_options_form": extra.pop("strava_options_form", None)
+        or _strava_options_form(request, panel),
+        "strava_backfill_form": extra.pop("strava_backfill_form", BackfillForm()),
+        **extra,
+    }
+
+
+def _strava_card(
+    request: HttpRequest, athlete: Athlete, status: int = 200, **extra: Any
+) -> HttpResponse:
+    context = _strava_context(request, strava_panel(athlete), **extra)
+    return render(request, "integrations/partials/_strava_card.html", context, status=status)
+
+
+def _strava(athlete: Athlete) -> Connection:
+    return get_object_or_404(Connection, athlete=athlete, provider=Connection.Provider.STRAVA)
+
+
+@login_required
+@require_GET
+def strava_card(request: HttpRequest, athlete_id: int) -> HttpResponse:
+    """The Strava card alone, polled while a run is under way."""
+    return _strava_card(request, _athlete(request, athlete_id))
+
+
+@login_required
+@require_POST
+def strava_connect(request: Request[User], athlete_id: int) -> HttpResponse:
+    """Send the browser to Strava to approve Paceline; Strava sends it back to the callback
+    with a code and our `state` (kept in the session: a forged callback has none)."""
+    athlete = _athlete(request, athlete_id)
+    state = strava.oauth_state()
+    redirect_uri = settings.PACELINE_BASE_URL + reverse("strava_callback")
+    try:
+        url = strava.oauth_begin(
+            by=request.user, athlete=athlete, redirect_uri=redirect_uri, state=state
+        )
+    except strava.StravaRefused as refused:
+        return _said(request, athlete, refused.message, level=messages.WARNING, status=400)
+    request.session[STRAVA_SESSION_KEY] = {"state": state, "athlete_id": athlete.id}
+    response = HttpResponse(status=204)
+    if is_partial(request):
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@login_required
+@require_GET
+def strava_callback(request: Request[User]) -> HttpResponse:
+    """Strava's redirect after the athlete approved (or not)."""
+    pending = request.session.pop(STRAVA_SESSION_KEY, None) or {}
+    given = str(request.GET.get("state", ""))
+    if not isinstance(pending, dict) or not strava.state_matches(
+        str(pending.get("state", "")), given
+    ):
+        messages.error(request, _("This Strava answer was not for this session: connect again."))
+        return redirect(reverse("home"))
+    athlete = _athlete(request, int(pending.get("athlete_id", 0)))
+    if request.GET.get("error") or not request.GET.get("code"):
+        messages.warning(request, _("Strava was not connected: you did not approve Paceline."))
+        return _back(athlete)
+    try:
+        strava.oauth_complete(
+            by=request.user,
+            athlete=athlete,
+            code=str(request.GET.get("code", ""))[:255],
+            scope=str(request.GET.get("scope", ""))[:255],
+        )
+    except strava.StravaRefused as refused:
+        messages.warning(request, refused.message)
+        return _back(athlete)
+    messages.success(
+        request,
+        _(
+            "Strava connected: your last 30 days are on their way, new activities follow as "
+            "you record them."
+        ),
+    )
+    return _back(athlete)
+
+
+@login_required
+@require_POST
+def strava_sync_now(request: Request[User], athlete_id: int) -> HttpResponse:
+    athlete = _athlete(request, athlete_id)
+    try:
+        strava.sync_now(by=request.user, connection=_strava(athlete))
+    except strava.StravaRefused as refused:
+        return _said(
+            request, athlete, refused.message, level=messages.WARNING, status=429, card=_strava_card
+        )
+    return _said(
+        request, athlete, _("Sync started: the last three days are read again."), card=_strava_card
+    )
+
+
+@login_required
+@require_POST
+def strava_backfill(request: Request[User], athlete_id: int) -> HttpResponse:
+    athlete = _athlete(request, athlete_id)
+    form = BackfillForm(request.POST)
+    if not form.is_valid():
+        return _strava_card(request, athlete, status=400, strava_backfill_form=form)
+    try:
+        strava.backfill_request(
+            by=request.user, connection=_strava(athlete), since=form.cleaned_data["since"]
+        )
+    except strava.StravaRefused as refused:
+        form.add_error("since", refused.message)
+        return _strava_card(request, athlete, status=400, strava_backfill_form=form)
+    return _said(
+        request,
+        athlete,
+        _("History is on its way: the runs below show its progress and when it should be done."),
+        card=_strava_card,
+    )
+
+
+@login_required
+@require_POST
+def strava_options(request: Request[User], athlete_id: int) -> HttpResponse:
+    athlete = _athlete(request, athlete_id)
+    panel = strava_panel(athlete)
+    form = _strava_options_form(request, panel, request.POST)
+    if not form.is_valid():  # pragma: no cover — two booleans are always valid
+        return _strava_card(request, athlete, status=400, strava_options_form=form)
+    if "share_strava" in form.fields:
+        strava_sharing_set(
+            by=request.user, athlete=athlete, shared=form.cleaned_data["share_strava"]
+        )
+    if panel.connection is not None:
+        strava.option_set(
+            by=request.user,
+            connection=panel.connection,
+            skip_garmin=form.cleaned_data["skip_garmin"],
+        )
+    return _said(request, athlete, _("Your Strava choices are saved."), card=_strava_card)
+
+
+@login_required
+@require_POST
+def strava_disconnect(request: Request[User], athlete_id: int) -> HttpResponse:
+    """Revoke Paceline's access at Strava and delete what Strava brought."""
+    athlete = _athlete(request, athlete_id)
+    removed, revoked = strava.disconnect(by=request.user, connection=_strava(athlete))
+    text = _(
+        "Strava disconnected: Paceline deleted its tokens and the %(count)s activities that "
+        "only Strava had brought; activities from your files stay."
+    ) % {"count": removed.get("activities", 0)}
+    if not revoked:
+        text += " " + _(
+            "Strava could not be told: remove Paceline under My Apps in your Strava settings."
+        )
+    messages.success(request, text)
+    return _back(athlete)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def strava_webhook(request: HttpRequest) -> HttpResponse:
+    """Strava's subscription check (GET) and events (POST): kept, answered at once, done by a
+    task. Unsigned by Strava, so bounded, rate-limited and checked before anything is kept."""
+    if over_rate(request, "strava-webhook", limit=WEBHOOK_PER_MINUTE):
+        return JsonResponse({"error": "too many requests"}, status=429)
+    if request.method == "GET":
+        answer = challenge_answer(request.GET)
+        if answer is None:
+            return JsonResponse({"error": "unknown verify token"}, status=403)
+        return JsonResponse(answer)
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = MAX_BODY_BYTES + 1
+    if declared > MAX_BODY_BYTES:
+        return JsonResponse({"error": "body too large"}, status=413)
+    body = request.read(MAX_BODY_BYTES + 1)
+    if len(body) > MAX_BODY_BYTES:
+        return JsonResponse({"error": "body too large"}, status=413)
+    try:
+        event_accept(json.loads(body))
+    except (ValueError, EventRefused) as refused:
+        return JsonResponse({"error": f"not a Strava event: {refused}"[:200]}, status=400)
+    return JsonResponse({"ok": True})

@@ -36,7 +36,7 @@ from coaching.workouts.text import parse
 from coaching.workouts.tree import to_data
 from core import crypto
 from core.models import OutboxMessage
-from integrations.models import Connection, RawPayload, SyncRun
+from integrations.models import Connection, RawPayload, SyncRun, WebhookEvent
 from tests.factories import CoachAthleteFactory, GoalFactory, GroupFactory, ThresholdsFactory
 
 DAY = dt.date(2026, 3, 2)
@@ -112,6 +112,17 @@ def _people(relationship: CoachAthlete, children: int) -> None:
         external_id=_unique()[:12],
         body={"id": 12, "name": "Morning ride", "laps": [{"distance": 1000.0}]},
         sha256=_unique().ljust(64, "0")[:64],
+    )
+    WebhookEvent.objects.create(
+        provider=Connection.Provider.STRAVA,
+        key=_unique().ljust(64, "0")[:64],
+        connection=connection,
+        owner_id="13408",
+        object_type="activity",
+        object_id=_unique()[:12],
+        aspect_type="update",
+        updates={"title": "Morning ride"},
+        event_time=dt.datetime.combine(DAY, dt.time(9), tzinfo=dt.UTC),
     )
 
 

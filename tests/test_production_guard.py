@@ -50,6 +50,8 @@ def test_a_production_environment_with_real_secrets_has_no_problem() -> None:
         ({"POSTGRES_PASSWORD": "change-me"}, 'POSTGRES_PASSWORD still holds the "change-me"'),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS is not set"),
         ({"ALLOWED_HOSTS": " , "}, "ALLOWED_HOSTS is not set"),
+        ({"STRAVA_CLIENT_SECRET": "change-me"}, 'STRAVA_CLIENT_SECRET still holds the "change'),
+        ({"STRAVA_API_URL": "http://127.0.0.1:9"}, "STRAVA_API_URL must be an https:// address"),
     ],
 )
 def test_production_refuses(overrides: dict[str, str], problem: str) -> None:

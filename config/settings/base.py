@@ -391,3 +391,19 @@ PACELINE_FEED_ALLOWED_NETWORKS = [
     for network in os.environ.get("PACELINE_FEED_ALLOWED_NETWORKS", "").split(",")
     if network.strip()
 ]
+
+# --- Strava: a per-deployment feature, on when the operator's app credentials are set ---------
+# docs/strava.md says what Strava requires of the app (owner subscription, athlete cap,
+# Extended Access). STRAVA_API_URL: where Strava's API lives (https://www.strava.com until
+# Strava moves it); an http:// address is for a local mirror or a test double only.
+STRAVA_CLIENT_ID = os.environ.get("STRAVA_CLIENT_ID", "").strip()
+STRAVA_CLIENT_SECRET = os.environ.get("STRAVA_CLIENT_SECRET", "").strip()
+STRAVA_API_URL = os.environ.get("STRAVA_API_URL", "https://www.strava.com").rstrip("/")
+# The token Strava echoes when the webhook subscription is created (empty: derived from
+# SECRET_KEY, so it is never Strava's well-known default).
+STRAVA_WEBHOOK_VERIFY_TOKEN = os.environ.get("STRAVA_WEBHOOK_VERIFY_TOKEN", "")
+# Keep Strava-only data at most this many days (empty: keep it; 7 reads Strava's June 2026
+# policy literally).
+STRAVA_RETENTION_DAYS = (
+    int(os.environ["STRAVA_RETENTION_DAYS"]) if os.environ.get("STRAVA_RETENTION_DAYS") else None
+)

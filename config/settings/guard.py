@@ -29,6 +29,7 @@ SECRETS = (
     "POSTGRES_PASSWORD",
     "DATABASE_URL",
     "REDIS_URL",
+    "STRAVA_CLIENT_SECRET",
 )
 
 
@@ -85,9 +86,17 @@ def allowed_hosts_problems(value: str) -> list[str]:
     return [] if _items(value) else ["ALLOWED_HOSTS is not set (this site's host names)"]
 
 
+def strava_problems(environ: Mapping[str, str]) -> list[str]:
+    """Strava's API is reached over HTTPS only (plain http is for a local test double)."""
+    url = environ.get("STRAVA_API_URL", "").strip().lower()
+    if url and not url.startswith("https://"):
+        return ["STRAVA_API_URL must be an https:// address"]
+    return []
+
+
 def production_problems(environ: Mapping[str, str]) -> list[str]:
     """Every reason this environment is unfit for production, one sentence each."""
-    problems = placeholder_problems(environ)
+    problems = placeholder_problems(environ) + strava_problems(environ)
     placeholders = {problem.split(" ", 1)[0] for problem in problems}
     if "SECRET_KEY" not in placeholders:
         problems += secret_key_problems(environ.get("SECRET_KEY", ""))

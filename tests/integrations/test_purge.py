@@ -107,4 +107,4 @@ def test_the_admin_purges_and_resyncs(
     assert "tokens forgotten" in response.content.decode()
     assert not Activity.objects.filter(athlete=athlete, sources__provider="garmin").exists()
     skipped = _act(staff_client, "sync", synced)  # disconnected now: nothing to sync
-    assert "only active Garmin connections sync" in skipped.content.decode()
+    assert "only active Garmin and Strava connections sync" in skipped.content.decode()

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from integrations.models import Connection, LoginAttempt
-from tests.tenancy.base import READ, Row, _athlete
+from tests.tenancy.base import READ, Row, _all, _athlete
 
 MANAGE = READ | {"coach": 403, "view_coach": 403}
 
@@ -44,7 +44,12 @@ def world(w: dict[str, Any]) -> dict[str, Any]:
     calendar = Connection(athlete=w["athlete"], provider=Connection.Provider.TRAININGPEAKS)
     calendar.set_credentials({"feed_url": "https://www.trainingpeaks.com/ical/SECRET.ics"})
     calendar.save()
-    return {"garmin": connection, "garmin_attempt": attempt, "calendar": calendar}
+    strava = Connection(
+        athlete=w["athlete"], provider=Connection.Provider.STRAVA, external_user_id="13408"
+    )
+    strava.set_credentials({"access_token": "a", "refresh_token": "r", "expires_at": 0})
+    strava.save()
+    return {"garmin": connection, "garmin_attempt": attempt, "calendar": calendar, "strava": strava}
 
 
 ROWS += [
@@ -52,4 +57,17 @@ ROWS += [
     Row("calendar_connect", MANAGE | {"athlete": 400}, _athlete, method="post"),
     Row("calendar_pull", MANAGE | {"athlete": 302}, _athlete, method="post"),
     Row("calendar_disconnect", MANAGE | {"athlete": 302}, _athlete, method="post"),
+]
+
+# Strava: the webhook is Strava's door (no login; a wrong verify token is refused to anyone);
+# the OAuth callback without this session's state sends everyone home.
+ROWS += [
+    Row("strava_card", MANAGE, _athlete),
+    Row("strava_connect", MANAGE | {"athlete": 302}, _athlete, method="post"),
+    Row("strava_sync_now", MANAGE | {"athlete": 302}, _athlete, method="post"),
+    Row("strava_backfill", MANAGE | {"athlete": 400}, _athlete, method="post"),
+    Row("strava_options", MANAGE | {"athlete": 302}, _athlete, method="post"),
+    Row("strava_disconnect", MANAGE | {"athlete": 302}, _athlete, method="post"),
+    Row("strava_callback", _all(302)),
+    Row("strava_webhook", _all(403, anon=403)),
 ]
