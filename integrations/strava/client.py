@@ -135,6 +135,10 @@ def _client(access_token: str | None = None) -> Client:
     session.mount("http://", adapter)
     client = Client(access_token=access_token, rate_limit_requests=False, requests_session=session)
     client.protocol.server = host
+    # stravalib reads STRAVA_CLIENT_ID/SECRET from the environment (our settings' names too)
+    # and then tries its own in-memory refresh before each call: ours is `tokens`.
+    client.protocol.client_id = None
+    client.protocol.client_secret = None
     return client
 
 
