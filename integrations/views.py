@@ -44,6 +44,7 @@ from integrations.selectors import (
     strava_panel,
 )
 from integrations.services.connections import connection_disconnect, connections_manage_check
+from integrations.strava import client as strava_client
 from integrations.strava import schedule as strava
 from integrations.strava.client import EventRefused
 from integrations.strava.webhooks import MAX_BODY_BYTES, challenge_answer, event_accept
@@ -87,12 +88,14 @@ def _page(request: HttpRequest, athlete: Athlete, status: int = 200, **extra: An
     if not is_partial(request):
         context |= {"calendar": calendar_panel(athlete), "calendar_form": CalendarForm()}
         context |= _strava_context(request, strava_panel(athlete))
-    template = (
-        "integrations/partials/_garmin_card.html"
-        if is_partial(request)
-        else ("integrations/connections.html")
-    )
-    return render(request, template, context, status=status)
+    if is_partial(request):
+        return render(request, "integrations/partials/_garmin_card.html", context, status=status)
+    response = render(request, "integrations/connections.html", context, status=status)
+    if strava_client.enabled():  # "Connect Strava" posts here, then goes on to Strava
+        policy = dict(settings.SECURE_CSP)
+        policy["form-action"] = [*policy.get("form-action", []), strava_client.authorize_origin()]
+        response._csp_config = policy  # type: ignore[attr-defined] — Django's per-response CSP
+    return response
 
 
 def _back(athlete: Athlete) -> HttpResponse:

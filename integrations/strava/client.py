@@ -127,6 +127,12 @@ def _base() -> tuple[str, str]:
     return parts.scheme or "https", parts.netloc or "www.strava.com"
 
 
+def authorize_origin() -> str:
+    """The origin of Strava's approval page (the browser goes there from a form of ours)."""
+    scheme, host = _base()
+    return f"{scheme}://{host}"
+
+
 def _client(access_token: str | None = None) -> Client:
     scheme, host = _base()
     session = requests.Session()
@@ -179,7 +185,7 @@ def _translated(error: Exception) -> StravaError:
 def authorize_url(*, redirect_uri: str, state: str) -> str:
     """Where the athlete approves Paceline at Strava (read + activity:read_all)."""
     client_id, _secret = _app()
-    return str(
+    url = str(
         _client().authorization_url(
             client_id=client_id,
             redirect_uri=redirect_uri,
@@ -188,6 +194,8 @@ def authorize_url(*, redirect_uri: str, state: str) -> str:
             state=state,
         )
     )
+    scheme, _host = _base()
+    return url if scheme == "https" else scheme + url.removeprefix("https")
 
 
 def code_exchange(code: str) -> Tokens:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, NamedTuple, Self
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from tests.integrations.strava import fake_data as data
 from tests.integrations.strava import fake_webhooks as webhooks
@@ -93,6 +93,7 @@ class FakeStrava:
         self.refresh_calls = self.revoke_calls = self.deauthorize_calls = 0
         self._lock = threading.Lock()
         self._storm = self._inactive = False
+        self._approval: tuple[str, str] | None = None
         self._outage: int | None = None
         self._tokens = TokenBook()
         self._limits = RateCounter(read_limits, overall_limits)
@@ -131,6 +132,14 @@ class FakeStrava:
         with self._lock:
             self._tokens.codes[code] = (athlete_id, scope)
             self._athletes.setdefault(athlete_id, self.corpus.athlete(athlete_id))
+
+    def approve_in_browser(
+        self, code: str, athlete_id: int, scope: str = "read,activity:read_all"
+    ) -> None:
+        """The next visit of Strava's approval page (GET /oauth/authorize) is the athlete
+        pressing Authorize: Strava sends the browser back with `code`, the state and scope."""
+        self.authorize(code, athlete_id, scope)
+        self._approval = (code, scope)
 
     def expire_tokens(self, athlete_id: int) -> None:
         """Every access token of the athlete is now expired (its refresh token still works)."""
@@ -268,7 +277,7 @@ class FakeStrava:
             return 403, self.corpus.json("errors/application_inactive_403.json")["body"], {}
         if self._outage is not None:
             return self._outage, {}, {}
-        if request.path.startswith("/oauth/") and request.method == "POST":
+        if request.path.startswith("/oauth/"):
             return self._oauth(request)
         if request.path.startswith("/api/v3/push_subscriptions"):
             return self._push_subscriptions(request)
@@ -279,6 +288,10 @@ class FakeStrava:
 
     # OAuth ------------------------------------------------------------------------------------
     def _oauth(self, request: _Request) -> Reply:
+        if request.path == "/oauth/authorize" and request.method == "GET":
+            return self._approve(request.query)
+        if request.method != "POST":
+            return 404, data.not_found("resource"), {}
         if request.path == "/oauth/token":
             return self._token(request.form)
         if request.path == "/oauth/revoke":
@@ -286,6 +299,14 @@ class FakeStrava:
         if request.path == "/oauth/deauthorize":
             return self._deauthorize(request)
         return 404, data.not_found("resource"), {}
+
+    def _approve(self, query: dict[str, str]) -> Reply:
+        approval, self._approval = self._approval, None
+        if approval is None or query.get("client_id") != str(self.client_id):
+            return 404, data.not_found("resource"), {}
+        code, scope = approval
+        back = {"state": query.get("state", ""), "code": code, "scope": scope}
+        return 302, None, {"Location": f"{query.get('redirect_uri', '')}?{urlencode(back)}"}
 
     def _client_ok(self, client_id: str | None, client_secret: str | None) -> bool:
         return client_id == str(self.client_id) and client_secret == self.client_secret

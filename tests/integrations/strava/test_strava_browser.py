@@ -1,17 +1,16 @@
-"""Connecting Strava in Chromium: the athlete presses Connect, approves at "Strava" (the approval
-page answered by the test with Strava's redirect), comes back to the card, watches the history
+"""Connecting Strava in Chromium: the athlete presses Connect, approves at "Strava" (the fake's
+approval page answers with Strava's redirect), comes back to the card, watches the history
 arrive, sets the choices; the coach sees the activities only once the athlete shares them."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, Route, expect
+from playwright.sync_api import Browser, expect
 
 from athletes.models import Athlete, User
 from tests.browser import ConsoleErrors, logged_in_page, screenshot
@@ -33,23 +32,13 @@ def test_an_athlete_connects_strava_and_decides_what_the_coach_sees(
     width: int,
 ) -> None:
     settings.PACELINE_BASE_URL = live_server.url  # where Strava sends the athlete back
-    strava.corpus_activities(
+    ids = strava.corpus_activities(
         STRAVA_ATHLETE, 3, start=timezone.now() - dt.timedelta(days=8),
         step=dt.timedelta(days=2), kinds=("app_ride", "run"),
     )  # fmt: skip
-    strava.authorize("browser-code", STRAVA_ATHLETE, scope=SCOPE)
-
-    def approve(route: Route) -> None:  # Strava's approval page: the athlete clicks Authorize
-        query = parse_qs(urlsplit(route.request.url).query)
-        back = (
-            query["redirect_uri"][0]
-            + "?"
-            + urlencode({"state": query["state"][0], "code": "browser-code", "scope": SCOPE})
-        )
-        route.fulfill(status=302, headers={"Location": back})
+    strava.approve_in_browser("browser-code", STRAVA_ATHLETE, scope=SCOPE)
 
     page = logged_in_page(browser, console_errors, live_server, athlete.user, width)
-    page.route(f"{strava.url}/oauth/authorize**", approve)
     page.goto(live_server.url + reverse("connections", args=[athlete.id]))
     card = page.locator("#strava-card")
     expect(card).to_contain_text("Connect Strava")
@@ -63,7 +52,10 @@ def test_an_athlete_connects_strava_and_decides_what_the_coach_sees(
 
     coach_page = logged_in_page(browser, console_errors, live_server, coach, width)
     coach_page.goto(live_server.url + reverse("activity_list", args=[athlete.id]))
-    expect(coach_page.locator("main")).not_to_contain_text("Ride")
+    names = {strava.activity(strava_id)["name"] for strava_id in ids}
+    assert names and all(names)
+    for name in names:
+        expect(coach_page.locator("main")).not_to_contain_text(name)
     screenshot(coach_page, f"strava-{width}-3-coach-without-consent")
 
     card.get_by_text("Your Strava choices").click()
@@ -74,6 +66,7 @@ def test_an_athlete_connects_strava_and_decides_what_the_coach_sees(
     screenshot(page, f"strava-{width}-4-shared")
 
     coach_page.reload()
-    expect(coach_page.locator("main")).to_contain_text("Run")
+    for name in names:
+        expect(coach_page.locator("main")).to_contain_text(name)
     screenshot(coach_page, f"strava-{width}-5-coach-with-consent")
     assert console_errors == []
