@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -467,10 +468,14 @@ def strava_disconnect(request: Request[User], athlete_id: int) -> HttpResponse:
     """Revoke Paceline's access at Strava and delete what Strava brought."""
     athlete = _athlete(request, athlete_id)
     removed, revoked = strava.disconnect(by=request.user, connection=_strava(athlete))
-    text = _(
-        "Strava disconnected: Paceline deleted its tokens and the %(count)s activities that "
-        "only Strava had brought; activities from your files stay."
-    ) % {"count": removed.get("activities", 0)}
+    count = removed.get("activities", 0)
+    text = ngettext(
+        "Strava disconnected: Paceline deleted its tokens and the %(count)s activity only "
+        "Strava had brought; activities from your files stay.",
+        "Strava disconnected: Paceline deleted its tokens and the %(count)s activities only "
+        "Strava had brought; activities from your files stay.",
+        count,
+    ) % {"count": count}
     if not revoked:
         text += " " + _(
             "Strava could not be told: remove Paceline under My Apps in your Strava settings."

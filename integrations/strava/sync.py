@@ -82,7 +82,6 @@ INACTIVE = gettext_noop(
     "the operator must reactivate it."
 )
 UNREACHABLE = gettext_noop("Strava could not be reached: the next sync tries again.")
-WAITING = gettext_noop("Waiting for Strava's next rate window.")
 
 
 class Deferred(Exception):  # noqa: N818 — names the situation
