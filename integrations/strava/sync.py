@@ -423,7 +423,7 @@ def event_receive(event: Mapping[str, Any]) -> WebhookEvent | None:
         "updates": dict(event.get("updates") or {}),
         "event_time": dt.datetime.fromtimestamp(int(event["event_time"]), tz=dt.UTC),
     }
-    if connection is None or connection.status != Connection.Status.ACTIVE:
+    if not _event_wanted(connection, fields["object_type"]):
         fields |= {"state": WebhookEvent.State.IGNORED, "done_at": timezone.now()}
     try:
         with transaction.atomic():
@@ -448,7 +448,7 @@ def event_process(event_id: int) -> WebhookEvent | None:
         return None
     WebhookEvent.objects.filter(id=event.id).update(attempts=event.attempts + 1)
     connection = event.connection
-    if connection is None or connection.status != Connection.Status.ACTIVE:
+    if connection is None or not _event_wanted(connection, event.object_type):
         return _event_end(event, WebhookEvent.State.IGNORED, "no active connection")
     try:
         return _event_do(event, connection)
@@ -463,6 +463,16 @@ def event_process(event_id: int) -> WebhookEvent | None:
         raise Deferred(later) from error
     except (client.StravaError, StravaPayloadError) as error:
         return _event_end(event, WebhookEvent.State.FAILED, str(error))
+
+
+def _event_wanted(connection: Connection | None, object_type: str) -> bool:
+    """Activity events count for an active connection; a deauthorization also for one that
+    waits for its athlete (a sync may have met the refused tokens first)."""
+    if connection is None:
+        return False
+    if object_type == "athlete":
+        return connection.status != Connection.Status.DISCONNECTED
+    return connection.status == Connection.Status.ACTIVE
 
 
 def _event_do(event: WebhookEvent, connection: Connection) -> WebhookEvent:
@@ -533,11 +543,16 @@ def strava_retention_apply(*, now: dt.datetime) -> int:
     removed = 0
     connections = Connection.objects.filter(provider=PROVIDER).select_related("athlete")
     for connection in connections:
-        before = connection.athlete.local_today(now) - dt.timedelta(days=int(days))
-        removed += provider_sources_remove(
-            athlete=connection.athlete, provider=Provider.STRAVA, before=before
-        ).sources
         RawPayload.objects.filter(
             connection=connection, fetched_at__lt=now - dt.timedelta(days=int(days))
         ).delete()
+        before = connection.athlete.local_today(now) - dt.timedelta(days=int(days))
+        old = ActivitySource.objects.filter(
+            athlete_id=connection.athlete_id, provider=Provider.STRAVA, activity__day__lt=before
+        )
+        if not old.exists():  # the sweep runs every minute: most often nothing is due
+            continue
+        removed += provider_sources_remove(
+            athlete=connection.athlete, provider=Provider.STRAVA, before=before
+        ).sources
     return removed

@@ -327,3 +327,28 @@ def test_the_client_refuses_without_the_operators_app(settings: Any) -> None:
     assert not client.enabled()
     with pytest.raises(client.NotConfigured):
         client.token_refresh("x")
+
+
+def test_the_retention_setting_purges_strava_only_data_older_than_its_days(
+    strava: FakeStrava,
+    connected: Connection,
+    settings: Any,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    now = timezone.now()
+    old, recent = strava.corpus_activities(
+        STRAVA_ATHLETE, 2, start=now - 20 * DAY, step=17 * DAY, kinds=("run",)
+    )
+    _backfill(connected, (now - 21 * DAY).date(), django_capture_on_commit_callbacks)
+    RawPayload.objects.filter(connection=connected).update(fetched_at=now - 30 * DAY)
+    assert _strava_sources(connected) == sorted([str(old), str(recent)])
+
+    settings.STRAVA_RETENTION_DAYS = None
+    strava_syncs_sweep(now=now)  # kept without the setting
+    assert len(_strava_sources(connected)) == 2
+
+    settings.STRAVA_RETENTION_DAYS = 7
+    strava_syncs_sweep(now=now)
+    assert _strava_sources(connected) == [str(recent)]
+    assert Activity.objects.filter(athlete=connected.athlete).count() == 1
+    assert not RawPayload.objects.filter(connection=connected).exists()

@@ -194,3 +194,20 @@ def test_a_flood_from_one_address_is_refused(client: Client, db: None) -> None:
     statuses = [client.get(WEBHOOK, {"hub.mode": "subscribe"}).status_code for _ in range(125)]
     assert statuses[:120] == [403] * 120
     assert statuses[120:] == [429] * 5
+
+
+def test_a_deauthorization_after_a_sync_met_the_refused_tokens_still_forgets(
+    strava: FakeStrava, connected: Connection, deliver: Callable[..., Any]
+) -> None:
+    [run] = strava.corpus_activities(
+        STRAVA_ATHLETE, 1, start=timezone.now() - timezone.timedelta(hours=5), kinds=("run",)
+    )
+    deliver(strava.event("activity_create", STRAVA_ATHLETE, run))
+    strava.deauthorize(STRAVA_ATHLETE)
+    Connection.objects.filter(id=connected.id).update(status=Connection.Status.NEEDS_USER)
+
+    deliver(strava.event("athlete_deauthorize", STRAVA_ATHLETE))
+
+    connected.refresh_from_db()
+    assert connected.status == Connection.Status.DISCONNECTED
+    assert not Activity.objects.filter(athlete=connected.athlete).exists()
