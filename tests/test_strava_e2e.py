@@ -14,7 +14,9 @@ PACELINE_REQUIRE_SERVICES=1).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import signal
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -287,3 +289,55 @@ def test_a_429_storm_makes_no_request_beyond_the_window_and_keeps_no_worker(
         assert event.sent_at.minute % 15 == 0 or event.sent_at.hour == 0
     assert fake.seen("/api/v3/", since=storm_at) == first and len(first) == 1
     assert connection.status == Connection.Status.ACTIVE
+
+
+def test_a_worker_killed_mid_backfill_leaves_a_run_a_new_worker_finishes_to_the_same_rows(
+    private_stack: dict[str, str],
+    strava_env: dict[str, str],
+    fake: FakeStrava,
+    athlete: Athlete,
+    settings: Any,
+    tmp_path: Path,
+) -> None:
+    ids = fake.corpus_activities(
+        STRAVA_ATHLETE, 4, start=timezone.now() - dt.timedelta(days=9),
+        step=dt.timedelta(days=2), kinds=("app_ride", "run"),
+    )  # fmt: skip
+    fake.api_delay_s = 1.0  # each read takes a second: the worker is killed mid-run
+    env = {
+        **strava_env,
+        "DJANGO_SETTINGS_MODULE": "tests.garmin_e2e_settings",  # short lease, redelivery knobs
+        "PACELINE_CONNECTION_LEASE_S": "3",
+    }
+    with (
+        broker(private_stack["REDIS_URL"], settings),
+        spawn("worker-1", worker("one"), env, tmp_path, celery_ready) as (first, first_log),
+    ):
+        fake.authorize("killed", STRAVA_ATHLETE, scope=SCOPE)
+        oauth_complete(by=athlete.user, athlete=athlete, code="killed", scope=SCOPE)
+        wait_for(
+            lambda: ActivitySource.objects.filter(athlete=athlete).count() >= 2,
+            timeout_s=STEP_S,
+            what="the backfill did not import two activities",
+            log=first_log,
+        )
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait(timeout=10)
+    run = SyncRun.objects.get(connection__athlete=athlete)
+    left = ActivitySource.objects.filter(athlete=athlete).count()
+    assert run.state == SyncRun.State.RUNNING and 2 <= left < 4
+
+    redelivering = {**env, "PACELINE_BROKER_VISIBILITY_S": "6"}
+    with spawn("worker-2", worker("two"), redelivering, tmp_path, celery_ready) as (_p, log):
+        wait_for(
+            lambda: SyncRun.objects.filter(id=run.id, state=SyncRun.State.DONE).exists(),
+            timeout_s=STEP_S,
+            what="the killed run was not taken over",
+            log=log,
+        )
+    assert sorted(row[0] for row in strava_rows(athlete)) == sorted(str(i) for i in ids)
+    assert Activity.objects.filter(athlete=athlete).count() == 4
+    # The second worker went on after what was imported: no activity's samples read twice
+    # but the one the first worker was reading when it died.
+    streams = [len(fake.seen(f"/activities/{i}/streams")) for i in ids]
+    assert sum(streams) <= 5 and min(streams) == 1
