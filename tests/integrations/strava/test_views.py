@@ -177,3 +177,19 @@ def test_without_the_operators_app_the_card_says_how_to_get_it(
     assert "Strava is not set up on this server" in page
     refused = browser.post(reverse("strava_connect", args=[athlete.id]), follow=True)
     assert "not set up" in refused.content.decode()
+
+
+def test_a_long_backfill_shows_when_it_should_be_done(
+    strava: FakeStrava, connected: Connection, browser: Client
+) -> None:
+    SyncRun.objects.create(
+        connection=connected,
+        kind=SyncRun.Kind.BACKFILL,
+        state=SyncRun.State.RUNNING,
+        since=timezone.localdate() - timezone.timedelta(days=700),
+        total=400,
+        done=100,
+    )  # 300 activities left: 600 reads at the backfill lane's 40 of 100 per quarter-hour
+    card = browser.get(reverse("strava_card", args=[connected.athlete_id])).content.decode()
+    assert "History on its way: done around" in card
+    assert 'hx-trigger="every 3s"' in card  # the card follows the run
