@@ -14,6 +14,7 @@ import hmac
 import secrets
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -231,16 +232,23 @@ def option_set(*, by: User, connection: Connection, skip_garmin: bool) -> Connec
 # --- The sweep ---------------------------------------------------------------------------------
 
 
+def events_waiting_send(*, now: dt.datetime) -> int:
+    """Send the events no task has taken: their message was lost, or none was sent (the
+    embedded mode leaves them to the sweep). Returns how many were sent."""
+    grace = dt.timedelta(0) if settings.CELERY_TASK_ALWAYS_EAGER else EVENT_GRACE
+    waiting = WebhookEvent.objects.filter(
+        provider=PROVIDER, state=WebhookEvent.State.QUEUED, received_at__lte=now - grace
+    ).filter(Q(sent_at__isnull=True) | Q(sent_at__lt=now - RESEND_AFTER))
+    return sum(event_send(event_id) for event_id in list(waiting.values_list("id", flat=True)))
+
+
 def strava_syncs_sweep(*, now: dt.datetime) -> int:
     """Send again runs and events whose message was lost, close runs a dead worker left,
     queue each connection's daily reconcile, apply the retention setting. Returns how many
     tasks were sent."""
     sent = sum(run_send(run_id) for run_id in sync_runs_lost(PROVIDER, now=now))
     sync_runs_interrupted_close(PROVIDER, now=now)
-    lost_events = WebhookEvent.objects.filter(
-        provider=PROVIDER, state=WebhookEvent.State.QUEUED, received_at__lt=now - EVENT_GRACE
-    ).filter(Q(sent_at__isnull=True) | Q(sent_at__lt=now - RESEND_AFTER))
-    sent += sum(event_send(event_id) for event_id in list(lost_events.values_list("id", flat=True)))
+    sent += events_waiting_send(now=now)
     active = Connection.objects.filter(provider=PROVIDER, status=Connection.Status.ACTIVE)
     for connection in active.select_related("athlete"):
         local = now.astimezone(connection.athlete.tz)

@@ -1,6 +1,9 @@
 """Strava's webhook, the checks before the work: the subscription's challenge (its verify token
 compared in constant time — stravalib's own check is an `assert`, gone under `python -O`), and
-events kept for a task, answered at once (Strava wants a 200 within two seconds)."""
+events kept for a task, answered at once (Strava wants a 200 within two seconds).
+
+Without a broker (the embedded mode) a task would run inside the request, reads from Strava
+included: there the event is left to the in-process sweep, which does it within a minute."""
 
 from __future__ import annotations
 
@@ -49,6 +52,7 @@ def event_accept(body: Any) -> WebhookEvent | None:
     event = event_parse(body)
     with transaction.atomic():
         row = event_receive(event)
-        if row is not None and row.state == WebhookEvent.State.QUEUED:
+        queued = row is not None and row.state == WebhookEvent.State.QUEUED
+        if queued and not settings.CELERY_TASK_ALWAYS_EAGER:
             transaction.on_commit(partial(event_send, row.id), robust=True)
     return row

@@ -17,6 +17,7 @@ from django.utils import timezone
 from activities.models import Activity, ActivitySource
 from activities.types import Provider
 from integrations.models import Connection, RawPayload, WebhookEvent
+from integrations.strava.schedule import events_waiting_send
 from integrations.strava.webhooks import verify_token
 from tests.integrations.strava.conftest import STRAVA_ATHLETE
 from tests.integrations.strava.fake_server import FakeStrava
@@ -25,15 +26,19 @@ WEBHOOK = "/strava/webhook/"
 
 
 @pytest.fixture
-def deliver(
-    client: Client, django_capture_on_commit_callbacks: Callable[..., Any]
-) -> Callable[..., Any]:
-    """POST an event body as Strava does; its task runs after the commit, in-process."""
+def deliver(client: Client, request: pytest.FixtureRequest) -> Callable[..., Any]:
+    """POST an event body as Strava does; then the sweep does it (tasks run in-process, so
+    the webhook leaves its events to the sweep: it answers without reading from Strava)."""
+
+    fake = request.getfixturevalue("strava") if "strava" in request.fixturenames else None
 
     def post(body: Any, **extra: Any) -> Any:
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(WEBHOOK, data, content_type="application/json", **extra)
+        reads = len(fake.requests) if fake else 0
+        answer = client.post(WEBHOOK, data, content_type="application/json", **extra)
+        assert (len(fake.requests) if fake else 0) == reads  # answered before any read
+        events_waiting_send(now=timezone.now())
+        return answer
 
     return post
 
