@@ -95,7 +95,8 @@ def _page(request: HttpRequest, athlete: Athlete, status: int = 200, **extra: An
     if strava_client.enabled():  # "Connect Strava" posts here, then goes on to Strava
         policy = dict(settings.SECURE_CSP)
         policy["form-action"] = [*policy.get("form-action", []), strava_client.authorize_origin()]
-        response._csp_config = policy  # type: ignore[attr-defined] — Django's per-response CSP
+        # Django's per-response policy (what its csp_override decorator sets).
+        response._csp_config = policy  # type: ignore[attr-defined]
     return response
 
 

@@ -53,6 +53,6 @@ def event_accept(body: Any) -> WebhookEvent | None:
     with transaction.atomic():
         row = event_receive(event)
         queued = row is not None and row.state == WebhookEvent.State.QUEUED
-        if queued and not settings.CELERY_TASK_ALWAYS_EAGER:
+        if row is not None and queued and not settings.CELERY_TASK_ALWAYS_EAGER:
             transaction.on_commit(partial(event_send, row.id), robust=True)
     return row
