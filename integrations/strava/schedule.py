@@ -42,6 +42,7 @@ SYNC_NOW_EVERY = dt.timedelta(minutes=5)
 RECONCILE_HOUR = 4  # athlete-local: the daily reconcile runs after this hour
 JITTER_S = 600.0
 EVENT_GRACE = dt.timedelta(seconds=30)
+EVENTS_KEPT = dt.timedelta(days=30)  # events done are kept this long, for the admin
 
 
 class StravaRefused(Exception):  # noqa: N818 — a request refused with a reason for the person
@@ -244,8 +245,8 @@ def events_waiting_send(*, now: dt.datetime) -> int:
 
 def strava_syncs_sweep(*, now: dt.datetime) -> int:
     """Send again runs and events whose message was lost, close runs a dead worker left,
-    queue each connection's daily reconcile, apply the retention setting. Returns how many
-    tasks were sent."""
+    queue each connection's daily reconcile, apply the retention setting, forget events done
+    a month ago. Returns how many tasks were sent."""
     sent = sum(run_send(run_id) for run_id in sync_runs_lost(PROVIDER, now=now))
     sync_runs_interrupted_close(PROVIDER, now=now)
     sent += events_waiting_send(now=now)
@@ -261,4 +262,7 @@ def strava_syncs_sweep(*, now: dt.datetime) -> int:
         if run is not None:
             sent += run_send(run.id, jitter_s=JITTER_S)
     strava_retention_apply(now=now)
+    WebhookEvent.objects.filter(provider=PROVIDER, received_at__lt=now - EVENTS_KEPT).exclude(
+        state=WebhookEvent.State.QUEUED
+    ).delete()
     return sent

@@ -17,7 +17,7 @@ from django.utils import timezone
 from activities.models import Activity, ActivitySource
 from activities.types import Provider
 from integrations.models import Connection, RawPayload, WebhookEvent
-from integrations.strava.schedule import events_waiting_send
+from integrations.strava.schedule import events_waiting_send, strava_syncs_sweep
 from integrations.strava.webhooks import verify_token
 from tests.integrations.strava.conftest import STRAVA_ATHLETE
 from tests.integrations.strava.fake_server import FakeStrava
@@ -216,3 +216,14 @@ def test_a_deauthorization_after_a_sync_met_the_refused_tokens_still_forgets(
     connected.refresh_from_db()
     assert connected.status == Connection.Status.DISCONNECTED
     assert not Activity.objects.filter(athlete=connected.athlete).exists()
+
+
+def test_events_done_a_month_ago_are_forgotten_by_the_sweep(
+    strava: FakeStrava, connected: Connection, deliver: Callable[..., Any]
+) -> None:
+    deliver(strava.event("activity_create", 999, 123))  # ignored at once
+    assert WebhookEvent.objects.count() == 1
+    strava_syncs_sweep(now=timezone.now() + timezone.timedelta(days=29))
+    assert WebhookEvent.objects.count() == 1
+    strava_syncs_sweep(now=timezone.now() + timezone.timedelta(days=31))
+    assert not WebhookEvent.objects.exists()
