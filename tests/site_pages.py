@@ -47,7 +47,7 @@ from athletes.services.wellness import wellness_sharing_set
 from coaching.models import Comment, Link, LinkRefusal, PlannedSession, WorkoutTemplate
 from coaching.services.comments import thread_mark_read
 from coaching.services.feeds import calendar_feed_regenerate
-from integrations.models import Connection, LoginAttempt, RawPayload, SyncRun
+from integrations.models import Connection, LoginAttempt, RawPayload, SyncRun, WebhookEvent
 
 PASSWORD = "paceline-demo"
 COACH = "coach.alice@demo.paceline.test"
@@ -68,6 +68,7 @@ NOT_PAGES = {
     "api-schema": "the OpenAPI document (YAML)",
     "admin:jsi18n": "JavaScript",
     "admin:autocomplete": "JSON",
+    "strava_webhook": "JSON for Strava's servers (its subscription check and events)",
     "admin:view_on_site": "a redirect to the object's own page",
 }
 API_PAGES = {"api-docs", "api-redoc"}  # the rest of api-* is the JSON REST API
@@ -79,6 +80,7 @@ REDIRECTS_ONLY = {
     "account_confirm_login_code": "login by emailed code is off",
     "mfa_authenticate": "a step of the login itself (the walk's staff login goes through it)",
     "admin:login": "the admin signs in on the web form",
+    "strava_callback": "Strava sends the browser back here: it connects, then goes on",
 }
 
 
@@ -274,6 +276,36 @@ def _garmin(athlete: Athlete) -> Connection:
     return connection
 
 
+def _strava(athlete: Athlete) -> Connection:
+    """A connected Strava account with a backfill under way and one webhook event done."""
+    connection = Connection(
+        athlete=athlete, provider=Connection.Provider.STRAVA, external_user_id="1000001"
+    )
+    connection.set_credentials(
+        {"access_token": "a", "refresh_token": "r", "expires_at": 0, "athlete_name": "Daniel"}
+    )
+    connection.save()
+    SyncRun.objects.create(
+        connection=connection,
+        kind=SyncRun.Kind.BACKFILL,
+        state=SyncRun.State.DONE,
+        since=dt.date(2026, 10, 1),
+        counts={"fetched": 3, "created": 3, "merged": 0, "skipped": 0, "failed": 0},
+    )
+    WebhookEvent.objects.create(
+        provider=Connection.Provider.STRAVA,
+        key="1" * 64,
+        connection=connection,
+        owner_id="1000001",
+        object_type="activity",
+        object_id="10000000000",
+        aspect_type="create",
+        state=WebhookEvent.State.DONE,
+        event_time=dt.datetime(2026, 11, 2, 7, tzinfo=dt.UTC),
+    )
+    return connection
+
+
 def _wellness(athlete: Athlete) -> None:
     """Three weeks of wellness up to today, shared with the coach (every chart and a flag)."""
     today = athlete.local_today()
@@ -304,6 +336,7 @@ def _objects_for_the_admin(athlete: Athlete) -> None:
     )
     WellnessDay.objects.create(athlete=athlete, day=dt.date(2026, 1, 5), resting_hr_bpm=48)
     _garmin(athlete)
+    _strava(athlete)
     Token.objects.create(user=athlete.user)
     AuthGroup.objects.create(name="Operators")
     PendingLoad.objects.create(athlete=athlete, since=dt.date(2026, 1, 5))
