@@ -23,11 +23,15 @@ from core.geo import step_lengths_m
 from core.sports import MOVING_SPEED_MPS, Sport
 from core.units import PAUSE_S
 
+Spans = list[tuple[float, float]]  # [start, end] intervals in seconds
+
 ASCENT_HYSTERESIS_M = 1.0
 ASCENT_SMOOTHING_SAMPLES = 5
 
 
-def summarize(streams: Streams, *, sport: Sport, laps: list[Lap]) -> Summary:
+def summarize(
+    streams: Streams, *, sport: Sport, laps: list[Lap], timer_spans: Spans | None = None
+) -> Summary:
     """Elapsed and moving time, distance, climb, HR, power, speed and cadence of a recording.
 
     - elapsed = last - first sample time;
@@ -41,26 +45,31 @@ def summarize(streams: Streams, *, sport: Sport, laps: list[Lap]) -> Summary:
       convention of head units with "include zeros" on); max power;
     - avg speed = distance / moving time; max speed = highest speed sample;
     - avg cadence time-weighted over moving samples, zeros excluded.
+    The averages weigh each sample by the time it stands for (`average_weights_s`): with the
+    device's `timer_spans` (seconds from the first sample's clock, when the timer ran), the part
+    of its interval the timer ran — however far apart a smart recording writes samples.
     Pool swims (laps with pool lengths): moving time and distance are the laps' sums — the
     records of a pool swim carry no usable distance.
     """
     if is_pool_swim(sport, laps):
-        base = _sample_values(streams) if len(streams) else Summary()
+        base = _sample_values(streams, sport, timer_spans) if len(streams) else Summary()
         return _from_laps(laps).merged_over(base)
     if len(streams) == 0:
         return Summary()
-    summary = _sample_values(streams)
+    summary = _sample_values(streams, sport, timer_spans)
     speed = streams.speed_mps if streams.speed_mps is not None else derived_speed(streams)
     durations = sample_durations_s(streams.time_s, streams.distance_m, sport=sport)
-    moving = np.where(moving_mask(streams, speed, sport=sport), durations, 0.0)
+    is_moving = moving_mask(streams, speed, sport=sport)
+    moving = np.where(is_moving, durations, 0.0)
+    weights = np.where(is_moving, average_weights_s(streams, sport, timer_spans), 0.0)
     distance = distance_m(streams)
     summary.moving_s = float(moving.sum())
     summary.distance_m = distance
     if distance is not None and summary.moving_s > 0:
         summary.avg_speed_mps = distance / summary.moving_s
     summary.max_speed_mps = _max(speed)
-    summary.avg_power_w = _weighted_mean(streams.power_w, moving, positive_only=False)
-    summary.avg_cadence_spm = _weighted_mean(streams.cadence_spm, moving, positive_only=True)
+    summary.avg_power_w = _weighted_mean(streams.power_w, weights, positive_only=False)
+    summary.avg_cadence_spm = _weighted_mean(streams.cadence_spm, weights, positive_only=True)
     return summary
 
 
@@ -69,10 +78,10 @@ def is_pool_swim(sport: Sport, laps: list[Lap]) -> bool:
     return sport is Sport.SWIM and any(lap.lengths for lap in laps)
 
 
-def _sample_values(streams: Streams) -> Summary:
+def _sample_values(streams: Streams, sport: Sport, timer_spans: Spans | None) -> Summary:
     """The values that need no notion of moving: elapsed, climb, HR."""
     ascent, descent = climb(streams.altitude_m)
-    recorded = sample_durations_s(streams.time_s, None, sport=Sport.OTHER)
+    recorded = average_weights_s(streams, sport, timer_spans)
     return Summary(
         elapsed_s=float(streams.time_s[-1] - streams.time_s[0]),
         ascent_m=ascent,
@@ -103,6 +112,24 @@ def sample_durations_s(
     return np.where(kept, durations, 0.0)
 
 
+def average_weights_s(streams: Streams, sport: Sport, timer_spans: Spans | None) -> FloatArray:
+    """The time each sample stands for in an average: the interval ending at it.
+
+    With the device's timer spans, the part of that interval during which the timer ran — a
+    device averages over its timer time, and a smart recording's samples stand for up to
+    ~20 s each. Without them, `sample_durations_s` (gaps over 10 s count only when the
+    distance shows movement across them).
+    """
+    if not timer_spans:
+        return sample_durations_s(streams.time_s, streams.distance_m, sport=sport)
+    time_s = streams.time_s
+    starts, ends = np.concatenate([time_s[:1], time_s[:-1]]), time_s
+    weights = np.zeros(time_s.size)
+    for span_start, span_end in timer_spans:
+        weights += np.clip(np.minimum(ends, span_end) - np.maximum(starts, span_start), 0, None)
+    return weights
+
+
 def recorded_s(streams: Streams, *, sport: Sport) -> float:
     """Recorded time: the sum of every sample's duration, moving or not (elapsed minus pauses).
 
@@ -118,30 +145,36 @@ def timer_seconds(
     starts_stops: list[tuple[float, bool]], *, session_start: float, session_end: float
 ) -> float:
     """Time a device's timer ran inside one session: the sum of its [start → stop] intervals
-    clipped to [session_start, session_end] (Unix seconds; True = a start event).
+    clipped to [session_start, session_end] (Unix seconds; True = a start event); see
+    `timer_spans`. No events gives 0."""
+    spans = timer_spans(starts_stops, session_start=session_start, session_end=session_end)
+    return math.fsum(end - start for start, end in spans)
+
+
+def timer_spans(
+    starts_stops: list[tuple[float, bool]], *, session_start: float, session_end: float
+) -> Spans:
+    """The [start, stop] intervals a device's timer ran, clipped to [session_start,
+    session_end] (Unix seconds; True = a start event), empty ones left out.
 
     Events are taken in time order (file order for equal times). A start while running and a
     stop while stopped change nothing. A timer still running after the last event runs to the
     session's end; when the first event is a stop, the timer was running before it (from the
     session's start). A multisport file's timer runs across sessions, so pass every timer event
-    of the file: each session gets what falls inside its own span. No events gives 0.
+    of the file: each session gets what falls inside its own span.
     """
     events = sorted(starts_stops, key=lambda event: event[0])
     running_since = -math.inf if events and not events[0][1] else None
-    total = 0.0
+    spans: Spans = []
     for time_s, is_start in events:
         if is_start and running_since is None:
             running_since = time_s
         elif not is_start and running_since is not None:
-            total += _overlap_s(running_since, time_s, session_start, session_end)
+            spans.append((max(running_since, session_start), min(time_s, session_end)))
             running_since = None
     if running_since is not None:
-        total += _overlap_s(running_since, math.inf, session_start, session_end)
-    return total
-
-
-def _overlap_s(start: float, end: float, window_start: float, window_end: float) -> float:
-    return max(0.0, min(end, window_end) - max(start, window_start))
+        spans.append((max(running_since, session_start), session_end))
+    return [(start, end) for start, end in spans if end > start]
 
 
 def derived_speed(streams: Streams) -> FloatArray | None:

@@ -18,6 +18,7 @@ session's totals): the intervals the timer ran, clipped to each session's span.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,7 @@ from activities.parsers._fit_decoders import (
     DecodedFit,
     DecoderError,
 )
-from activities.summary import summarize, timer_seconds
+from activities.summary import summarize, timer_spans
 from activities.types import (
     FloatArray,
     Lap,
@@ -226,12 +227,13 @@ def _summary(
     first of them: the timer's state before its first event is not in the file (a Fenix 2
     multisport file writes timer events for its last leg only).
     """
-    summary = summarize(streams, sport=sport, laps=laps)
     events = messages.timer_events(decoded.of("event"))
-    if events and min(time_s for time_s, _ in events) <= window.end_s:
-        summary.timer_s = timer_seconds(
-            events, session_start=window.start_s, session_end=window.end_s
-        )
+    if not events or min(time_s for time_s, _ in events) > window.end_s:
+        return summarize(streams, sport=sport, laps=laps)
+    spans = timer_spans(events, session_start=window.start_s, session_end=window.end_s)
+    relative = [(start - window.start_s, end - window.start_s) for start, end in spans]
+    summary = summarize(streams, sport=sport, laps=laps, timer_spans=relative)
+    summary.timer_s = math.fsum(end - start for start, end in spans)
     return summary
 
 

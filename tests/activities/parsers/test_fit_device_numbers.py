@@ -1,0 +1,26 @@
+"""Crafted FIT files for the classes of recording where our summary must agree with the device
+(docs/design-fit-decoding.md, "Agreement with the devices"): smart recording, cumulative
+distance, records outside every session, swim-strap HR, relative-time watches."""
+
+from __future__ import annotations
+
+import pytest
+
+from activities.parsers.fit import parse_fit
+from tests.activities.parsers.fit_builder import fit_file, record, session, timer
+
+
+def test_a_smart_recording_averages_hr_over_the_time_the_timer_ran() -> None:
+    """Ten 1 s samples at 100 bpm, then samples 20 s apart at 160 bpm while the timer runs,
+    then a 60 s timer stop (its samples count for nothing) and 20 s more at 160 bpm. The
+    device weighs each value by the timer time it stands for: (9×100 + 120×160) / 129."""
+    samples = [record(s, heart_rate=100, power=150) for s in range(10)]
+    samples += [record(9 + 20 * k, heart_rate=160, power=250) for k in range(1, 6)]
+    stopped = [timer(109, "stop_all"), record(169, heart_rate=90, power=0), timer(169, "start")]
+    last = [record(189, heart_rate=160, power=250), timer(189, "stop_all")]
+    indoor = session(0, 189, sport="cycling", sub_sport="indoor_cycling")
+    data = fit_file([timer(0, "start"), *samples, *stopped, *last, indoor])
+    summary = parse_fit(data)[0].summary
+    assert summary.timer_s == 129
+    assert summary.avg_hr_bpm == pytest.approx((9 * 100 + 120 * 160) / 129)
+    assert summary.avg_power_w == pytest.approx((9 * 150 + 120 * 250) / 129)
