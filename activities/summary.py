@@ -30,15 +30,22 @@ ASCENT_SMOOTHING_SAMPLES = 5
 
 
 def summarize(
-    streams: Streams, *, sport: Sport, laps: list[Lap], timer_spans: Spans | None = None
+    streams: Streams,
+    *,
+    sport: Sport,
+    laps: list[Lap],
+    timer_spans: Spans | None = None,
+    distance_origin_m: float | None = None,
 ) -> Summary:
     """Elapsed and moving time, distance, climb, HR, power, speed and cadence of a recording.
 
     - elapsed = last - first sample time;
     - moving time = sum of the durations of moving samples (`sample_durations_s`,
       `moving_mask`);
-    - distance = sum of the distance stream's increases (last - first when it only grows;
-      a reset does not subtract), else the haversine length of the GPS track;
+    - distance = the recording's own cumulative distance (`distance_m`), counted from
+      `distance_origin_m` when the source knows where it starts (a FIT session: 0, or where
+      the previous leg's distance ended), else from its first value; else the haversine
+      length of the GPS track;
     - ascent/descent from altitude with a hysteresis (`climb`);
     - avg HR time-weighted over recorded (non-pause) time, zeros excluded; max HR;
     - avg power time-weighted over *moving* samples, zeros included (coasting counts, the
@@ -62,7 +69,7 @@ def summarize(
     is_moving = moving_mask(streams, speed, sport=sport)
     moving = np.where(is_moving, durations, 0.0)
     weights = np.where(is_moving, average_weights_s(streams, sport, timer_spans), 0.0)
-    distance = distance_m(streams)
+    distance = distance_m(streams, origin_m=distance_origin_m)
     summary.moving_s = float(moving.sum())
     summary.distance_m = distance
     if distance is not None and summary.moving_s > 0:
@@ -214,13 +221,24 @@ def moving_mask(streams: Streams, speed_mps: FloatArray | None, *, sport: Sport)
     return moving
 
 
-def distance_m(streams: Streams) -> float | None:
-    """Sum of the distance stream's increases, else the haversine length of the GPS track."""
+def distance_m(streams: Streams, *, origin_m: float | None = None) -> float | None:
+    """The recording's cumulative distance, else the haversine length of the GPS track.
+
+    The cumulative distance counts from `origin_m` when given (a FIT session: 0, or where the
+    previous leg's distance ended): its first value above the origin is distance the device
+    covered before its first record (a device counts it in its total; below the origin, the
+    leg restarted from 0). Then every increase counts — a reset does not subtract. Without an
+    origin (a window of a provider's streams), from the first value. GPS only for recordings
+    without a distance stream.
+    """
     if streams.distance_m is not None:
         values = streams.distance_m[np.isfinite(streams.distance_m)]
         if values.size:
             steps = np.diff(values)
-            return float(steps[steps > 0].sum())
+            lead = 0.0 if origin_m is None else float(values[0]) - origin_m
+            if lead < 0:
+                lead = max(float(values[0]), 0.0)
+            return lead + float(steps[steps > 0].sum())
     if streams.lat_deg is not None and streams.lon_deg is not None:
         return track_length_m(streams.lat_deg, streams.lon_deg)
     return None

@@ -198,12 +198,13 @@ def _activity(
     streams = _streams(columns, timestamps, rows, window.start_s)
     sport, sub_sport = messages.sport_of(window.session)
     laps = _laps(decoded, window)
+    origin = _distance_before(columns.get("distance"), rows)
     activity = NormalizedActivity(
         sport=sport,
         sub_sport=sub_sport,
         started_at=dt.datetime.fromtimestamp(window.start_s, tz=dt.UTC),
         streams=streams,
-        summary=_summary(decoded, window, streams, sport, laps),
+        summary=_summary(decoded, window, streams, sport, laps, origin),
         laps=laps,
         device_summary=messages.device_summary(window.session) if decoded.of("session") else None,
         device=messages.device_name(_activity_file_id(decoded)),
@@ -217,7 +218,12 @@ def _activity(
 
 
 def _summary(
-    decoded: DecodedFit, window: _Window, streams: Streams, sport: Sport, laps: list[Lap]
+    decoded: DecodedFit,
+    window: _Window,
+    streams: Streams,
+    sport: Sport,
+    laps: list[Lap],
+    distance_origin_m: float,
 ) -> Summary:
     """Our summary of the session's records, with the time its timer ran (`timer_s`) from the
     file's timer start/stop events — every event of the file, clipped to this session's span
@@ -229,12 +235,28 @@ def _summary(
     """
     events = messages.timer_events(decoded.of("event"))
     if not events or min(time_s for time_s, _ in events) > window.end_s:
-        return summarize(streams, sport=sport, laps=laps)
+        return summarize(streams, sport=sport, laps=laps, distance_origin_m=distance_origin_m)
     spans = timer_spans(events, session_start=window.start_s, session_end=window.end_s)
     relative = [(start - window.start_s, end - window.start_s) for start, end in spans]
-    summary = summarize(streams, sport=sport, laps=laps, timer_spans=relative)
+    summary = summarize(
+        streams,
+        sport=sport,
+        laps=laps,
+        timer_spans=relative,
+        distance_origin_m=distance_origin_m,
+    )
     summary.timer_s = math.fsum(end - start for start, end in spans)
     return summary
+
+
+def _distance_before(distance: FloatArray | None, rows: slice) -> float:
+    """The file's cumulative distance where this session's records begin: the last distance
+    recorded before them (a multisport device counts on across its legs), else 0."""
+    if distance is None or not rows.start:
+        return 0.0
+    earlier = distance[: rows.start]
+    finite = earlier[np.isfinite(earlier)]
+    return float(finite[-1]) if finite.size else 0.0
 
 
 def _rows_in(window: _Window, windows: list[_Window], timestamps: FloatArray) -> slice:

@@ -24,3 +24,28 @@ def test_a_smart_recording_averages_hr_over_the_time_the_timer_ran() -> None:
     assert summary.timer_s == 129
     assert summary.avg_hr_bpm == pytest.approx((9 * 100 + 120 * 160) / 129)
     assert summary.avg_power_w == pytest.approx((9 * 150 + 120 * 250) / 129)
+
+
+def semicircles(degrees: float) -> int:
+    return round(degrees * 2**31 / 180)
+
+
+def test_distance_is_the_recordings_cumulative_distance_not_the_gps_track() -> None:
+    """The device's first record already counts 16 m (covered before it), and its distance
+    (wheel or accelerometer) is not the GPS track's: the total is its last cumulative value."""
+    samples = [
+        record(s, distance=16.0 + 4.0 * s, position_lat=0, position_long=semicircles(s * 1e-4))
+        for s in range(1, 101)
+    ]
+    (run,) = parse_fit(fit_file([timer(0, "start"), *samples, session(0, 100)]))
+    assert run.summary.distance_m == pytest.approx(416.0)
+
+
+def test_a_multisport_leg_counts_its_distance_from_where_the_previous_leg_ended() -> None:
+    """A multisport device counts on across its legs: the second leg's distance is its last
+    cumulative value minus the first leg's."""
+    first = [record(s, distance=3.0 * s) for s in range(1, 61)]
+    second = [record(s, distance=180.0 + 8.0 * (s - 60)) for s in range(61, 121)]
+    messages = [timer(0, "start"), *first, *second]
+    legs = parse_fit(fit_file([*messages, session(0, 60), session(61, 59, "cycling")]))
+    assert [leg.summary.distance_m for leg in legs] == pytest.approx([180.0, 480.0])
