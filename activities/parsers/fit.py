@@ -7,9 +7,10 @@ file still gives its records (`recovered=True` and a "Recovered from a damaged f
 Only a file with nothing usable raises `RejectedFile`: not FIT at all, no records and no
 session, not an activity file, or no real date. Nothing else escapes `parse_fit`.
 
-Sessions: each session message covers the records of [start_time, start_time + elapsed]
-(a multisport file gives swim, transition, bike…); a file with records but no session message
-gets one session built from its records. The summary is computed by `activities.summary` from
+Sessions: each session message covers the records of its time range, from start_time to its
+end time (`timestamp`) or start_time + elapsed, whichever is later (a multisport file gives
+swim, transition, bike…); a file with records but no session message gets one session built
+from its records. The summary is computed by `activities.summary` from
 the records; the device's own session values are kept beside it in `device_summary`. The
 summary's `timer_s` comes from the file's timer start/stop event messages (records too, not the
 session's totals): the intervals the timer ran, clipped to each session's span.
@@ -60,7 +61,8 @@ class _Window:
 
     session: dict[str, Any]
     start_s: float
-    end_s: float
+    end_s: float  # start + elapsed: the span the session's timer is clipped to
+    records_end_s: float  # the session's time range for records: up to its own end time
 
 
 def parse_fit(data: bytes, *, now: dt.datetime | None = None) -> list[NormalizedActivity]:
@@ -147,7 +149,9 @@ def _windows(decoded: DecodedFit, timestamps: FloatArray) -> list[_Window]:
         if start is None:
             continue
         end = start + elapsed if elapsed is not None and elapsed >= 0 else (last or start)
-        windows.append(_Window(session=session, start_s=start, end_s=end))
+        stamped = _real_time(session.get("timestamp"))
+        records_end = max(end, stamped) if stamped is not None else end
+        windows.append(_Window(session, start, end, records_end))
     return windows
 
 
@@ -260,8 +264,12 @@ def _distance_before(distance: FloatArray | None, rows: slice) -> float:
 
 
 def _rows_in(window: _Window, windows: list[_Window], timestamps: FloatArray) -> slice:
-    """The sorted record rows inside this session's span, stopping where the next one starts."""
-    end = window.end_s + WINDOW_SLACK_S
+    """The sorted record rows inside this session's time range — from its start to its end
+    time (`timestamp`) or start + elapsed, whichever is later, a second of slack — stopping
+    where the next session starts. A device stamps its session when it closes it, and the
+    records it wrote until then count in its totals (a timer of 25,470.9 s, records 9 s
+    past it to the session's stamp: their distance reaches the device's total)."""
+    end = window.records_end_s + WINDOW_SLACK_S
     later = [w.start_s for w in windows if w.start_s > window.start_s]
     if later:
         end = min(end, min(later) - 1e-6)

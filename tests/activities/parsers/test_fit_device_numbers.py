@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from activities.parsers.fit import parse_fit
-from tests.activities.parsers.fit_builder import fit_file, record, session, timer
+from tests.activities.parsers.fit_builder import at, fit_file, record, session, timer
 
 
 def test_a_smart_recording_averages_hr_over_the_time_the_timer_ran() -> None:
@@ -49,3 +49,15 @@ def test_a_multisport_leg_counts_its_distance_from_where_the_previous_leg_ended(
     messages = [timer(0, "start"), *first, *second]
     legs = parse_fit(fit_file([*messages, session(0, 60), session(61, 59, "cycling")]))
     assert [leg.summary.distance_m for leg in legs] == pytest.approx([180.0, 480.0])
+
+
+def test_records_after_start_plus_elapsed_belong_to_the_session_they_were_stamped_in() -> None:
+    """The device closed its session at 70 s (its `timestamp`) though its elapsed time says
+    60.9 s: the records it wrote until then are the session's, and their distance is the
+    device's total."""
+    samples = [record(s, distance=5.0 * s) for s in range(1, 71)]
+    closed = session(0, 60.9, total_distance=350.0)
+    closed[1]["timestamp"] = at(70)
+    (ride,) = parse_fit(fit_file([timer(0, "start"), *samples, closed]))
+    assert ride.summary.distance_m == 350.0
+    assert not ride.warnings
