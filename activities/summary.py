@@ -56,10 +56,12 @@ def summarize(
     device's `timer_spans` (seconds from the first sample's clock, when the timer ran), the part
     of its interval the timer ran — however far apart a smart recording writes samples.
     Pool swims (laps with pool lengths): moving time and distance are the laps' sums — the
-    records of a pool swim carry no usable distance.
+    records of a pool swim carry no usable distance — and HR is averaged over the laps that
+    swam lengths (a device leaves the rests between sets out of its average).
     """
     if is_pool_swim(sport, laps):
-        base = _sample_values(streams, sport, timer_spans) if len(streams) else Summary()
+        swimming = [(lap.start_s, lap.start_s + lap.elapsed_s) for lap in laps if lap.lengths]
+        base = _sample_values(streams, sport, swimming) if len(streams) else Summary()
         return _from_laps(laps).merged_over(base)
     if len(streams) == 0:
         return Summary()

@@ -68,6 +68,7 @@ MESSAGES = frozenset(
         "activity",
         "device_info",
         "event",
+        "hr",
     }
 )
 

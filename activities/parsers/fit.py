@@ -32,6 +32,7 @@ from activities.parsers._fit_decoders import (
     DecodedFit,
     DecoderError,
 )
+from activities.parsers._fit_hr import merged_heart_rate
 from activities.summary import summarize, timer_spans
 from activities.types import (
     FloatArray,
@@ -110,6 +111,10 @@ def activities_from(
     if now is not None and max(w.start_s for w in windows) > now.timestamp() + 86400:
         raise RejectedFile("the file's dates are in the future")
     columns = {name: column[order] for name, column in decoded.records.items()}
+    if decoded.of("hr"):
+        merged = merged_heart_rate(timestamps, columns.get("heart_rate"), decoded.of("hr"))
+        if merged is not None:
+            columns["heart_rate"] = merged
     activities = [_activity(decoded, window, windows, timestamps, columns) for window in windows]
     outside = timestamps.size - sum(len(activity.streams) for activity in activities)
     if outside > 0:

@@ -61,3 +61,28 @@ def test_records_after_start_plus_elapsed_belong_to_the_session_they_were_stampe
     (ride,) = parse_fit(fit_file([timer(0, "start"), *samples, closed]))
     assert ride.summary.distance_m == 350.0
     assert not ride.warnings
+
+
+def packed_12_bit(ticks: list[int]) -> list[int]:
+    """`event_timestamp_12`: the low 12 bits of 8 event times (1/1024 s), little-endian."""
+    bits = 0
+    for index, value in enumerate(ticks):
+        bits |= (value & 0xFFF) << (12 * index)
+    return list(bits.to_bytes(12, "little"))
+
+
+def test_a_swim_straps_stored_heart_rate_is_merged_into_the_records() -> None:
+    """An anchor `hr` message puts the strap's clock (event time 1000 s) on the file's clock
+    (0 s); a compressed one holds 8 readings 0.5 s apart. Each record takes the rounded mean
+    of the readings in the second before it, each carried forward 250 ms at a time (the FIT
+    SDK's merge): 120, (120 + 3 × 130) / 4, 130, (130 + 3 × 140) / 4, 140. The strap's
+    reading replaces what the watch wrote live (90); a record with no reading keeps its own."""
+    ticks = [1000 * 1024 + 512 * k for k in range(1, 9)]
+    strap = [
+        ("HR", {"timestamp": at(0), "event_timestamp": [1000.0], "filtered_bpm": [120]}),
+        ("HR", {"event_timestamp_12": packed_12_bit(ticks), "filtered_bpm": [130] * 4 + [140] * 4}),
+    ]
+    samples = [record(s, distance=1.0 * s, heart_rate=90) for s in range(6)]
+    (swim,) = parse_fit(fit_file([timer(0, "start"), *samples, *strap, session(0, 5, "swimming")]))
+    assert swim.streams.hr_bpm is not None
+    assert swim.streams.hr_bpm.tolist() == [120, 128, 130, 138, 140, 90]
