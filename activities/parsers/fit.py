@@ -33,6 +33,7 @@ from activities.parsers._fit_decoders import (
     DecoderError,
 )
 from activities.parsers._fit_hr import merged_heart_rate
+from activities.parsers._fit_time import ANCHORED, anchored
 from activities.summary import summarize, timer_spans
 from activities.types import (
     FloatArray,
@@ -104,6 +105,7 @@ def activities_from(
 ) -> list[NormalizedActivity]:
     """The sessions of a decoded file as NormalizedActivity, in file order."""
     _check_file_type(decoded)
+    decoded, moved = anchored(decoded)
     timestamps, order = _record_times(decoded)
     windows = _windows(decoded, timestamps)
     if not windows:
@@ -111,15 +113,29 @@ def activities_from(
     if now is not None and max(w.start_s for w in windows) > now.timestamp() + 86400:
         raise RejectedFile("the file's dates are in the future")
     columns = {name: column[order] for name, column in decoded.records.items()}
-    if decoded.of("hr"):
-        merged = merged_heart_rate(timestamps, columns.get("heart_rate"), decoded.of("hr"))
-        if merged is not None:
-            columns["heart_rate"] = merged
+    merged = _strap_heart_rate(decoded, timestamps, columns.get("heart_rate"))
+    if merged is not None:
+        columns["heart_rate"] = merged
     activities = [_activity(decoded, window, windows, timestamps, columns) for window in windows]
     outside = timestamps.size - sum(len(activity.streams) for activity in activities)
     if outside > 0:
         activities[-1].warnings.append(f"{outside} records outside every session were left out")
+    for activity in activities if moved else []:
+        activity.warnings.append(ANCHORED)
     return activities
+
+
+def _strap_heart_rate(
+    decoded: DecodedFit, timestamps: FloatArray, record_hr: FloatArray | None
+) -> FloatArray | None:
+    """The records' HR with a swim strap's `hr` messages merged in; damaged `hr` messages
+    are left out rather than costing the file its records."""
+    if not decoded.of("hr"):
+        return None
+    try:
+        return merged_heart_rate(timestamps, record_hr, decoded.of("hr"))
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def _check_file_type(decoded: DecodedFit) -> None:
@@ -243,7 +259,7 @@ def _summary(
     multisport file writes timer events for its last leg only).
     """
     events = messages.timer_events(decoded.of("event"))
-    if not events or min(time_s for time_s, _ in events) > window.end_s:
+    if not _timer_known(events, window):
         return summarize(streams, sport=sport, laps=laps, distance_origin_m=distance_origin_m)
     spans = timer_spans(events, session_start=window.start_s, session_end=window.end_s)
     relative = [(start - window.start_s, end - window.start_s) for start, end in spans]
@@ -256,6 +272,18 @@ def _summary(
     )
     summary.timer_s = math.fsum(end - start for start, end in spans)
     return summary
+
+
+def _timer_known(events: list[tuple[float, bool]], window: _Window) -> bool:
+    """Whether the file says when the timer ran in this session: an event before its end, or
+    a first event that stops the timer within a second of it (a Forerunner 70 stops its timer
+    0.1 s after start + elapsed: it ran before)."""
+    if not events:
+        return False
+    first_s, first_starts = min(events, key=lambda event: event[0])
+    return first_s <= window.end_s or (
+        not first_starts and first_s <= window.end_s + WINDOW_SLACK_S
+    )
 
 
 def _distance_before(distance: FloatArray | None, rows: slice) -> float:

@@ -33,9 +33,6 @@ pytestmark = pytest.mark.corpus
 # Files the product must refuse, and why (everything else in corpus/fit must parse).
 EXPECTED_REJECTIONS = {
     "sportslib__others_empty-sessions.fit": "empty file",  # 0 bytes
-    # Forerunner 70 with its clock never set: every date_time is below 0x10000000 (relative
-    # "system time", FIT spec), i.e. 1990 if read as a date. It cannot be put on a calendar.
-    "fitparse__antfs-dump.63.fit": "no real dates",
 }
 # "Broken" files that are partly or wholly readable and must be kept, not rejected.
 KEPT_DESPITE_THEIR_NAME = (

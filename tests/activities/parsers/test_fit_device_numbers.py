@@ -4,9 +4,12 @@ distance, records outside every session, swim-strap HR, relative-time watches.""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from activities.parsers.fit import parse_fit
+from activities.parsers._fit_decoders import DECODERS
+from activities.parsers.fit import parse_fit, parse_fit_with
 from tests.activities.parsers.fit_builder import at, fit_file, record, session, timer
 
 
@@ -86,3 +89,55 @@ def test_a_swim_straps_stored_heart_rate_is_merged_into_the_records() -> None:
     (swim,) = parse_fit(fit_file([timer(0, "start"), *samples, *strap, session(0, 5, "swimming")]))
     assert swim.streams.hr_bpm is not None
     assert swim.streams.hr_bpm.tolist() == [120, 128, 130, 138, 140, 90]
+
+
+FIT_EPOCH = dt.datetime(1989, 12, 31, tzinfo=dt.UTC)
+
+
+def system_time(seconds: float) -> dt.datetime:
+    """A relative FIT date_time: seconds since the watch powered on (below 0x10000000)."""
+    return FIT_EPOCH + dt.timedelta(seconds=1_000_000 + seconds)
+
+
+def test_a_watch_with_relative_times_is_placed_by_its_one_local_time() -> None:
+    """A Forerunner 70 whose clock was never set stamps everything in system time; its
+    activity message says the wall-clock time of its own stamp. The file is ingested, put on
+    the calendar by that time (read as UTC, and the activity says so)."""
+    wall_clock = dt.datetime(2012, 2, 13, 12, 20, tzinfo=dt.UTC)
+    messages = [
+        ("RECORD", {"timestamp": system_time(s), "heart_rate": 150}) for s in range(0, 600, 2)
+    ] + [
+        ("EVENT", {"timestamp": system_time(600), "event": "timer", "event_type": "stop_all"}),
+        (
+            "SESSION",
+            {
+                "timestamp": system_time(600),
+                "start_time": system_time(0),
+                "total_elapsed_time": 600.0,
+                "total_timer_time": 600.0,
+                "sport": "running",
+            },
+        ),
+        ("ACTIVITY", {"timestamp": system_time(601), "local_timestamp": wall_clock}),
+    ]
+    (run,) = parse_fit(fit_file(messages))
+    assert run.started_at == wall_clock - dt.timedelta(seconds=601)
+    assert run.summary.timer_s == 600
+    assert run.summary.avg_hr_bpm == 150
+    assert any("clock was not set" in warning for warning in run.warnings)
+
+
+def test_compressed_speed_and_distance_are_expanded_by_every_decoder() -> None:
+    """Old foot-pod watches pack speed (1/100 m/s) and a distance that rolls over every
+    256 m into 3 bytes; the distance accumulates across roll-overs: 199 s at 3 m/s."""
+
+    def packed(speed_mps: float, distance_m: float) -> list[int]:
+        bits = round(speed_mps * 100) | (round(distance_m * 16) % 4096) << 12
+        return list(bits.to_bytes(3, "little"))
+
+    samples = [record(s, compressed_speed_distance=packed(3.0, 3.0 * s)) for s in range(200)]
+    data = fit_file([timer(0, "start"), *samples, session(0, 199)])
+    for decoder in DECODERS:
+        (run,) = parse_fit_with(data, decoder=decoder)
+        assert run.summary.distance_m == pytest.approx(597.0)
+        assert run.summary.max_speed_mps == pytest.approx(3.0)
