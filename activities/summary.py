@@ -23,44 +23,62 @@ from core.geo import step_lengths_m
 from core.sports import MOVING_SPEED_MPS, Sport
 from core.units import PAUSE_S
 
+Spans = list[tuple[float, float]]  # [start, end] intervals in seconds
+
 ASCENT_HYSTERESIS_M = 1.0
 ASCENT_SMOOTHING_SAMPLES = 5
 
 
-def summarize(streams: Streams, *, sport: Sport, laps: list[Lap]) -> Summary:
+def summarize(
+    streams: Streams,
+    *,
+    sport: Sport,
+    laps: list[Lap],
+    timer_spans: Spans | None = None,
+    distance_origin_m: float | None = None,
+) -> Summary:
     """Elapsed and moving time, distance, climb, HR, power, speed and cadence of a recording.
 
     - elapsed = last - first sample time;
     - moving time = sum of the durations of moving samples (`sample_durations_s`,
       `moving_mask`);
-    - distance = sum of the distance stream's increases (last - first when it only grows;
-      a reset does not subtract), else the haversine length of the GPS track;
+    - distance = the recording's own cumulative distance (`distance_m`), counted from
+      `distance_origin_m` when the source knows where it starts (a FIT session: 0, or where
+      the previous leg's distance ended), else from its first value; else the haversine
+      length of the GPS track;
     - ascent/descent from altitude with a hysteresis (`climb`);
     - avg HR time-weighted over recorded (non-pause) time, zeros excluded; max HR;
     - avg power time-weighted over *moving* samples, zeros included (coasting counts, the
       convention of head units with "include zeros" on); max power;
     - avg speed = distance / moving time; max speed = highest speed sample;
     - avg cadence time-weighted over moving samples, zeros excluded.
+    The averages weigh each sample by the time it stands for (`average_weights_s`): with the
+    device's `timer_spans` (seconds from the first sample's clock, when the timer ran), the part
+    of its interval the timer ran — however far apart a smart recording writes samples.
     Pool swims (laps with pool lengths): moving time and distance are the laps' sums — the
-    records of a pool swim carry no usable distance.
+    records of a pool swim carry no usable distance — and HR is averaged over the laps that
+    swam lengths (a device leaves the rests between sets out of its average).
     """
     if is_pool_swim(sport, laps):
-        base = _sample_values(streams) if len(streams) else Summary()
+        swimming = [(lap.start_s, lap.start_s + lap.elapsed_s) for lap in laps if lap.lengths]
+        base = _sample_values(streams, sport, swimming) if len(streams) else Summary()
         return _from_laps(laps).merged_over(base)
     if len(streams) == 0:
         return Summary()
-    summary = _sample_values(streams)
+    summary = _sample_values(streams, sport, timer_spans)
     speed = streams.speed_mps if streams.speed_mps is not None else derived_speed(streams)
     durations = sample_durations_s(streams.time_s, streams.distance_m, sport=sport)
-    moving = np.where(moving_mask(streams, speed, sport=sport), durations, 0.0)
-    distance = distance_m(streams)
+    is_moving = moving_mask(streams, speed, sport=sport)
+    moving = np.where(is_moving, durations, 0.0)
+    weights = np.where(is_moving, average_weights_s(streams, sport, timer_spans), 0.0)
+    distance = distance_m(streams, origin_m=distance_origin_m)
     summary.moving_s = float(moving.sum())
     summary.distance_m = distance
     if distance is not None and summary.moving_s > 0:
         summary.avg_speed_mps = distance / summary.moving_s
     summary.max_speed_mps = _max(speed)
-    summary.avg_power_w = _weighted_mean(streams.power_w, moving, positive_only=False)
-    summary.avg_cadence_spm = _weighted_mean(streams.cadence_spm, moving, positive_only=True)
+    summary.avg_power_w = _weighted_mean(streams.power_w, weights, positive_only=False)
+    summary.avg_cadence_spm = _weighted_mean(streams.cadence_spm, weights, positive_only=True)
     return summary
 
 
@@ -69,10 +87,10 @@ def is_pool_swim(sport: Sport, laps: list[Lap]) -> bool:
     return sport is Sport.SWIM and any(lap.lengths for lap in laps)
 
 
-def _sample_values(streams: Streams) -> Summary:
+def _sample_values(streams: Streams, sport: Sport, timer_spans: Spans | None) -> Summary:
     """The values that need no notion of moving: elapsed, climb, HR."""
     ascent, descent = climb(streams.altitude_m)
-    recorded = sample_durations_s(streams.time_s, None, sport=Sport.OTHER)
+    recorded = average_weights_s(streams, sport, timer_spans)
     return Summary(
         elapsed_s=float(streams.time_s[-1] - streams.time_s[0]),
         ascent_m=ascent,
@@ -103,6 +121,24 @@ def sample_durations_s(
     return np.where(kept, durations, 0.0)
 
 
+def average_weights_s(streams: Streams, sport: Sport, timer_spans: Spans | None) -> FloatArray:
+    """The time each sample stands for in an average: the interval ending at it.
+
+    With the device's timer spans, the part of that interval during which the timer ran — a
+    device averages over its timer time, and a smart recording's samples stand for up to
+    ~20 s each. Without them, `sample_durations_s` (gaps over 10 s count only when the
+    distance shows movement across them).
+    """
+    if not timer_spans:
+        return sample_durations_s(streams.time_s, streams.distance_m, sport=sport)
+    time_s = streams.time_s
+    starts, ends = np.concatenate([time_s[:1], time_s[:-1]]), time_s
+    weights = np.zeros(time_s.size)
+    for span_start, span_end in timer_spans:
+        weights += np.clip(np.minimum(ends, span_end) - np.maximum(starts, span_start), 0, None)
+    return weights
+
+
 def recorded_s(streams: Streams, *, sport: Sport) -> float:
     """Recorded time: the sum of every sample's duration, moving or not (elapsed minus pauses).
 
@@ -118,30 +154,36 @@ def timer_seconds(
     starts_stops: list[tuple[float, bool]], *, session_start: float, session_end: float
 ) -> float:
     """Time a device's timer ran inside one session: the sum of its [start → stop] intervals
-    clipped to [session_start, session_end] (Unix seconds; True = a start event).
+    clipped to [session_start, session_end] (Unix seconds; True = a start event); see
+    `timer_spans`. No events gives 0."""
+    spans = timer_spans(starts_stops, session_start=session_start, session_end=session_end)
+    return math.fsum(end - start for start, end in spans)
+
+
+def timer_spans(
+    starts_stops: list[tuple[float, bool]], *, session_start: float, session_end: float
+) -> Spans:
+    """The [start, stop] intervals a device's timer ran, clipped to [session_start,
+    session_end] (Unix seconds; True = a start event), empty ones left out.
 
     Events are taken in time order (file order for equal times). A start while running and a
     stop while stopped change nothing. A timer still running after the last event runs to the
     session's end; when the first event is a stop, the timer was running before it (from the
     session's start). A multisport file's timer runs across sessions, so pass every timer event
-    of the file: each session gets what falls inside its own span. No events gives 0.
+    of the file: each session gets what falls inside its own span.
     """
     events = sorted(starts_stops, key=lambda event: event[0])
     running_since = -math.inf if events and not events[0][1] else None
-    total = 0.0
+    spans: Spans = []
     for time_s, is_start in events:
         if is_start and running_since is None:
             running_since = time_s
         elif not is_start and running_since is not None:
-            total += _overlap_s(running_since, time_s, session_start, session_end)
+            spans.append((max(running_since, session_start), min(time_s, session_end)))
             running_since = None
     if running_since is not None:
-        total += _overlap_s(running_since, math.inf, session_start, session_end)
-    return total
-
-
-def _overlap_s(start: float, end: float, window_start: float, window_end: float) -> float:
-    return max(0.0, min(end, window_end) - max(start, window_start))
+        spans.append((max(running_since, session_start), session_end))
+    return [(start, end) for start, end in spans if end > start]
 
 
 def derived_speed(streams: Streams) -> FloatArray | None:
@@ -181,13 +223,24 @@ def moving_mask(streams: Streams, speed_mps: FloatArray | None, *, sport: Sport)
     return moving
 
 
-def distance_m(streams: Streams) -> float | None:
-    """Sum of the distance stream's increases, else the haversine length of the GPS track."""
+def distance_m(streams: Streams, *, origin_m: float | None = None) -> float | None:
+    """The recording's cumulative distance, else the haversine length of the GPS track.
+
+    The cumulative distance counts from `origin_m` when given (a FIT session: 0, or where the
+    previous leg's distance ended): its first value above the origin is distance the device
+    covered before its first record (a device counts it in its total; below the origin, the
+    leg restarted from 0). Then every increase counts — a reset does not subtract. Without an
+    origin (a window of a provider's streams), from the first value. GPS only for recordings
+    without a distance stream.
+    """
     if streams.distance_m is not None:
         values = streams.distance_m[np.isfinite(streams.distance_m)]
         if values.size:
             steps = np.diff(values)
-            return float(steps[steps > 0].sum())
+            lead = 0.0 if origin_m is None else float(values[0]) - origin_m
+            if lead < 0:
+                lead = max(float(values[0]), 0.0)
+            return lead + float(steps[steps > 0].sum())
     if streams.lat_deg is not None and streams.lon_deg is not None:
         return track_length_m(streams.lat_deg, streams.lon_deg)
     return None

@@ -68,6 +68,7 @@ MESSAGES = frozenset(
         "activity",
         "device_info",
         "event",
+        "hr",
     }
 )
 
@@ -105,12 +106,43 @@ def decode_fitfast(data: bytes) -> DecodedFit:
             raise
         raise DecoderError(f"fitfast: {error}") from error
     records = {name: _float_column(columns[name]) for name in RECORD_FIELDS if name in columns}
+    _expand_compressed_speed_distance(records, parsed.get("record", []))
     messages = {
         name: [_named_fields(message) for message in values]
         for name, values in parsed.items()
         if name in MESSAGES
     }
     return DecodedFit(decoder="fitfast", records=records, messages=messages)
+
+
+def _expand_compressed_speed_distance(records: dict[str, FloatArray], rows: list[Any]) -> None:
+    """Old watches with a foot pod write `compressed_speed_distance` (3 bytes: speed in
+    1/100 m/s on 12 bits, then distance in 1/16 m on 12 bits, rolling over every 256 m) in
+    place of speed and distance. fitdecode expands it; the Rust decoders leave the bytes:
+    expanded here the same way (distance accumulated across roll-overs)."""
+    if (
+        "distance" in records
+        or "timestamp" not in records
+        or len(rows) != len(records["timestamp"])
+    ):
+        return
+    packed = [row.get("compressed_speed_distance") for row in rows]
+    if all(value is None for value in packed):
+        return
+    speed = np.full(len(packed), np.nan)
+    distance = np.full(len(packed), np.nan)
+    total = last = None
+    for index, value in enumerate(packed):
+        if not isinstance(value, bytes | list | tuple) or len(value) != 3:
+            continue  # absent or damaged
+        bits = int.from_bytes(bytes(int(byte) & 0xFF for byte in value), "little")
+        speed[index] = (bits & 0xFFF) / 100
+        ticks = bits >> 12
+        total = ticks if total is None or last is None else total + (ticks - last) % 4096
+        last = ticks
+        distance[index] = total / 16
+    records.setdefault("speed", speed)
+    records["distance"] = distance
 
 
 def _check_fallback_size(data: bytes, decoder: str) -> None:
@@ -143,6 +175,8 @@ def decode_pyfitparsernative(data: bytes) -> DecodedFit:
         elif kind in MESSAGES:
             messages.setdefault(str(kind), []).append(_iso_times(message))
     records = _columns(rows, time_parser=_iso_to_unix_s, positions_in_semicircles=True)
+    if "timestamp" in records:
+        _expand_compressed_speed_distance(records, rows)
     return DecodedFit(decoder="pyfitparsernative", records=records, messages=messages)
 
 

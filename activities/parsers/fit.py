@@ -7,9 +7,10 @@ file still gives its records (`recovered=True` and a "Recovered from a damaged f
 Only a file with nothing usable raises `RejectedFile`: not FIT at all, no records and no
 session, not an activity file, or no real date. Nothing else escapes `parse_fit`.
 
-Sessions: each session message covers the records of [start_time, start_time + elapsed]
-(a multisport file gives swim, transition, bike…); a file with records but no session message
-gets one session built from its records. The summary is computed by `activities.summary` from
+Sessions: each session message covers the records of its time range, from start_time to its
+end time (`timestamp`) or start_time + elapsed, whichever is later (a multisport file gives
+swim, transition, bike…); a file with records but no session message gets one session built
+from its records. The summary is computed by `activities.summary` from
 the records; the device's own session values are kept beside it in `device_summary`. The
 summary's `timer_s` comes from the file's timer start/stop event messages (records too, not the
 session's totals): the intervals the timer ran, clipped to each session's span.
@@ -18,6 +19,7 @@ session's totals): the intervals the timer ran, clipped to each session's span.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +32,9 @@ from activities.parsers._fit_decoders import (
     DecodedFit,
     DecoderError,
 )
-from activities.summary import summarize, timer_seconds
+from activities.parsers._fit_hr import merged_heart_rate
+from activities.parsers._fit_time import ANCHORED, anchored
+from activities.summary import summarize, timer_spans
 from activities.types import (
     FloatArray,
     Lap,
@@ -59,7 +63,8 @@ class _Window:
 
     session: dict[str, Any]
     start_s: float
-    end_s: float
+    end_s: float  # start + elapsed: the span the session's timer is clipped to
+    records_end_s: float  # the session's time range for records: up to its own end time
 
 
 def parse_fit(data: bytes, *, now: dt.datetime | None = None) -> list[NormalizedActivity]:
@@ -100,6 +105,7 @@ def activities_from(
 ) -> list[NormalizedActivity]:
     """The sessions of a decoded file as NormalizedActivity, in file order."""
     _check_file_type(decoded)
+    decoded, moved = anchored(decoded)
     timestamps, order = _record_times(decoded)
     windows = _windows(decoded, timestamps)
     if not windows:
@@ -107,11 +113,29 @@ def activities_from(
     if now is not None and max(w.start_s for w in windows) > now.timestamp() + 86400:
         raise RejectedFile("the file's dates are in the future")
     columns = {name: column[order] for name, column in decoded.records.items()}
+    merged = _strap_heart_rate(decoded, timestamps, columns.get("heart_rate"))
+    if merged is not None:
+        columns["heart_rate"] = merged
     activities = [_activity(decoded, window, windows, timestamps, columns) for window in windows]
     outside = timestamps.size - sum(len(activity.streams) for activity in activities)
     if outside > 0:
         activities[-1].warnings.append(f"{outside} records outside every session were left out")
+    for activity in activities if moved else []:
+        activity.warnings.append(ANCHORED)
     return activities
+
+
+def _strap_heart_rate(
+    decoded: DecodedFit, timestamps: FloatArray, record_hr: FloatArray | None
+) -> FloatArray | None:
+    """The records' HR with a swim strap's `hr` messages merged in; damaged `hr` messages
+    are left out rather than costing the file its records."""
+    if not decoded.of("hr"):
+        return None
+    try:
+        return merged_heart_rate(timestamps, record_hr, decoded.of("hr"))
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def _check_file_type(decoded: DecodedFit) -> None:
@@ -146,7 +170,9 @@ def _windows(decoded: DecodedFit, timestamps: FloatArray) -> list[_Window]:
         if start is None:
             continue
         end = start + elapsed if elapsed is not None and elapsed >= 0 else (last or start)
-        windows.append(_Window(session=session, start_s=start, end_s=end))
+        stamped = _real_time(session.get("timestamp"))
+        records_end = max(end, stamped) if stamped is not None else end
+        windows.append(_Window(session, start, end, records_end))
     return windows
 
 
@@ -197,12 +223,13 @@ def _activity(
     streams = _streams(columns, timestamps, rows, window.start_s)
     sport, sub_sport = messages.sport_of(window.session)
     laps = _laps(decoded, window)
+    origin = _distance_before(columns.get("distance"), rows)
     activity = NormalizedActivity(
         sport=sport,
         sub_sport=sub_sport,
         started_at=dt.datetime.fromtimestamp(window.start_s, tz=dt.UTC),
         streams=streams,
-        summary=_summary(decoded, window, streams, sport, laps),
+        summary=_summary(decoded, window, streams, sport, laps, origin),
         laps=laps,
         device_summary=messages.device_summary(window.session) if decoded.of("session") else None,
         device=messages.device_name(_activity_file_id(decoded)),
@@ -216,7 +243,12 @@ def _activity(
 
 
 def _summary(
-    decoded: DecodedFit, window: _Window, streams: Streams, sport: Sport, laps: list[Lap]
+    decoded: DecodedFit,
+    window: _Window,
+    streams: Streams,
+    sport: Sport,
+    laps: list[Lap],
+    distance_origin_m: float,
 ) -> Summary:
     """Our summary of the session's records, with the time its timer ran (`timer_s`) from the
     file's timer start/stop events — every event of the file, clipped to this session's span
@@ -226,18 +258,51 @@ def _summary(
     first of them: the timer's state before its first event is not in the file (a Fenix 2
     multisport file writes timer events for its last leg only).
     """
-    summary = summarize(streams, sport=sport, laps=laps)
     events = messages.timer_events(decoded.of("event"))
-    if events and min(time_s for time_s, _ in events) <= window.end_s:
-        summary.timer_s = timer_seconds(
-            events, session_start=window.start_s, session_end=window.end_s
-        )
+    if not _timer_known(events, window):
+        return summarize(streams, sport=sport, laps=laps, distance_origin_m=distance_origin_m)
+    spans = timer_spans(events, session_start=window.start_s, session_end=window.end_s)
+    relative = [(start - window.start_s, end - window.start_s) for start, end in spans]
+    summary = summarize(
+        streams,
+        sport=sport,
+        laps=laps,
+        timer_spans=relative,
+        distance_origin_m=distance_origin_m,
+    )
+    summary.timer_s = math.fsum(end - start for start, end in spans)
     return summary
 
 
+def _timer_known(events: list[tuple[float, bool]], window: _Window) -> bool:
+    """Whether the file says when the timer ran in this session: an event before its end, or
+    a first event that stops the timer within a second of it (a Forerunner 70 stops its timer
+    0.1 s after start + elapsed: it ran before)."""
+    if not events:
+        return False
+    first_s, first_starts = min(events, key=lambda event: event[0])
+    return first_s <= window.end_s or (
+        not first_starts and first_s <= window.end_s + WINDOW_SLACK_S
+    )
+
+
+def _distance_before(distance: FloatArray | None, rows: slice) -> float:
+    """The file's cumulative distance where this session's records begin: the last distance
+    recorded before them (a multisport device counts on across its legs), else 0."""
+    if distance is None or not rows.start:
+        return 0.0
+    earlier = distance[: rows.start]
+    finite = earlier[np.isfinite(earlier)]
+    return float(finite[-1]) if finite.size else 0.0
+
+
 def _rows_in(window: _Window, windows: list[_Window], timestamps: FloatArray) -> slice:
-    """The sorted record rows inside this session's span, stopping where the next one starts."""
-    end = window.end_s + WINDOW_SLACK_S
+    """The sorted record rows inside this session's time range — from its start to its end
+    time (`timestamp`) or start + elapsed, whichever is later, a second of slack — stopping
+    where the next session starts. A device stamps its session when it closes it, and the
+    records it wrote until then count in its totals (a timer of 25,470.9 s, records 9 s
+    past it to the session's stamp: their distance reaches the device's total)."""
+    end = window.records_end_s + WINDOW_SLACK_S
     later = [w.start_s for w in windows if w.start_s > window.start_s]
     if later:
         end = min(end, min(later) - 1e-6)

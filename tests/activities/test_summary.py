@@ -95,6 +95,26 @@ def test_distance_resets_do_not_subtract() -> None:
     assert summarize(streams, sport=Sport.RUN, laps=[]).distance_m == 15
 
 
+def test_distance_is_the_recordings_own_cumulative_distance_from_its_origin() -> None:
+    """A device's first record already counts the metres before it (its total includes them);
+    a multisport leg counts from where the previous leg's distance ended."""
+    streams = Streams(time_s=series(0, 1, 2), distance_m=series(7, 400, 457))
+    assert summarize(streams, sport=Sport.RIDE, laps=[], distance_origin_m=0).distance_m == 457
+    assert summarize(streams, sport=Sport.RIDE, laps=[]).distance_m == 450  # a window
+    leg = summarize(streams, sport=Sport.RIDE, laps=[], distance_origin_m=5)
+    assert leg.distance_m == 452
+
+
+def test_distance_prefers_the_recordings_own_over_the_gps_track() -> None:
+    streams = Streams(
+        time_s=series(0, 1, 2),
+        distance_m=series(0, 5, 10),
+        lat_deg=series(0.0, 0.0, 0.0),
+        lon_deg=series(0.0, 0.001, 0.002),  # 222 m of GPS track
+    )
+    assert summarize(streams, sport=Sport.RUN, laps=[]).distance_m == 10
+
+
 def test_distance_falls_back_to_the_gps_track() -> None:
     lat = series(0.0, 0.0, np.nan, 0.0)
     lon = series(0.0, 0.001, np.nan, 0.002)  # 0.002° of longitude at the equator

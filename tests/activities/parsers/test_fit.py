@@ -15,6 +15,8 @@ from activities.parsers._fit_decoders import DECODERS, DecoderError
 from activities.parsers.fit import parse_fit, parse_fit_with
 from activities.types import RejectedFile
 from core.sports import Sport
+from tests.activities.parsers.fit_builder import fit_file
+from tests.activities.parsers.test_fit_device_numbers import FIT_EPOCH
 
 pytestmark = pytest.mark.corpus
 
@@ -120,7 +122,8 @@ def test_device_values_sit_beside_our_own(corpus: Path) -> None:
     device = ride.device_summary
     assert device is not None
     assert (device.distance_m, device.moving_s, device.avg_power_w) == (48438.97, 6175.052, 135)
-    assert ride.summary.distance_m != device.distance_m  # ours comes from the records
+    assert ride.summary.ascent_m != device.ascent_m  # ours comes from the records
+    assert ride.summary.distance_m == device.distance_m  # the records' cumulative distance
     assert ride.thresholds.ftp_w == 228
     assert ride.device == "Garmin Edge 1030"
 
@@ -192,9 +195,21 @@ def test_files_with_nothing_usable_are_rejected_with_a_reason(data: bytes, reaso
         parse_fit(data)
 
 
-def test_relative_dates_are_rejected(corpus: Path) -> None:
+def test_relative_dates_are_placed_by_the_watchs_one_local_time(corpus: Path) -> None:
+    """A Forerunner 70 whose clock was never set: system times, and one local time in its
+    activity message (2012-02-13 12:21:03, the moment of its own stamp)."""
+    (run,) = parse_fit(fit_bytes(corpus, "fitparse__antfs-dump.63.fit"))
+    assert run.started_at == dt.datetime(2012, 2, 13, 11, 23, 51, tzinfo=dt.UTC)
+    assert run.device == "Garmin Forerunner 70"
+    assert any("clock was not set" in warning for warning in run.warnings)
+
+
+def test_relative_dates_without_a_local_time_are_rejected(corpus: Path) -> None:
+    data = fit_file(
+        [("RECORD", {"timestamp": FIT_EPOCH + dt.timedelta(seconds=1000 + s)}) for s in range(5)]
+    )
     with pytest.raises(RejectedFile, match="no real dates"):
-        parse_fit(fit_bytes(corpus, "fitparse__antfs-dump.63.fit"))
+        parse_fit(data)
 
 
 def test_dates_after_now_are_rejected_when_now_is_given(corpus: Path) -> None:

