@@ -198,11 +198,13 @@ def bars_chart(
     span_days: int = 1,
     planned_starts: Sequence[dt.date] = (),
     planned: Sequence[float] = (),
+    assumed: Sequence[float] = (),
     decimal_sep: str = ".",
     frame: Frame = BARS_FRAME,
 ) -> DayChart:
-    """Load bars (one per day, or per ``span_days``) and the planned ones after today."""
-    seen = _finite(values, planned, [0.0])
+    """Load bars (one per day, or per ``span_days``) and the planned ones after today;
+    ``assumed``: the load of a weekly-volume plan on the same days (the "assumed" layer)."""
+    seen = _finite(values, planned, assumed, [0.0])
     _lo, hi, y_values = nice_domain(0.0, max(seen), 3)
     x, y = axis.scale(frame), Scale(0.0, hi, frame.y_bottom, frame.y_top)
     return _day_chart(
@@ -214,6 +216,7 @@ def bars_chart(
         decimal_sep,
         bars=bars(starts, values, span_days, x, y),
         planned_bars=bars(planned_starts, planned, 1, x, y),
+        layers={"assumed": bars(planned_starts, assumed, 1, x, y)} if assumed else {},
     )
 
 

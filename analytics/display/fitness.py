@@ -292,6 +292,7 @@ def _load_chart(
         span_days=7 if weekly else 1,
         planned_starts=planned_days,
         planned=planned,
+        assumed=forecast.volume if forecast and any(forecast.volume) else (),
         decimal_sep=sep,
         frame=frame,
     )

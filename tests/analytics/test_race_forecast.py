@@ -124,8 +124,12 @@ def test_the_band_is_form_at_the_quartiles_of_the_load_per_km(athlete: Athlete) 
     b.planned(athlete, PLANNED)
     _race(athlete, weekly_distance_m=50000.0)
 
-    race = _fitness(athlete).forecast.race
+    forecast = _fitness(athlete).forecast
+    race = forecast.race
+    planned_weeks = [i for i, d in enumerate(forecast.days) if d <= LAST_PLANNED + DAY]
 
+    for i in planned_weeks:  # no band while the plan decides (and on the first day after it)
+        assert forecast.form_low[i] == forecast.form[i] == forecast.form_high[i]
     assert race.form_low == pytest.approx(_expected(athlete, PLANNED, rate=9.0).form[-1])
     assert race.form_high == pytest.approx(_expected(athlete, PLANNED, rate=7.0).form[-1])
     assert race.form_low < race.form < race.form_high
@@ -164,6 +168,7 @@ def test_without_history_the_page_says_the_load_per_km_is_not_calibrated(
     assert forecast.plan.rate is None
     assert forecast.volume == [0.0] * 182  # no load invented
     assert "Not enough history to calibrate your load per km" in text
+    assert "bar-assumed" not in text
     assert "Race day: Lyon Marathon" in text
 
 
@@ -178,6 +183,7 @@ def test_the_page_marks_race_day_with_its_projected_form(athlete: Athlete, clien
     assert "Race day: Lyon Marathon" in text
     assert f"<dd data-race-form>{race.form:.0f} " in text
     assert text.count('class="race-dot"') == 2  # wide and narrow
+    assert 'class="bar bar-assumed"' in text  # the weekly volume's load, on the load chart
     assert "at 8.0 points per km (the median of 12 sessions" in text
     assert "<td>Fri 18 Sep 2026</td>" in text  # the forecast table ends on race day
 
