@@ -96,11 +96,12 @@ def forecast_get(
     any planned load. Two queries (three with a volume plan)."""
     race = next_a_race(viewer=viewer, athlete=athlete, today=today)
     horizon = race.race_on if race else today + FORECAST_DAYS * DAY
-    planned_by_day = planned_loads(athlete=athlete, since=today + DAY, until=horizon)
-    if race is None and not any(load > 0 for load in planned_by_day.values()):
+    # From the current week's Monday: a week whose sessions are all done is still the plan's.
+    planned_by_day = planned_loads(athlete=athlete, since=_monday(start + DAY), until=horizon)
+    if race is None and not any(load > 0 for d, load in planned_by_day.items() if d > today):
         return None
     days = [start + n * DAY for n in range(1, (horizon - start).days + 1)]
-    planned = np.array([planned_by_day.get(day, 0.0) for day in days])
+    planned = np.array([planned_by_day.get(day, 0.0) if day > today else 0.0 for day in days])
     # A week (Monday first) with a planned session is the plan's, rest days included; the
     # weeks without any (usually those after the plan's horizon) follow the volume plan — so a
     # coach who plans the taper early does not erase the months of volume before it.

@@ -232,3 +232,17 @@ def test_changing_the_time_constants_recomputes_the_stored_chart(
     assert [r.fitness for r in rows] == pytest.approx(expected.fitness.tolist())
     assert [r.fatigue for r in rows] == pytest.approx(expected.fatigue.tolist())
     assert expected.fitness[-1] != pytest.approx(pmc.fitness_fatigue(loads).fitness[-1])
+
+
+def test_a_week_whose_planned_sessions_are_done_stays_the_plans(athlete: Athlete) -> None:
+    _history(athlete)
+    _race(athlete, weekly_distance_m=50000.0)
+    sunday = TODAY + 2 * DAY
+    assert _fitness(athlete).forecast.volume[1] > 0  # Sunday: a run day of the volume plan
+
+    b.planned(athlete, {TODAY - 3 * DAY: 80.0})  # this week's Tuesday, done
+    forecast = _fitness(athlete).forecast
+
+    assert forecast.days[1] == sunday and forecast.volume[:2] == [0.0, 0.0]
+    assert forecast.planned[:2] == [0.0, 0.0]
+    assert forecast.plan.first_day == TODAY + 3 * DAY  # Monday 23 March
