@@ -30,7 +30,7 @@ from analytics.pipeline import (
     sport_metrics_refresh,
 )
 from athletes.models import Athlete
-from core.events import ActivitiesChanged, LoadModelChanged, ThresholdsChanged
+from core.events import ActivitiesChanged, ThresholdsChanged, TimeConstantsChanged
 from core.outbox import send, subscriber
 
 DEFAULT_LOAD_DELAY_S = 2.0
@@ -96,8 +96,8 @@ def athlete_refresh_task(event: ThresholdsChanged) -> None:
     _load_due(athlete.id, event.since)
 
 
-@subscriber("analytics.load_model_changed")
-def load_model_changed_task(event: LoadModelChanged) -> None:
+@subscriber("analytics.time_constants_changed")
+def time_constants_changed_task(event: TimeConstantsChanged) -> None:
     """After a change of the athlete's time constants: the daily load from its first day."""
     if Athlete.objects.filter(id=event.athlete_id).exists():
         _load_due(event.athlete_id, CHART_START)

@@ -25,9 +25,9 @@ from core.events import (
     ActivitiesChanged,
     Event,
     InvitationCreated,
-    LoadModelChanged,
     PlanChanged,
     ThresholdsChanged,
+    TimeConstantsChanged,
 )
 from core.outbox import outbox_sweep
 from integrations.garmin import schedule as garmin_schedule
@@ -55,7 +55,7 @@ SUBSCRIBERS: dict[type[Event], tuple[Any, ...]] = {
         coaching.plan_load_handover_task,  # their planned load → analytics (planned column)
     ),
     # The athlete's Fitness/Fatigue time constants changed:
-    LoadModelChanged: (analytics.load_model_changed_task,),  # the whole daily load chart
+    TimeConstantsChanged: (analytics.time_constants_changed_task,),  # the whole daily load chart
     InvitationCreated: (athletes.invitation_email_send_task,),
 }
 

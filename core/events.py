@@ -122,14 +122,14 @@ class PlanChanged(Event):
 
 
 @dataclass(frozen=True, slots=True)
-class LoadModelChanged(Event):
+class TimeConstantsChanged(Event):
     """The athlete's Fitness/Fatigue time constants changed: their whole chart is stale."""
 
     KEYED: ClassVar[tuple[str, ...]] = ("athlete_id",)
 
     athlete_id: int
 
-    def merge(self, later: LoadModelChanged) -> LoadModelChanged:
+    def merge(self, later: TimeConstantsChanged) -> TimeConstantsChanged:
         return self
 
 
@@ -146,7 +146,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ActivitiesChanged,
         ThresholdsChanged,
         PlanChanged,
-        LoadModelChanged,
+        TimeConstantsChanged,
         InvitationCreated,
     )
 }

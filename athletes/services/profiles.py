@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from athletes.models import Athlete, CoachAthlete, User
-from core.events import LoadModelChanged
+from core.events import TimeConstantsChanged
 from core.outbox import publish
 
 
@@ -66,7 +66,7 @@ def athlete_profile_update(*, athlete: Athlete, by: User, **fields: Any) -> Athl
     """Change an athlete's profile fields; the user's names only when athletes edit themselves.
 
     The caller has checked that `by` may edit this athlete (`Athlete.objects.editable_by`).
-    A change of the Fitness/Fatigue time constants publishes `LoadModelChanged` (the chart is
+    A change of the Fitness/Fatigue time constants publishes `TimeConstantsChanged` (the chart is
     recomputed from its first day).
     """
     unknown = set(fields) - ATHLETE_PROFILE_FIELDS - USER_NAME_FIELDS
@@ -77,7 +77,7 @@ def athlete_profile_update(*, athlete: Athlete, by: User, **fields: Any) -> Athl
         raise PermissionDenied("Only athletes change their own name.")
     profile = {key: value for key, value in fields.items() if key in ATHLETE_PROFILE_FIELDS}
     if any(getattr(athlete, key) != profile[key] for key in TIME_CONSTANT_FIELDS if key in profile):
-        publish(LoadModelChanged(athlete_id=athlete.id))
+        publish(TimeConstantsChanged(athlete_id=athlete.id))
     for key, value in profile.items():
         setattr(athlete, key, value)
     if profile:
