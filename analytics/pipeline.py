@@ -264,7 +264,13 @@ def daily_load_recompute(*, athlete: Athlete, since: dt.date, today: dt.date) ->
         days = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
         by_day = _loads_by_day(athlete, start, end)
         loads = np.array([sum(by_day[day].values()) for day in days], dtype=np.float64)
-        chart = fitness_fatigue(loads, ctl0=ctl0, atl0=atl0)
+        chart = fitness_fatigue(
+            loads,
+            ctl0=ctl0,
+            atl0=atl0,
+            ctl_days=athlete.fitness_days,
+            atl_days=athlete.fatigue_days,
+        )
         stored = DailyLoad.objects.filter(athlete=athlete, day__range=(start, end))
         planned = planned_loads(athlete=athlete, since=start, until=end)
         rows = [

@@ -30,13 +30,14 @@ from analytics.pipeline import (
     sport_metrics_refresh,
 )
 from athletes.models import Athlete
-from core.events import ActivitiesChanged, ThresholdsChanged
+from core.events import ActivitiesChanged, ThresholdsChanged, TimeConstantsChanged
 from core.outbox import send, subscriber
 
 DEFAULT_LOAD_DELAY_S = 2.0
 # A schedule mark whose task was lost expires; the sweep (or the next change) schedules again.
 LOAD_SCHEDULED_S = 5 * 60
 LOAD_RETRY_S = 5
+CHART_START = dt.date(1900, 1, 1)  # before any row: the chart restarts at the first activity
 LOAD_MAX_RETRIES = 120  # ten minutes of a busy athlete; the PendingLoad row outlives them anyway
 
 
@@ -93,6 +94,13 @@ def athlete_refresh_task(event: ThresholdsChanged) -> None:
         return
     sport_metrics_refresh(athlete=athlete, sport=event.sport, since=event.since)
     _load_due(athlete.id, event.since)
+
+
+@subscriber("analytics.time_constants_changed")
+def time_constants_changed_task(event: TimeConstantsChanged) -> None:
+    """After a change of the athlete's time constants: the daily load from its first day."""
+    if Athlete.objects.filter(id=event.athlete_id).exists():
+        _load_due(event.athlete_id, CHART_START)
 
 
 @shared_task(

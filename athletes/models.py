@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Self
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser, AnonymousUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -167,6 +168,17 @@ class Athlete(models.Model):
     )
     load_model = models.CharField(
         _("load model"), max_length=8, choices=LoadModel.choices, default=LoadModel.AUTO
+    )
+    # The time constants of Fitness (CTL) and Fatigue (ATL), in days (DESIGN §6: 42 and 7).
+    fitness_days = models.PositiveSmallIntegerField(
+        _("Fitness time constant (days)"),
+        default=42,
+        validators=[MinValueValidator(7), MaxValueValidator(90)],
+    )
+    fatigue_days = models.PositiveSmallIntegerField(
+        _("Fatigue time constant (days)"),
+        default=7,
+        validators=[MinValueValidator(2), MaxValueValidator(21)],
     )
     # The athlete's consent to show their wellness to their coaches: when given, None = not
     # shared (the default). Only the athlete sets it (athletes.services.wellness).
@@ -503,6 +515,10 @@ class Goal(models.Model):
     distance_m = models.FloatField(_("distance (m)"), null=True, blank=True)
     ascent_m = models.FloatField(_("ascent (m)"), null=True, blank=True)
     target_time_s = models.PositiveIntegerField(_("target time (s)"), null=True, blank=True)
+    # The weekly volume planned towards this race, read by the forecast in the weeks without
+    # planned sessions (distance first, else time).
+    weekly_distance_m = models.FloatField(_("weekly distance (m)"), null=True, blank=True)
+    weekly_duration_s = models.PositiveIntegerField(_("weekly time (s)"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=4000)
 
     objects = AthleteOwnedQuerySet.as_manager()

@@ -68,7 +68,17 @@ class UserSerializer(serializers.ModelSerializer[User]):
 class AthleteProfileSerializer(serializers.ModelSerializer[Athlete]):
     class Meta:
         model = Athlete
-        fields = ("id", "sex", "birth_date", "time_zone", "units", "language", "load_model")
+        fields = (
+            "id",
+            "sex",
+            "birth_date",
+            "time_zone",
+            "units",
+            "language",
+            "load_model",
+            "fitness_days",
+            "fatigue_days",
+        )
         read_only_fields = fields
 
 
@@ -120,6 +130,8 @@ class GoalSerializer(ModelSerializer):
             "distance_m",
             "ascent_m",
             "target_time_s",
+            "weekly_distance_m",
+            "weekly_duration_s",
             "notes",
         )
         read_only_fields = fields

@@ -21,7 +21,14 @@ from analytics import tasks as analytics
 from athletes import tasks as athletes
 from coaching import panels as coaching_panels
 from coaching import tasks as coaching
-from core.events import ActivitiesChanged, Event, InvitationCreated, PlanChanged, ThresholdsChanged
+from core.events import (
+    ActivitiesChanged,
+    Event,
+    InvitationCreated,
+    PlanChanged,
+    ThresholdsChanged,
+    TimeConstantsChanged,
+)
 from core.outbox import outbox_sweep
 from integrations.garmin import schedule as garmin_schedule
 from integrations.garmin import tasks as garmin
@@ -47,6 +54,8 @@ SUBSCRIBERS: dict[type[Event], tuple[Any, ...]] = {
         coaching.plan_relink_task,  # links of those days
         coaching.plan_load_handover_task,  # their planned load → analytics (planned column)
     ),
+    # The athlete's Fitness/Fatigue time constants changed:
+    TimeConstantsChanged: (analytics.time_constants_changed_task,),  # the whole daily load chart
     InvitationCreated: (athletes.invitation_email_send_task,),
 }
 

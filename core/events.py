@@ -122,6 +122,18 @@ class PlanChanged(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class TimeConstantsChanged(Event):
+    """The athlete's Fitness/Fatigue time constants changed: their whole chart is stale."""
+
+    KEYED: ClassVar[tuple[str, ...]] = ("athlete_id",)
+
+    athlete_id: int
+
+    def merge(self, later: TimeConstantsChanged) -> TimeConstantsChanged:
+        return self
+
+
+@dataclass(frozen=True, slots=True)
 class InvitationCreated(Event):
     """An invitation was created: its email is due."""
 
@@ -130,5 +142,11 @@ class InvitationCreated(Event):
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__name__: cls
-    for cls in (ActivitiesChanged, ThresholdsChanged, PlanChanged, InvitationCreated)
+    for cls in (
+        ActivitiesChanged,
+        ThresholdsChanged,
+        PlanChanged,
+        TimeConstantsChanged,
+        InvitationCreated,
+    )
 }

@@ -76,6 +76,7 @@ def test_mobile_client_gets_a_token_and_reads_me_with_it(athlete: Athlete) -> No
     body = me.json()
     assert body["user"]["email"] == "athlete@example.test"
     assert body["athlete"]["id"] == athlete.id
+    assert (body["athlete"]["fitness_days"], body["athlete"]["fatigue_days"]) == (42, 7)
     assert body["is_coach"] is False
     assert body["coached_athlete_count"] == 0
 
@@ -274,7 +275,7 @@ def test_goals_and_thresholds_are_404_outside_the_callers_scope(
 def test_a_coach_reads_an_athletes_goals_and_thresholds(
     athlete: Athlete, view_coach: User, other_athlete: Athlete
 ) -> None:
-    GoalFactory(athlete=athlete, name="Berlin Marathon")
+    GoalFactory(athlete=athlete, name="Berlin Marathon", weekly_distance_m=60000.0)
     GoalFactory(athlete=other_athlete, name="Not yours")
     ThresholdsFactory(athlete=athlete, ftp_w=None, threshold_speed_mps=4.2)
     client = _bearer(view_coach)
@@ -286,6 +287,8 @@ def test_a_coach_reads_an_athletes_goals_and_thresholds(
 
     assert [goal["name"] for goal in goals["results"]] == ["Berlin Marathon"]
     assert goals["results"][0]["distance_m"] == 42195.0
+    assert goals["results"][0]["weekly_distance_m"] == 60000.0
+    assert goals["results"][0]["weekly_duration_s"] is None
     assert thresholds["results"][0]["threshold_speed_mps"] == 4.2
 
 

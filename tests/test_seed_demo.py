@@ -262,3 +262,21 @@ def test_demo_structured_sessions_follow_their_steps_with_now_and_then_a_missed_
     assert any(all(hit is True for hit in rows) for rows in hits)  # every step as planned
     missed = [rows for rows in hits if False in rows]
     assert missed and all(rows.count(False) == 1 for rows in missed)  # one rep faded
+
+
+def test_the_demo_plan_is_handed_to_analytics_and_its_a_races_reach_race_day() -> None:
+    from analytics.models import PlannedLoad
+    from analytics.pipeline import daily_load_recompute
+    from analytics.selectors import fitness_get
+
+    seed("--athletes", "1", "--weeks", "3")
+    goal = Goal.objects.filter(priority="A", weekly_distance_m__isnull=False).first()
+    assert goal is not None and PlannedLoad.objects.filter(athlete=goal.athlete).exists()
+    athlete = goal.athlete
+    today = athlete.local_today()
+    daily_load_recompute(athlete=athlete, since=today, today=today)  # on commit, not run here
+    fitness = fitness_get(viewer=athlete.user, athlete=athlete, today=today, span_days=42)
+    assert fitness is not None and fitness.forecast is not None
+    assert fitness.forecast.race is not None and fitness.forecast.race.day == goal.race_on
+    assert any(fitness.forecast.planned)  # the published weeks ahead count, then the volume
+    assert fitness.forecast.plan is not None and fitness.forecast.plan.weekly == 55.0

@@ -107,6 +107,7 @@ class DayChart:
     bands: list[Band] = field(default_factory=list)
     areas: dict[str, str] = field(default_factory=dict)
     layers: dict[str, list[Bar]] = field(default_factory=dict)
+    race: Marker | None = None  # the race day's projected Form (x, y); None: no race drawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,14 +161,18 @@ def lines_chart(
     *,
     future_days: Sequence[dt.date] = (),
     forecast: Mapping[str, Sequence[float]] | None = None,
+    band: tuple[str, Sequence[float], Sequence[float]] | None = None,
+    race: tuple[dt.date, float] | None = None,
     decimal_sep: str = ".",
     frame: Frame = LINES_FRAME,
 ) -> DayChart:
     """Lines per series over ``days`` and their dashed forecast over ``future_days`` (each
-    forecast line starts from the series' last value so the two join). The value axis always
+    forecast line starts from the series' last value so the two join). ``band``: (name, low,
+    high) over ``future_days``, filled; ``race``: (day, value) marked. The value axis always
     includes 0, drawn as a reference line."""
     forecast = forecast or {}
-    seen = _finite(*series.values(), *forecast.values(), [0.0])
+    edges = band[1:] if band else ()
+    seen = _finite(*series.values(), *forecast.values(), *edges, [0.0])
     lo, hi, y_values = nice_domain(min(seen), max(seen))
     x, y = axis.scale(frame), Scale(lo, hi, frame.y_bottom, frame.y_top)
     lines = {name: _day_line(days, values, x, y) for name, values in series.items()}
@@ -175,7 +180,14 @@ def lines_chart(
         name: _day_line([*days[-1:], *future_days], [*list(series[name])[-1:], *values], x, y)
         for name, values in forecast.items()
     }
-    return _day_chart(axis, frame, x, y, y_values, decimal_sep, lines=lines, dashed=dashed)
+    areas = {}
+    if band:
+        xs = [x(d.toordinal()) for d in future_days]
+        areas[band[0]] = area_path(xs, [y(v) for v in band[1]], [y(v) for v in band[2]])
+    mark = Marker(x(race[0].toordinal()), y(race[1]), len(future_days) - 1) if race else None
+    return _day_chart(
+        axis, frame, x, y, y_values, decimal_sep, lines=lines, dashed=dashed, areas=areas, race=mark
+    )
 
 
 def bars_chart(
@@ -186,11 +198,13 @@ def bars_chart(
     span_days: int = 1,
     planned_starts: Sequence[dt.date] = (),
     planned: Sequence[float] = (),
+    assumed: Sequence[float] = (),
     decimal_sep: str = ".",
     frame: Frame = BARS_FRAME,
 ) -> DayChart:
-    """Load bars (one per day, or per ``span_days``) and the planned ones after today."""
-    seen = _finite(values, planned, [0.0])
+    """Load bars (one per day, or per ``span_days``) and the planned ones after today;
+    ``assumed``: the load of a weekly-volume plan on the same days (the "assumed" layer)."""
+    seen = _finite(values, planned, assumed, [0.0])
     _lo, hi, y_values = nice_domain(0.0, max(seen), 3)
     x, y = axis.scale(frame), Scale(0.0, hi, frame.y_bottom, frame.y_top)
     return _day_chart(
@@ -202,6 +216,7 @@ def bars_chart(
         decimal_sep,
         bars=bars(starts, values, span_days, x, y),
         planned_bars=bars(planned_starts, planned, 1, x, y),
+        layers={"assumed": bars(planned_starts, assumed, 1, x, y)} if assumed else {},
     )
 
 

@@ -117,13 +117,25 @@ def area_path(
     for x, low, high in [*zip(xs, lows, highs, strict=True), (math.nan, math.nan, math.nan)]:
         if math.isnan(x) or math.isnan(low) or math.isnan(high):
             if len(run) > 1:  # a lone point has no area
-                top = line_path(((px, ph) for px, _pl, ph in run), min_dx=min_dx)
-                back = line_path(((px, pl) for px, pl, _ph in reversed(run)), min_dx=min_dx)
-                parts.append(f"{top}L{back[1:]}Z")
+                kept = _thinned(run, min_dx)  # once, forwards: both edges share the points
+                top = "L".join(f"{px:.1f} {ph:.1f}" for px, _pl, ph in kept)
+                back = "L".join(f"{px:.1f} {pl:.1f}" for px, pl, _ph in reversed(kept))
+                parts.append(f"M{top}L{back}Z")
             run = []
             continue
         run.append((x, low, high))
     return "".join(parts)
+
+
+def _thinned(
+    run: list[tuple[float, float, float]], min_dx: float
+) -> list[tuple[float, float, float]]:
+    """The points of a run at least ``min_dx`` pixels apart along x, the last one always."""
+    kept = [run[0]]
+    for point in run[1:-1]:
+        if point[0] - kept[-1][0] >= min_dx:
+            kept.append(point)
+    return [*kept, run[-1]]
 
 
 def stacked_bars(

@@ -26,6 +26,7 @@ from analytics.charts import (
     ratio_chart,
 )
 from analytics.display.common import Label, Shown, decimal_sep, label, number, shown
+from analytics.display.race import RaceShown, race_shown
 from analytics.metrics import pmc
 from analytics.selectors import (
     Fitness,
@@ -108,10 +109,11 @@ class BarTip:
 
 @dataclass(frozen=True, slots=True)
 class ForecastRow:
-    """The projection at the end of one of the next four weeks."""
+    """The projection at the end of a period (a week, four weeks, up to race day)."""
 
     day: dt.date
     planned: str
+    volume: str
     fitness: str
     fatigue: str
     form: str
@@ -165,6 +167,8 @@ class FitnessPage:
     forecast: list[ForecastRow]
     weeks: list[WeekRow]
     has_planned: bool
+    race: RaceShown | None = None
+    race_state: str = ""
 
 
 LABEL_KEYS = ("fitness", "fatigue", "form", "load", "acute_load", "chronic_load", "acwr")
@@ -181,6 +185,7 @@ def fitness_page(*, viewer: User, athlete: Athlete, range_key: str, today: dt.da
         return FitnessPage(ranges, labels, None, exist, [], "", "", "", None, [], [], False)
     latest = fitness.latest
     state = form_state(latest.form)
+    race = race_shown(fitness.forecast, today=fitness.today, units=athlete.units)
     return FitnessPage(
         ranges=ranges,
         labels=labels,
@@ -194,6 +199,8 @@ def fitness_page(*, viewer: User, athlete: Athlete, range_key: str, today: dt.da
         forecast=_forecast_rows(fitness.forecast, fitness.today),
         weeks=[_week_row(week) for week in fitness.weeks],
         has_planned=any(week.planned > 0 for week in fitness.weeks),
+        race=race,
+        race_state=form_state(race.form_value) if race else "",
     )
 
 
@@ -256,12 +263,16 @@ def _pmc_chart(fitness: Fitness, axis: DayAxis, frame: Frame, sep: str) -> DayCh
         if forecast
         else None
     )
+    race = forecast.race if forecast else None
+    spread = forecast and forecast.form_low != forecast.form_high
     return lines_chart(
         axis,
         fitness.days,
         series,
         future_days=forecast.days if forecast else (),
         forecast=projected,
+        band=("form-band", forecast.form_low, forecast.form_high) if forecast and spread else None,
+        race=(race.day, race.form) if race else None,
         decimal_sep=sep,
         frame=frame,
     )
@@ -281,6 +292,7 @@ def _load_chart(
         span_days=7 if weekly else 1,
         planned_starts=planned_days,
         planned=planned,
+        assumed=forecast.volume if forecast and any(forecast.volume) else (),
         decimal_sep=sep,
         frame=frame,
     )
@@ -315,14 +327,24 @@ def _tips(
     return tips
 
 
+def _row_ends(today: dt.date, last: dt.date) -> list[dt.date]:
+    """Row days of the forecast table: the next four weeks' ends, then every four weeks, and
+    the last projected day (the race)."""
+    weeks = [*range(1, 5), *range(8, (last - today).days // 7 + 1, 4)]
+    ends = [today + 7 * week * DAY for week in weeks]
+    return sorted({*[end for end in ends if end < last], last})
+
+
 def _forecast_rows(forecast: Forecast | None, today: dt.date) -> list[ForecastRow]:
-    """The projection at today + 7, 14, 21 and 28 days, with each week's planned load."""
+    """The projection at the ends of `_row_ends`, with the load (planned, and from the weekly
+    volume plan) of the days since the row before."""
     if forecast is None:
         return []
     rows = []
-    for week in range(1, 5):
-        end = today + 7 * week * DAY
-        indexes = [i for i, d in enumerate(forecast.days) if end - 7 * DAY < d <= end]
+    start = today
+    for end in _row_ends(today, forecast.days[-1]):
+        indexes = [i for i, d in enumerate(forecast.days) if start < d <= end]
+        start = end
         if not indexes:
             continue
         last = indexes[-1]
@@ -330,6 +352,7 @@ def _forecast_rows(forecast: Forecast | None, today: dt.date) -> list[ForecastRo
             ForecastRow(
                 day=end,
                 planned=number(sum(forecast.planned[i] for i in indexes)),
+                volume=number(sum(forecast.volume[i] for i in indexes)),
                 fitness=number(forecast.fitness[last]),
                 fatigue=number(forecast.fatigue[last]),
                 form=number(forecast.form[last]),

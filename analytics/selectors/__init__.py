@@ -19,11 +19,11 @@ from analytics.selectors.curves import CurveSource, SeasonCurve, season_curves, 
 from analytics.selectors.fitness import (
     DayState,
     Fitness,
-    Forecast,
     WeekTotals,
     aggregate,
     fitness_get,
 )
+from analytics.selectors.forecast import Forecast, RaceDay, VolumePlan
 from analytics.selectors.records import (
     PersonalRecords,
     RecordRow,
@@ -37,8 +37,10 @@ __all__ = [
     "Fitness",
     "Forecast",
     "PersonalRecords",
+    "RaceDay",
     "RecordRow",
     "SeasonCurve",
+    "VolumePlan",
     "WeekTotals",
     "activities_exist",
     "activity_metrics_get",

@@ -16,11 +16,10 @@ from analytics.metrics import pmc
 from analytics.metrics.registry import METRICS, Aggregation
 from analytics.models import DailyLoad
 from analytics.selectors.activity import daily_load_list
-from analytics.selectors.planned import planned_loads
+from analytics.selectors.forecast import Forecast, forecast_get
 from athletes.models import Athlete, User
 
 DAY = dt.timedelta(days=1)
-FORECAST_DAYS = 28
 WARM_UP_DAYS = pmc.CHRONIC_DAYS - 1  # days before the range that the 28-day mean needs
 NAN = float("nan")
 
@@ -38,17 +37,6 @@ class DayState:
     chronic: float
     acwr: float
     band: str
-
-
-@dataclass(frozen=True, slots=True)
-class Forecast:
-    """Fitness, Fatigue, Form projected over the planned loads of the coming days."""
-
-    days: list[dt.date]
-    planned: list[float]
-    fitness: list[float]
-    fatigue: list[float]
-    form: list[float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,12 +76,12 @@ def fitness_get(
     *, viewer: User, athlete: Athlete, today: dt.date, span_days: int | None
 ) -> Fitness | None:
     """The fitness chart of the last `span_days` days up to `today` (None: since the first
-    row), today's state and the forecast over the next 28 days' planned loads; None when the
-    athlete has no DailyLoad row up to today. Two queries."""
+    row), today's state and the forecast (`analytics.selectors.forecast`: to the next A race,
+    else 28 days); None when the athlete has no DailyLoad row up to today. Four queries (five
+    with a weekly-volume plan)."""
     first = today - (span_days - 1) * DAY if span_days else None
     since = first - WARM_UP_DAYS * DAY if first else None
-    until = today + FORECAST_DAYS * DAY
-    rows = list(daily_load_list(viewer=viewer, athlete=athlete, since=since, until=until))
+    rows = list(daily_load_list(viewer=viewer, athlete=athlete, since=since, until=today))
     past = [row for row in rows if row.day <= today]
     if not past:
         return None
@@ -101,13 +89,20 @@ def fitness_get(
     shown = max(first or past[0].day, past[0].day)
     start = (shown - past[0].day).days
     latest = _state(series, len(series["days"]) - 1)
-    future = planned_loads(athlete=athlete, since=today + DAY, until=until)
+    ahead = forecast_get(
+        viewer=viewer,
+        athlete=athlete,
+        today=today,
+        start=latest.day,
+        fitness=latest.fitness,
+        fatigue=latest.fatigue,
+    )
     visible = {name: values[start:] for name, values in series.items()}
     return Fitness(
         first=shown,
         today=today,
         latest=latest,
-        forecast=_forecast(latest, future, today),
+        forecast=ahead,
         weeks=_weeks(visible),
         **visible,
     )
@@ -142,25 +137,6 @@ def _state(series: dict[str, list[Any]], index: int) -> DayState:
         chronic=float(series["chronic"][index]),
         acwr=acwr,
         band=str(pmc.acwr_band(acwr)),
-    )
-
-
-def _forecast(latest: DayState, future: dict[dt.date, float], today: dt.date) -> Forecast | None:
-    """Fitness/Fatigue/Form projected with `pmc.forecast` from the latest stored day over the
-    planned loads up to 28 days ahead (0 on days without a plan); None without any plan."""
-    horizon = today + FORECAST_DAYS * DAY
-    planned_by_day = {day: load for day, load in future.items() if day <= horizon}
-    if not any(load > 0 for load in planned_by_day.values()):
-        return None
-    days = [latest.day + n * DAY for n in range(1, (horizon - latest.day).days + 1)]
-    planned = [planned_by_day.get(day, 0.0) for day in days]
-    chart = pmc.forecast(np.zeros(0), planned, ctl0=latest.fitness, atl0=latest.fatigue)
-    return Forecast(
-        days=days,
-        planned=planned,
-        fitness=chart.fitness.tolist(),
-        fatigue=chart.fatigue.tolist(),
-        form=chart.form.tolist(),
     )
 
 

@@ -78,6 +78,9 @@ def _opened_invitation() -> Invitation | None:
     return session_invitation(request) if request is not None else None
 
 
+TIME_CONSTANTS = ("fitness_days", "fatigue_days")
+
+
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
     """An athlete's profile; the name fields only when the athlete edits themself.
 
@@ -89,12 +92,23 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Athlete
-        fields = ["sex", "birth_date", "time_zone", "units", "language", "load_model"]
+        fields = [
+            "sex",
+            "birth_date",
+            "time_zone",
+            "units",
+            "language",
+            "load_model",
+            "fitness_days",
+            "fatigue_days",
+        ]
         widgets = {"birth_date": IsoDateInput()}
         help_texts = {
             "sex": SEX_HELP,
             "time_zone": _("Days and weeks are counted in this time zone."),
             "load_model": _("How the training load of each session is computed."),
+            "fitness_days": _("Days over which Fitness averages the load; usually 42."),
+            "fatigue_days": _("Days over which Fatigue averages the load; usually 7."),
         }
 
     def __init__(self, *args: Any, include_names: bool = False, **kwargs: Any) -> None:
@@ -106,6 +120,18 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         else:
             del self.fields["first_name"]
             del self.fields["last_name"]
+        for name in TIME_CONSTANTS:  # left empty: unchanged (clients that predate them)
+            self.fields[name].required = False
+
+    def clean_fitness_days(self) -> int:
+        return self._kept("fitness_days")
+
+    def clean_fatigue_days(self) -> int:
+        return self._kept("fatigue_days")
+
+    def _kept(self, name: str) -> int:
+        value: int | None = self.cleaned_data.get(name)
+        return getattr(self.instance, name) if value is None else value
 
     def clean_birth_date(self) -> dt.date | None:
         birth_date: dt.date | None = self.cleaned_data.get("birth_date")

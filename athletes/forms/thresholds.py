@@ -195,7 +195,12 @@ class ZoneSetForm(ServiceErrorsMixin, forms.Form):
 class GoalForm(ServiceErrorsMixin, forms.Form):
     """A race or objective; distance in km or miles, target time h:mm:ss."""
 
-    FIELD_MAP = {"distance_m": "distance", "target_time_s": "target_time"}
+    FIELD_MAP = {
+        "distance_m": "distance",
+        "target_time_s": "target_time",
+        "weekly_distance_m": "weekly_distance",
+        "weekly_duration_s": "weekly_hours",
+    }
 
     name = forms.CharField(label=_("Name"), max_length=120)
     race_on = DayField(label=_("Date"))
@@ -211,6 +216,13 @@ class GoalForm(ServiceErrorsMixin, forms.Form):
         max_length=10,
         help_text=_("h:mm:ss or h:mm: 0:45 is 45 minutes."),
     )
+    weekly_hours = forms.FloatField(
+        label=_("Weekly training time (h)"),
+        required=False,
+        min_value=0.5,
+        max_value=60,
+        help_text=_("Used by the forecast when no weekly distance is set."),
+    )
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -222,6 +234,30 @@ class GoalForm(ServiceErrorsMixin, forms.Form):
         limits = GOAL_DISTANCE_M.scaled(metres_per_distance_unit(units))
         self.fields["distance"] = forms.FloatField(
             label=f"{_('Distance')} ({unit})", required=False, max_value=limits.high
+        )
+        self.fields["weekly_distance"] = forms.FloatField(
+            label=f"{_('Weekly distance')} ({unit})",
+            required=False,
+            min_value=1,
+            max_value=1000,
+            help_text=_(
+                "The weekly volume towards this race: the forecast uses it in the weeks "
+                "without planned sessions."
+            ),
+        )
+        self.order_fields(
+            [
+                "name",
+                "race_on",
+                "priority",
+                "sport",
+                "distance",
+                "ascent_m",
+                "target_time",
+                "weekly_distance",
+                "weekly_hours",
+                "notes",
+            ]
         )
 
     def clean_distance(self) -> float | None:
@@ -260,6 +296,14 @@ class GoalForm(ServiceErrorsMixin, forms.Form):
             "ascent_m": data["ascent_m"],
             "target_time_s": data["target_time"],
             "notes": data["notes"],
+            "weekly_distance_m": (
+                data["weekly_distance"] * metres_per_distance_unit(self.units)
+                if data["weekly_distance"]
+                else None
+            ),
+            "weekly_duration_s": round(data["weekly_hours"] * 3600)
+            if data["weekly_hours"]
+            else None,
         }
 
     @staticmethod
@@ -275,4 +319,12 @@ class GoalForm(ServiceErrorsMixin, forms.Form):
             "ascent_m": goal.ascent_m,
             "target_time": format_duration(goal.target_time_s) if goal.target_time_s else "",
             "notes": goal.notes,
+            "weekly_distance": (
+                round(goal.weekly_distance_m / metres_per_distance_unit(units), 1)
+                if goal.weekly_distance_m
+                else None
+            ),
+            "weekly_hours": round(goal.weekly_duration_s / 3600, 2)
+            if goal.weekly_duration_s
+            else None,
         }

@@ -12,7 +12,18 @@ from athletes.models import Athlete, Goal
 from core.ranges import GOAL_ASCENT_M, GOAL_DISTANCE_M, GOAL_TIME_S
 
 GOAL_FIELDS: frozenset[str] = frozenset(
-    {"race_on", "name", "priority", "sport", "distance_m", "ascent_m", "target_time_s", "notes"}
+    {
+        "race_on",
+        "name",
+        "priority",
+        "sport",
+        "distance_m",
+        "ascent_m",
+        "target_time_s",
+        "notes",
+        "weekly_distance_m",
+        "weekly_duration_s",
+    }
 )
 
 

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from athletes.models import Athlete, CoachAthlete, User
+from core.events import TimeConstantsChanged
+from core.outbox import publish
 
 
 def athlete_profile_ensure(*, user: User, language: str = "en", sex: str = "") -> Athlete:
@@ -44,8 +46,18 @@ def self_coaching_start(*, user: User) -> CoachAthlete:
 
 
 ATHLETE_PROFILE_FIELDS = frozenset(
-    {"sex", "birth_date", "time_zone", "units", "language", "load_model"}
+    {
+        "sex",
+        "birth_date",
+        "time_zone",
+        "units",
+        "language",
+        "load_model",
+        "fitness_days",
+        "fatigue_days",
+    }
 )
+TIME_CONSTANT_FIELDS = ("fitness_days", "fatigue_days")
 USER_NAME_FIELDS = frozenset({"first_name", "last_name"})
 
 
@@ -54,6 +66,8 @@ def athlete_profile_update(*, athlete: Athlete, by: User, **fields: Any) -> Athl
     """Change an athlete's profile fields; the user's names only when athletes edit themselves.
 
     The caller has checked that `by` may edit this athlete (`Athlete.objects.editable_by`).
+    A change of the Fitness/Fatigue time constants publishes `TimeConstantsChanged` (the chart is
+    recomputed from its first day).
     """
     unknown = set(fields) - ATHLETE_PROFILE_FIELDS - USER_NAME_FIELDS
     if unknown:
@@ -62,6 +76,8 @@ def athlete_profile_update(*, athlete: Athlete, by: User, **fields: Any) -> Athl
     if names and by.pk != athlete.user_id:
         raise PermissionDenied("Only athletes change their own name.")
     profile = {key: value for key, value in fields.items() if key in ATHLETE_PROFILE_FIELDS}
+    if any(getattr(athlete, key) != profile[key] for key in TIME_CONSTANT_FIELDS if key in profile):
+        publish(TimeConstantsChanged(athlete_id=athlete.id))
     for key, value in profile.items():
         setattr(athlete, key, value)
     if profile:

@@ -285,8 +285,17 @@ RACES: dict[str, tuple[tuple[str, str, str, float, float, int], ...]] = {
 }
 
 
+# The A race's weekly volume (the forecast to race day uses it after the planned weeks).
+A_RACE_WEEKLY: dict[str, dict[str, float]] = {
+    "runner": {"weekly_distance_m": 55000.0},
+    "trail": {"weekly_duration_s": 8 * 3600},
+    "cyclist": {"weekly_duration_s": 9 * 3600},
+}
+
+
 def _goals_add(athlete: Athlete, person: Person, *, rng: random.Random, today: dt.date) -> None:
-    """A, B and C races over the coming months, with target times for the A race."""
+    """A, B and C races over the coming months, with target times and the weekly volume of
+    the A race."""
     for priority, name, sport, distance_m, ascent_m, weeks in RACES[person.profile]:
         race_on = today + dt.timedelta(weeks=weeks, days=rng.randint(0, 6))
         speed_mps = {"run": 3.2, "ride": 8.0}.get(sport, 4.5) * rng.uniform(0.85, 1.15)
@@ -300,4 +309,5 @@ def _goals_add(athlete: Athlete, person: Person, *, rng: random.Random, today: d
             distance_m=distance_m,
             ascent_m=ascent_m,
             target_time_s=target_time_s,
+            **(A_RACE_WEEKLY.get(person.profile, {}) if priority == "A" else {}),
         )

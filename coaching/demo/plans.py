@@ -23,10 +23,12 @@ from coaching.demo.synthetic.planned import STRUCTURED
 from coaching.demo.synthetic.schedule import PATTERNS, volume_factor
 from coaching.models import Comment, PlannedSession, SessionType, WorkoutTemplate
 from coaching.selectors.context import workout_thresholds
+from coaching.services.after import plan_load_handover
 from coaching.services.estimates import estimate_fields
 from coaching.services.linking import autolink_days
 from coaching.workouts.text import parse
 from coaching.workouts.tree import AthleteThresholds, to_data
+from core.events import PlanChanged
 
 AHEAD_WEEKS = 3
 DRAFT_FROM_WEEK = 2  # weeks ahead of this one planned as drafts (not yet published)
@@ -220,6 +222,10 @@ def demo_plans_seed(
                 first_monday + dt.timedelta(days=n) for n in range((today - first_monday).days + 1)
             }
             autolink_days(athlete_id=demo.athlete.id, days=days)
+            # The plan's load per day to analytics, as a PlanChanged would (bulk_create sends
+            # none): the planned column and the forecast to race day read it.
+            planned_days = tuple(sorted({session.day for session in sessions}))
+            plan_load_handover(PlanChanged(athlete_id=demo.athlete.id, days=planned_days))
             _journal(demo.athlete, since=first_monday, today=today, seed=seed)
             _comments(demo.athlete, _planner_of(demo.athlete), today)
     return created

@@ -221,6 +221,11 @@ def test_an_area_runs_along_the_high_edge_and_back_along_the_low_one_and_breaks_
     assert charts.area_path([], [], []) == ""
 
 
+def test_an_areas_low_edge_goes_back_through_every_point_not_straight_to_the_start() -> None:
+    path = charts.area_path([0, 10, 20, 30], [5, 9, 4, 8], [1, 2, 3, 4], min_dx=1.0)
+    assert path == "M0.0 1.0L10.0 2.0L20.0 3.0L30.0 4.0L30.0 8.0L20.0 4.0L10.0 9.0L0.0 5.0Z"
+
+
 def test_stacked_bars_sit_on_the_layers_below_and_skip_missing_values() -> None:
     day = dt.date(2026, 3, 2)
     x = charts.Scale(day.toordinal() - 0.5, day.toordinal() + 0.5, 0, 100)

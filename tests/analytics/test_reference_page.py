@@ -3,6 +3,7 @@ lists every registry metric, and that every worked-example number is what our fu
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from analytics.metrics import (
     prep,
     rpe,
     running,
+    volume,
     zones,
 )
 from analytics.metrics.registry import METRICS
@@ -296,6 +298,17 @@ def test_worked_example_numbers_on_the_page_are_what_our_functions_return(
 @pytest.mark.parametrize("line", _worked_example_lines())
 def test_worked_example_numbers_in_the_docs_are_what_our_functions_return(line: str) -> None:
     assert line in DOCS.read_text(encoding="utf-8")
+
+
+def test_the_weekly_volume_example_in_the_docs_is_what_our_functions_return() -> None:
+    km = np.full(9, 10.0)
+    rate = volume.load_rate(km * np.array([5, 6, 7, 7.5, 8, 8.5, 9, 10, 12.0]), km)
+    days = [dt.date(2026, 3, 2) + dt.timedelta(days=n) for n in range(7)]
+    loads = volume.volume_plan_loads(days, weekly_volume=40.0, rate=6.0, weekdays=(1, 3, 5, 6))
+    assert rate is not None
+    docs = DOCS.read_text(encoding="utf-8")
+    assert f"give a median of {rate.median:g} (p25 {rate.p25:g}, p75 {rate.p75:g})" in docs
+    assert f"at 6 points per km is {loads[1]:g} points on each of those days" in docs
 
 
 def test_the_hand_computed_np_of_the_square_wave_is_close_to_ours() -> None:

@@ -219,3 +219,16 @@ def test_a_goal_of_another_athlete_is_404(coach: User, athlete: Athlete) -> None
     assert client.get(_url("goal_edit", athlete, stranger.id)).status_code == 404
     assert client.post(_url("goal_delete", athlete, stranger.id)).status_code == 404
     assert Goal.objects.filter(id=stranger.id).exists()
+
+
+def test_a_race_takes_a_weekly_volume_in_km_or_hours_for_the_forecast(
+    coach: User, athlete: Athlete
+) -> None:
+    data = _goal_data(weekly_distance="55", weekly_hours="6.5")
+    response = _client(coach).post(_url("goal_create", athlete), data)
+    assert response.status_code == 302
+    goal = Goal.objects.get(athlete=athlete)
+    assert (goal.weekly_distance_m, goal.weekly_duration_s) == (55000.0, 23400)
+    page = _client(coach).get(_url("goal_edit", athlete, goal.id))
+    assert page.context["form"].initial["weekly_distance"] == 55.0
+    assert page.context["form"].initial["weekly_hours"] == 6.5

@@ -256,3 +256,15 @@ def test_anonymous_visitors_keep_the_browser_language(
     settings.MIDDLEWARE = MIDDLEWARE_WITH_PROFILE_LANGUAGE
     response = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en")
     assert response["Content-Language"] == "en"
+
+
+def test_the_profile_edits_the_fitness_and_fatigue_time_constants(athlete: Athlete) -> None:
+    url = reverse("profile_edit", args=[athlete.id])
+    client = _client_for(athlete.user)
+    assert 'name="fitness_days" value="42"' in client.get(url).content.decode()
+    response = client.post(url, _profile_data(fitness_days="35", fatigue_days="6"))
+    assert response.status_code == 302
+    athlete.refresh_from_db()
+    assert (athlete.fitness_days, athlete.fatigue_days) == (35, 6)
+    response = client.post(url, _profile_data(fitness_days="3"))
+    assert response.status_code == 200  # under 7 days is refused

@@ -21,7 +21,13 @@ from athletes.services.invitations import invitation_create
 from athletes.tasks import invitation_email_send_task
 from core import outbox
 from core import wiring as core_wiring
-from core.events import EVENT_TYPES, ActivitiesChanged, InvitationCreated, PlanChanged
+from core.events import (
+    EVENT_TYPES,
+    ActivitiesChanged,
+    InvitationCreated,
+    PlanChanged,
+    TimeConstantsChanged,
+)
 from core.models import OutboxMessage
 from core.tasks import sweep
 
@@ -193,6 +199,7 @@ def test_every_event_survives_its_trip_through_json(event_type: type[Any]) -> No
         ActivitiesChanged: ActivitiesChanged(3, (5, 4), dt.date(2026, 1, 2)),
         PlanChanged: PlanChanged(3, (dt.date(2026, 1, 2), dt.date(2026, 1, 5))),
         InvitationCreated: InvitationCreated(9),
+        TimeConstantsChanged: TimeConstantsChanged(3),
     }
     event = values.get(event_type) or event_type(3, "run", dt.date(2026, 1, 2))
 
