@@ -4,7 +4,8 @@ After activities are computed (`analytics.tasks.activities_changed_task`), each 
 that has activities but no entered thresholds row gets an estimated row
 (`athletes.services.thresholds.thresholds_estimate_save`): max HR and resting HR for the
 athlete, LTHR, FTP and threshold speed from that sport's efforts (`analytics.metrics.estimates`
-says how). The row starts on the sport's first activity. Storing it publishes
+says how), or the values the athlete's files carry (a device's user profile, zones and FTP),
+which win over estimates. The row starts on the sport's first activity. Storing it publishes
 `ThresholdsChanged`, so the metrics are recomputed with it; a later import refreshes an
 estimate nobody confirmed, and the same data gives the same row (nothing written again).
 """
@@ -15,6 +16,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from activities.models import ActivitySource
 from analytics.metrics.estimates import (
     EffortSummary,
     Estimate,
@@ -32,6 +34,9 @@ from core.sports import THRESHOLD_SPORTS, Sport
 
 DEFAULT_HR_REST_BPM = 60  # without wellness data (the analyze_file default)
 POWER_SPORTS = (Sport.RIDE.value, Sport.RUN.value, Sport.OTHER.value)
+DEVICE_FIELDS = ("hr_max_bpm", "hr_rest_bpm", "lthr_bpm", "ftp_w")
+DEVICE_METHOD = "recorded by the device"
+MIN_HR_MAX_BPM = 100  # a lower "max HR" in a file is a setting nobody made
 
 
 def _efforts(athlete: Athlete) -> tuple[dict[str, list[EffortSummary]], dict[str, dt.date]]:
@@ -52,24 +57,51 @@ def _efforts(athlete: Athlete) -> tuple[dict[str, list[EffortSummary]], dict[str
     return efforts, firsts
 
 
+def _device_values(athlete: Athlete) -> dict[str, dict[str, Estimate]]:
+    """Per threshold sport: the newest value of each threshold the athlete's files carry
+    (their user profile, zones and FTP, kept on the source by `activities.services.ingest`)."""
+    rows = (
+        ActivitySource.objects.filter(activity__athlete=athlete, summary__has_key="thresholds")
+        .order_by("activity__day", "id")
+        .values_list("activity__sport", "summary")
+    )
+    found: dict[str, dict[str, Estimate]] = defaultdict(dict)
+    for sport, summary in rows:  # oldest first: a newer file's value wins
+        for name, value in (summary.get("thresholds") or {}).items():
+            if name in DEVICE_FIELDS and isinstance(value, int | float):
+                found[own_sport(sport)][name] = Estimate(value, DEVICE_METHOD, 1)
+    return found
+
+
 def _hr_values(
-    efforts: list[EffortSummary], hr_max: Estimate | None, rest: Estimate | None
+    efforts: list[EffortSummary],
+    device: dict[str, Estimate],
+    hr_max: Estimate | None,
+    rest: Estimate | None,
 ) -> dict[str, Estimate]:
+    recorded = device.get("hr_max_bpm")
+    hr_max = recorded if recorded is not None and recorded.value >= MIN_HR_MAX_BPM else hr_max
     if hr_max is None:
         return {}
-    rest = rest if rest is not None and rest.value < hr_max.value else None
+    rests = (device.get("hr_rest_bpm"), rest, Estimate(DEFAULT_HR_REST_BPM, "default", 0))
+    lthrs = (device.get("lthr_bpm"), estimate_lthr(efforts, hr_max_bpm=hr_max.value))
     return {
         "hr_max_bpm": hr_max,
-        "hr_rest_bpm": rest or Estimate(DEFAULT_HR_REST_BPM, "default", 0),
-        "lthr_bpm": estimate_lthr(efforts, hr_max_bpm=hr_max.value),
+        "hr_rest_bpm": next(e for e in rests if e is not None and e.value < hr_max.value),
+        "lthr_bpm": next(e for e in lthrs if e is not None and e.value < hr_max.value),
     }
 
 
 def _sport_estimates(
-    sport: str, efforts: list[EffortSummary], hr_max: Estimate | None, rest: Estimate | None
+    sport: str,
+    efforts: list[EffortSummary],
+    device: dict[str, Estimate],
+    hr_max: Estimate | None,
+    rest: Estimate | None,
 ) -> dict[str, Estimate]:
-    found = _hr_values(efforts, hr_max, rest)
-    ftp = estimate_ftp(efforts) if sport in POWER_SPORTS else None
+    """A recorded value (the device's) wins over one estimated from the efforts."""
+    found = _hr_values(efforts, device, hr_max, rest)
+    ftp = device.get("ftp_w") or (estimate_ftp(efforts) if sport in POWER_SPORTS else None)
     speed = estimate_threshold_speed(efforts) if sport == Sport.RUN else None
     if ftp is not None:
         found["ftp_w"] = ftp
@@ -93,11 +125,12 @@ def thresholds_estimate(*, athlete: Athlete) -> list[Thresholds]:
     hr_max = estimate_hr_max(everything)
     rests = WellnessDay.objects.filter(athlete=athlete).values_list("resting_hr_bpm", flat=True)
     rest = estimate_hr_rest(rests)
+    device = _device_values(athlete)
     saved = []
     for sport in THRESHOLD_SPORTS:
         if sport in entered or not efforts.get(sport):
             continue
-        found = _sport_estimates(sport, efforts[sport], hr_max, rest)
+        found = _sport_estimates(sport, efforts[sport], device.get(sport, {}), hr_max, rest)
         if found:
             row = thresholds_estimate_save(
                 athlete=athlete,

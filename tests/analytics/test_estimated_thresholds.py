@@ -78,7 +78,9 @@ def test_a_fresh_athlete_gets_loads_from_estimated_thresholds_then_confirms_and_
     assert (row.sport, row.source, row.valid_from) == ("ride", "estimated", activities[0].day)
     assert 150 <= row.hr_max_bpm <= 200 and row.hr_rest_bpm == 60  # no wellness: the default
     assert row.lthr_bpm < row.hr_max_bpm and row.ftp_w is not None
-    assert row.basis["ftp_w"]["method"] == "95 % of best 20-min power"
+    # The newest file carries its FTP (session threshold_power 315 W): offered over an estimate.
+    assert (row.ftp_w, row.basis["ftp_w"]["method"]) == (315, "recorded by the device")
+    assert row.basis["hr_max_bpm"]["count"] >= 3
     loads = _loads(activities)
     assert all(load is not None and load > 0 for load in loads.values()), loads
     assert max(DailyLoad.objects.filter(athlete=athlete).values_list("fitness", flat=True)) > 0
