@@ -5,7 +5,9 @@ that has activities but no entered thresholds row gets an estimated row
 (`athletes.services.thresholds.thresholds_estimate_save`): max HR and resting HR for the
 athlete, LTHR, FTP and threshold speed from that sport's efforts (`analytics.metrics.estimates`
 says how), or the values the athlete's files carry (a device's user profile, zones and FTP),
-which win over estimates. The row starts on the sport's first activity. Storing it publishes
+which win over estimates. The row starts on the sport's first activity. Heart-rate values are
+not estimated when entered run or other rows hold some: every sport without its own borrows
+them. Storing it publishes
 `ThresholdsChanged`, so the metrics are recomputed with it; a later import refreshes an
 estimate nobody confirmed, and the same data gives the same row (nothing written again).
 """
@@ -16,8 +18,11 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from django.db.models import Q
+
 from activities.models import ActivitySource
 from analytics.metrics.estimates import (
+    HR_SUSTAINED_S,
     EffortSummary,
     Estimate,
     estimate_ftp,
@@ -28,7 +33,7 @@ from analytics.metrics.estimates import (
 )
 from analytics.models import ActivityMetrics
 from athletes.models import Athlete, Thresholds, WellnessDay
-from athletes.selectors.thresholds import own_sport
+from athletes.selectors.thresholds import HR_FALLBACK_SPORTS, own_sport
 from athletes.services.thresholds import thresholds_estimate_save
 from core.sports import THRESHOLD_SPORTS, Sport
 
@@ -39,11 +44,14 @@ DEVICE_METHOD = "recorded by the device"
 MIN_HR_MAX_BPM = 100  # a lower "max HR" in a file is a setting nobody made
 
 
-def _efforts(athlete: Athlete) -> tuple[dict[str, list[EffortSummary]], dict[str, dt.date]]:
-    """Per threshold sport: one summary per computed activity, and its first day."""
-    rows = ActivityMetrics.objects.filter(activity__athlete=athlete).values_list(
-        "activity__sport", "activity__day", "activity__max_hr_bpm", "mean_max"
-    )
+def _efforts(
+    athlete: Athlete, sports: set[str]
+) -> tuple[dict[str, list[EffortSummary]], dict[str, dt.date]]:
+    """Per threshold sport of `sports`: one summary per computed activity, and its first day."""
+    activity_sports = [s.value for s in Sport if own_sport(s) in sports]
+    rows = ActivityMetrics.objects.filter(
+        activity__athlete=athlete, activity__sport__in=activity_sports
+    ).values_list("activity__sport", "activity__day", "activity__max_hr_bpm", "mean_max")
     efforts: dict[str, list[EffortSummary]] = defaultdict(list)
     firsts: dict[str, dt.date] = {}
     for sport, day, max_hr, mean_max in rows:
@@ -57,7 +65,32 @@ def _efforts(athlete: Athlete) -> tuple[dict[str, list[EffortSummary]], dict[str
     return efforts, firsts
 
 
-def _device_values(athlete: Athlete) -> dict[str, dict[str, Estimate]]:
+def _hr_peaks(athlete: Athlete) -> list[EffortSummary]:
+    """Every computed activity's best 5-s and highest heart rate (max HR is the athlete's,
+    whatever the sport): its heart-rate curve only, not the others."""
+    rows = ActivityMetrics.objects.filter(activity__athlete=athlete).values_list(
+        "mean_max__hr_bpm", "activity__max_hr_bpm"
+    )
+    peaks = []
+    for curve, highest in rows:
+        best = curve.get(str(HR_SUSTAINED_S)) if isinstance(curve, dict) else None
+        hr = {"hr_bpm": {HR_SUSTAINED_S: float(best)}} if best else {}
+        peaks.append(EffortSummary(mean_max=hr, max_hr_bpm=highest))
+    return peaks
+
+
+def _hr_known(athlete: Athlete) -> bool:
+    """Whether entered run or other rows hold heart-rate values: every sport without its own
+    borrows them (athletes.selectors.thresholds), so no heart rate is estimated then."""
+    entered = Thresholds.objects.filter(athlete=athlete, sport__in=HR_FALLBACK_SPORTS).exclude(
+        source=Thresholds.Source.ESTIMATED
+    )
+    return entered.filter(
+        Q(hr_max_bpm__isnull=False) | Q(hr_rest_bpm__isnull=False) | Q(lthr_bpm__isnull=False)
+    ).exists()
+
+
+def _device_values(athlete: Athlete, *, with_hr: bool) -> dict[str, dict[str, Estimate]]:
     """Per threshold sport: the newest value of each threshold the athlete's files carry
     (their user profile, zones and FTP, kept on the source by `activities.services.ingest`)."""
     rows = (
@@ -68,7 +101,8 @@ def _device_values(athlete: Athlete) -> dict[str, dict[str, Estimate]]:
     found: dict[str, dict[str, Estimate]] = defaultdict(dict)
     for sport, summary in rows:  # oldest first: a newer file's value wins
         for name, value in (summary.get("thresholds") or {}).items():
-            if name in DEVICE_FIELDS and isinstance(value, int | float):
+            wanted = name in DEVICE_FIELDS and (with_hr or name not in Thresholds.HR_FIELDS)
+            if wanted and isinstance(value, int | float):
                 found[own_sport(sport)][name] = Estimate(value, DEVICE_METHOD, 1)
     return found
 
@@ -120,12 +154,14 @@ def thresholds_estimate(*, athlete: Athlete) -> list[Thresholds]:
     )
     if entered.issuperset(THRESHOLD_SPORTS):
         return []
-    efforts, firsts = _efforts(athlete)
-    everything = [effort for sport_efforts in efforts.values() for effort in sport_efforts]
-    hr_max = estimate_hr_max(everything)
+    efforts, firsts = _efforts(athlete, {s.value for s in THRESHOLD_SPORTS} - entered)
+    if not efforts:
+        return []
+    with_hr = not _hr_known(athlete)
+    hr_max = estimate_hr_max(_hr_peaks(athlete)) if with_hr else None
     rests = WellnessDay.objects.filter(athlete=athlete).values_list("resting_hr_bpm", flat=True)
-    rest = estimate_hr_rest(rests)
-    device = _device_values(athlete)
+    rest = estimate_hr_rest(rests) if with_hr else None
+    device = _device_values(athlete, with_hr=with_hr)
     saved = []
     for sport in THRESHOLD_SPORTS:
         if sport in entered or not efforts.get(sport):

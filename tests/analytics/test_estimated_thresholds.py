@@ -190,3 +190,19 @@ def test_an_activity_without_load_says_why_and_what_fixes_it(
     assert _loads([activity])[activity.id] is None
     html = _page(client, athlete.user, reverse("activity_detail", args=(athlete.id, activity.id)))
     assert 'id="no-load-reason"' in html and "No thresholds for ride" in html
+
+
+@pytest.mark.corpus
+@pytest.mark.django_db(transaction=True)
+def test_heart_rate_entered_for_running_is_borrowed_not_estimated(
+    athlete: Athlete, corpus: Path
+) -> None:
+    ThresholdsFactory(
+        athlete=athlete, sport="run", valid_from=dt.date(2026, 1, 1), hr_max_bpm=185, ftp_w=None
+    )
+    activities = _import(athlete, corpus)
+
+    row = Thresholds.objects.get(athlete=athlete, sport="ride")
+    assert row.estimated and row.ftp_w == 315
+    assert (row.hr_max_bpm, row.hr_rest_bpm, row.lthr_bpm) == (None, None, None)
+    assert all(load is not None for load in _loads(activities).values())
