@@ -133,7 +133,9 @@ def thresholds_estimate_save(
     estimate; None (nothing written, nothing published) when the sport has an entered row,
     the values are not plausible, or the same estimate is already stored (idempotent)."""
     _check_sport(sport)
-    rows = list(Thresholds.objects.select_for_update().filter(athlete=athlete, sport=sport))
+    # The athlete row serialises two estimates of the same athlete (no row to lock yet).
+    Athlete.objects.select_for_update().filter(id=athlete.id).first()
+    rows = list(Thresholds.objects.filter(athlete=athlete, sport=sport))
     row = {name: values.get(name) for name in THRESHOLD_FIELDS}
     if any(not r.estimated for r in rows) or _range_errors(row) or _consistency_errors(row):
         return None
