@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from analytics.estimates import thresholds_estimate
 from analytics.models import PendingLoad
 from analytics.pipeline import (
     AthleteBusy,
@@ -76,12 +77,14 @@ def _load_due(athlete_id: int, since: dt.date) -> None:
 
 @subscriber("analytics.activities_changed")
 def activities_changed_task(event: ActivitiesChanged) -> None:
-    """Compute the metrics of the listed activities that still exist, then mark the athlete's
-    daily load stale from `since` and schedule its recompute. A deleted athlete is done."""
+    """Compute the metrics of the listed activities that still exist, estimate the thresholds
+    of sports that have none (analytics.estimates), then mark the athlete's daily load stale
+    from `since` and schedule its recompute. A deleted athlete is done."""
     athlete = Athlete.objects.filter(id=event.athlete_id).first()
     if athlete is None:
         return
     activities_metrics_compute(athlete=athlete, activity_ids=event.activity_ids)
+    thresholds_estimate(athlete=athlete)  # sports without thresholds: → ThresholdsChanged
     _load_due(athlete.id, event.since)
 
 

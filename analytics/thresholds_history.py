@@ -18,6 +18,7 @@ from athletes.selectors.thresholds import (
     custom_zones,
     derived_zones,
     own_sport,
+    rows_in_force,
     values_from_rows,
 )
 
@@ -38,8 +39,9 @@ class ThresholdsHistory:
         )
 
     def values_on(self, sport: str, day: dt.date) -> ThresholdValues | None:
-        """The values in force on `day` (carry-forward and sport fallback included)."""
-        return values_from_rows([r for r in self.rows if r.valid_from <= day], sport=sport)
+        """The values in force on `day` (carry-forward, sport fallback and the first row
+        assumed before it included)."""
+        return values_from_rows(rows_in_force(self.rows, day), sport=sport)
 
     def bounds_on(self, sport: str, kind: str, day: dt.date) -> tuple[float, ...]:
         """Lower bounds of the zones above Z1 in force on `day`: the newest custom zone set

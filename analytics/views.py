@@ -20,6 +20,7 @@ from analytics.display.wellness import wellness_page
 from analytics.metrics.registry import METRICS, Aggregation, Metric
 from analytics.reference import SECTION_KEYS
 from analytics.selectors import activity_with_metrics_get
+from analytics.selectors.fitness import thresholds_assumptions
 from athletes.models import User
 from athletes.selectors.athletes import athlete_get
 from athletes.selectors.wellness import athlete_get_for_wellness
@@ -150,7 +151,9 @@ def fitness(request: HttpRequest, athlete_id: int) -> HttpResponse:
         range_key=request.GET.get("range", ""),
         today=athlete.local_today(),
     )
-    return render(request, "analytics/fitness.html", {"athlete": athlete, "page": page})
+    assumed = thresholds_assumptions(athlete=athlete)
+    context = {"athlete": athlete, "page": page, "assumed": assumed}
+    return render(request, "analytics/fitness.html", context)
 
 
 @login_required

@@ -411,6 +411,10 @@ class Thresholds(models.Model):
     A metric for a June ride uses the row in force in June (effective-dated).
     """
 
+    class Source(models.TextChoices):
+        ENTERED = "entered", _("Entered")
+        ESTIMATED = "estimated", _("Estimated")
+
     athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="thresholds")
     sport = models.CharField(_("sport"), max_length=10, choices=THRESHOLD_SPORT_CHOICES)
     valid_from = models.DateField(_("valid from"))
@@ -424,6 +428,13 @@ class Thresholds(models.Model):
     ftp_w = models.PositiveSmallIntegerField(_("FTP (W)"), null=True, blank=True)
     threshold_speed_mps = models.FloatField(_("threshold speed (m/s)"), null=True, blank=True)
     css_mps = models.FloatField(_("critical swim speed (m/s)"), null=True, blank=True)
+    # "estimated": computed from the athlete's own activities (analytics.estimates), shown as a
+    # suggestion until someone confirms or edits it (it then becomes "entered").
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.ENTERED
+    )
+    # For an estimated row: what each value was estimated from ({field: {"method", "n", ...}}).
+    basis = models.JSONField(_("estimated from"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -458,6 +469,10 @@ class Thresholds(models.Model):
 
     def __str__(self) -> str:
         return f"{self.athlete} {self.sport} from {self.valid_from}"
+
+    @property
+    def estimated(self) -> bool:
+        return self.source == self.Source.ESTIMATED
 
 
 class ZoneSet(models.Model):

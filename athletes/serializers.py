@@ -140,5 +140,5 @@ class GoalSerializer(ModelSerializer):
 class ThresholdsSerializer(ModelSerializer):
     class Meta:
         model = Thresholds
-        fields = ("id", "sport", "valid_from", *Thresholds.VALUE_FIELDS)
+        fields = ("id", "sport", "valid_from", *Thresholds.VALUE_FIELDS, "source", "basis")
         read_only_fields = fields

@@ -94,6 +94,12 @@ MATRIX: list[Row] = [
     Row("thresholds", READ, _athlete),
     Row("thresholds_add", WRITE, _athlete, method="post"),
     Row(
+        "thresholds_confirm",
+        WRITE | ACTED,
+        lambda w: {"athlete_id": w["athlete"].id, "row_id": w["thresholds"].id},
+        method="post",
+    ),
+    Row(
         "thresholds_delete",
         WRITE | ACTED,
         lambda w: {"athlete_id": w["athlete"].id, "row_id": w["thresholds"].id},

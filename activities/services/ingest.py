@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -343,7 +343,15 @@ def _source_summary(normalized: NormalizedActivity) -> dict[str, Any]:
         "name": normalized.name[:200],
         "description": normalized.description,
         **_summary_values(normalized),
+        **_file_thresholds(normalized),
     }
+
+
+def _file_thresholds(normalized: NormalizedActivity) -> dict[str, Any]:
+    """The thresholds the file carries (its user profile, zones, FTP), already plausible:
+    offered as suggestions when the athlete has none (analytics.estimates)."""
+    values = {k: v for k, v in asdict(normalized.thresholds).items() if v is not None}
+    return {"thresholds": values} if values else {}
 
 
 def _attach_source(

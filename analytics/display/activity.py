@@ -18,6 +18,7 @@ from analytics.display.common import (
     shown,
 )
 from analytics.display.curves import ACTIVITY_DURATIONS_S, CurvePanel, curve_panel
+from analytics.display.load_note import LoadNote, load_note
 from analytics.metrics.registry import MEAN_MAX_CHANNELS
 from analytics.models import ActivityMetrics
 from analytics.selectors import activity_metrics_get, activity_zones, standard_distance
@@ -84,6 +85,7 @@ class ActivityPanel:
     metrics: ActivityMetrics | None
     load: Shown | None
     values: list[Shown]
+    note: LoadNote | None
     zones: list[ZonePanel]
     curves: list[CurvePanel]
     efforts: list[EffortRow]
@@ -110,6 +112,7 @@ def activity_panel(
         metrics=None,
         load=None,
         values=[],
+        note=None,
         zones=[],
         curves=[],
         efforts=[],
@@ -124,6 +127,7 @@ def activity_panel(
         metrics=metrics,
         load=_load(metrics, sport),
         values=_values(metrics, sport),
+        note=load_note(athlete=athlete, activity=activity, metrics=metrics),
         zones=_zones(athlete, activity, metrics),
         curves=_curves(metrics, sport, athlete.units),
         efforts=_efforts(metrics, athlete.units),

@@ -11,13 +11,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.db.models import Min
 
+from activities.models import Activity
 from analytics.metrics import pmc
 from analytics.metrics.registry import METRICS, Aggregation
 from analytics.models import DailyLoad
 from analytics.selectors.activity import daily_load_list
 from analytics.selectors.forecast import Forecast, forecast_get
-from athletes.models import Athlete, User
+from athletes.models import Athlete, Thresholds, User
+from athletes.selectors.thresholds import own_sport
 
 DAY = dt.timedelta(days=1)
 WARM_UP_DAYS = pmc.CHRONIC_DAYS - 1  # days before the range that the 28-day mean needs
@@ -177,3 +180,32 @@ def _weeks(series: dict[str, list[Any]]) -> list[WeekTotals]:
         )
         for start, indexes in sorted(weeks.items(), reverse=True)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdsAssumption:
+    """A threshold sport whose loads rest on assumed thresholds: its first row applies before
+    `valid_from` to activities from `first_activity_day`, and/or it was `estimated`."""
+
+    sport: str
+    valid_from: dt.date
+    first_activity_day: dt.date | None
+    estimated: bool
+
+
+def thresholds_assumptions(*, athlete: Athlete) -> list[ThresholdsAssumption]:
+    """The sports whose loads use thresholds nobody entered for their days (two queries)."""
+    firsts: dict[str, Thresholds] = {}
+    for row in Thresholds.objects.filter(athlete=athlete).order_by("valid_from"):
+        firsts.setdefault(row.sport, row)
+    days: dict[str, dt.date] = {}
+    rows = Activity.objects.filter(athlete=athlete).values_list("sport").annotate(first=Min("day"))
+    for sport, day in rows:
+        key = own_sport(sport)
+        days[key] = min(day, days.get(key, day))
+    found = []
+    for sport, row in sorted(firsts.items()):
+        before = days.get(sport) if days.get(sport, row.valid_from) < row.valid_from else None
+        if before is not None or row.estimated:
+            found.append(ThresholdsAssumption(sport, row.valid_from, before, row.estimated))
+    return found

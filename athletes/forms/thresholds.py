@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from athletes.models import SPORT_CHOICES, THRESHOLD_SPORT_CHOICES, Goal, ZoneSet
+from athletes.models import SPORT_CHOICES, THRESHOLD_SPORT_CHOICES, Goal, Thresholds, ZoneSet
 from athletes.zones import Zone
 from core.forms import DayField
 from core.ranges import GOAL_ASCENT_M, GOAL_DISTANCE_M, GOAL_TIME_S
@@ -18,6 +18,8 @@ from core.units import (
     METRES_PER_SWIM_PACE,
     format_clock,
     format_duration,
+    format_pace_value,
+    format_swim_pace_value,
     is_finite_number,
     metres_per_distance_unit,
     pace_s_from_speed,
@@ -94,6 +96,20 @@ class ThresholdsForm(ServiceErrorsMixin, forms.Form):
         if rest is not None and hr_max is not None and rest >= hr_max:
             self.add_error("hr_rest_bpm", _("Resting heart rate must be below max heart rate."))
         return data
+
+    @staticmethod
+    def initial_from(row: Thresholds, *, units: str) -> dict[str, Any]:
+        """The form's initial data to edit `row` (same sport and day: saving replaces it)."""
+        return {
+            "sport": row.sport,
+            "valid_from": row.valid_from,
+            "hr_max_bpm": row.hr_max_bpm,
+            "hr_rest_bpm": row.hr_rest_bpm,
+            "lthr_bpm": row.lthr_bpm,
+            "ftp_w": row.ftp_w,
+            "threshold_pace": format_pace_value(row.threshold_speed_mps, units),
+            "css_pace": format_swim_pace_value(row.css_mps),
+        }
 
     def values(self) -> dict[str, Any]:
         """Keyword arguments for `thresholds_set` (SI units)."""

@@ -4,6 +4,8 @@ Carry-forward: a thresholds row need not repeat every value. A value missing fro
 force is taken from the newest older row of the same sport that has it. Sport fallback: a sport
 without its own thresholds (hike, ski, row, strength) uses the "other" rows; when the sport has
 no heart-rate values at all, they come from the "other" rows, then from the "run" rows.
+Before the first row of a sport, that first row applies (`rows_in_force`; the values then say
+they are assumed on that day): a history imported before anyone entered thresholds counts.
 """
 
 from __future__ import annotations
@@ -48,6 +50,11 @@ class ThresholdValues:
     ftp_w: int | None = None
     threshold_speed_mps: float | None = None
     css_mps: float | None = None
+    estimated: bool = False  # the row in force was estimated and nobody confirmed it yet
+
+    def assumed_on(self, day: dt.date) -> bool:
+        """True when these values start after `day`: the sport's first row, assumed before."""
+        return self.valid_from > day
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +127,7 @@ def values_from_rows(
     own = _newest_first(rows, own_sport(sport))
     values = _carried(own, THRESHOLD_FIELDS)
     valid_from = own[0].valid_from if own else None
+    values["estimated"] = bool(own) and own[0].source == Thresholds.Source.ESTIMATED
     if fallback and all(values[name] is None for name in HR_FIELDS):
         for other in HR_FALLBACK_SPORTS:
             hr_rows = _newest_first(rows, other) if other != own_sport(sport) else []
@@ -133,14 +141,31 @@ def values_from_rows(
     return ThresholdValues(valid_from=valid_from, **values)  # type: ignore[arg-type]
 
 
+def rows_in_force(rows: Iterable[Thresholds], day: dt.date) -> list[Thresholds]:
+    """The rows that count on `day`: those started by then, and for a sport whose rows all
+    start later, its first row (before an athlete's first row of a sport, that row applies;
+    `ThresholdValues.assumed_on` tells). Pure over its input: the one home of this rule."""
+    rows = list(rows)
+    started = [r for r in rows if r.valid_from <= day]
+    sports = {r.sport for r in started}
+    firsts: dict[str, Thresholds] = {}
+    for row in rows:
+        if row.sport not in sports and (
+            row.sport not in firsts or row.valid_from < firsts[row.sport].valid_from
+        ):
+            firsts[row.sport] = row
+    return started + list(firsts.values())
+
+
 def _rows_in_force(athlete: Athlete, day: dt.date) -> list[Thresholds]:
-    return list(Thresholds.objects.filter(athlete=athlete).in_force_on(day))
+    return rows_in_force(Thresholds.objects.filter(athlete=athlete), day)
 
 
 def thresholds_on(*, athlete: Athlete, sport: str, day: dt.date) -> ThresholdValues | None:
     """The values in force on `day` (athlete-local date), or None when nothing is known yet.
 
-    The newest row with `valid_from <= day` wins, with carry-forward and sport fallback.
+    The newest row with `valid_from <= day` wins, with carry-forward and sport fallback;
+    before the sport's first row, that row applies (`rows_in_force`).
     """
     return values_from_rows(_rows_in_force(athlete, day), sport=sport)
 

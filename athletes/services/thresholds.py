@@ -92,11 +92,67 @@ def thresholds_set(
     checked after carry-forward.
     """
     row = _validated(athlete, sport, valid_from, values)
+    # Editing an estimated row (same day) makes it an entered one, like confirming it.
+    entered: dict[str, Any] = {"source": Thresholds.Source.ENTERED, "basis": {}, "created_by": by}
     thresholds, _created = Thresholds.objects.update_or_create(
-        athlete=athlete, sport=sport, valid_from=valid_from, defaults={**row, "created_by": by}
+        athlete=athlete, sport=sport, valid_from=valid_from, defaults={**row, **entered}
     )
     publish(ThresholdsChanged(athlete_id=athlete.id, sport=sport, since=valid_from))
     return thresholds
+
+
+@transaction.atomic
+def thresholds_confirm(*, row: Thresholds, by: User | None) -> Thresholds:
+    """Confirm an estimated row: it becomes an entered row with the same values (and the
+    metrics computed with it are recomputed: `ThresholdsChanged`). An entered row: unchanged."""
+    if not row.estimated:
+        return row
+    row.source, row.created_by = Thresholds.Source.ENTERED, by
+    row.save(update_fields=["source", "created_by"])
+    publish(ThresholdsChanged(athlete_id=row.athlete_id, sport=row.sport, since=row.valid_from))
+    return row
+
+
+def _same(
+    row: Thresholds, valid_from: dt.date, values: dict[str, Any], basis: dict[str, Any]
+) -> bool:
+    same_values = all(getattr(row, name) == values[name] for name in THRESHOLD_FIELDS)
+    return same_values and row.valid_from == valid_from and row.basis == basis
+
+
+@transaction.atomic
+def thresholds_estimate_save(
+    *,
+    athlete: Athlete,
+    sport: str,
+    valid_from: dt.date,
+    values: dict[str, Any],
+    basis: dict[str, Any],
+) -> Thresholds | None:
+    """Store the estimated thresholds of a sport that has no entered row, replacing an older
+    estimate; None (nothing written, nothing published) when the sport has an entered row,
+    the values are not plausible, or the same estimate is already stored (idempotent)."""
+    _check_sport(sport)
+    # The athlete row serialises two estimates of the same athlete (no row to lock yet).
+    Athlete.objects.select_for_update().filter(id=athlete.id).first()
+    rows = list(Thresholds.objects.filter(athlete=athlete, sport=sport))
+    row = {name: values.get(name) for name in THRESHOLD_FIELDS}
+    if any(not r.estimated for r in rows) or _range_errors(row) or _consistency_errors(row):
+        return None
+    if len(rows) == 1 and _same(rows[0], valid_from, row, basis):
+        return None
+    since = min([valid_from, *(r.valid_from for r in rows)])
+    Thresholds.objects.filter(id__in=[r.id for r in rows]).delete()
+    estimated = Thresholds.objects.create(
+        athlete=athlete,
+        sport=sport,
+        valid_from=valid_from,
+        source=Thresholds.Source.ESTIMATED,
+        basis=basis,
+        **row,
+    )
+    publish(ThresholdsChanged(athlete_id=athlete.id, sport=sport, since=since))
+    return estimated
 
 
 @transaction.atomic

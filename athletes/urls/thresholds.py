@@ -11,6 +11,11 @@ urlpatterns: list[URLPattern] = [
     path("athletes/<int:athlete_id>/thresholds/", views.thresholds_page, name="thresholds"),
     path("athletes/<int:athlete_id>/thresholds/add/", views.thresholds_add, name="thresholds_add"),
     path(
+        "athletes/<int:athlete_id>/thresholds/<int:row_id>/confirm/",
+        views.thresholds_confirm_view,
+        name="thresholds_confirm",
+    ),
+    path(
         "athletes/<int:athlete_id>/thresholds/<int:row_id>/delete/",
         views.thresholds_delete_view,
         name="thresholds_delete",

@@ -31,6 +31,7 @@ from athletes.selectors.goals import goal_get, goal_list, goal_past_list
 from athletes.selectors.thresholds import thresholds_overview, zones_in_force
 from athletes.services.goals import goal_create, goal_delete, goal_update
 from athletes.services.thresholds import (
+    thresholds_confirm,
     thresholds_delete,
     thresholds_set,
     zone_set_delete,
@@ -89,7 +90,13 @@ def _thresholds_page(
 ) -> HttpResponse:
     day, bad_day = _day(request, athlete)
     initial = {"valid_from": athlete.local_today(), "sport": request.GET.get("sport", "run")}
+    estimated = list(Thresholds.objects.filter(athlete=athlete, source=Thresholds.Source.ESTIMATED))
+    editing = next((r for r in estimated if str(r.id) == request.GET.get("edit")), None)
+    if editing is not None:
+        initial = ThresholdsForm.initial_from(editing, units=athlete.units)
     context: dict[str, Any] = {
+        "estimated": sorted(estimated, key=lambda r: r.sport),
+        "editing": editing,
         "athlete": athlete,
         "units": athlete.units,
         "on": day,
@@ -116,6 +123,16 @@ def thresholds_add(request: Request[User], athlete_id: int) -> HttpResponse:
         messages.success(request, _("Thresholds saved."))
         return redirect("thresholds", athlete_id=athlete.id)
     return _thresholds_page(request, athlete, form, status=_invalid_status(request))
+
+
+@login_required
+@require_POST
+def thresholds_confirm_view(request: Request[User], athlete_id: int, row_id: int) -> HttpResponse:
+    athlete = athlete_get_for_edit(viewer=request.user, athlete_id=athlete_id)
+    row = get_object_or_404(Thresholds.objects.filter(athlete=athlete), id=row_id)
+    thresholds_confirm(row=row, by=request.user)
+    messages.success(request, _("Thresholds confirmed."))
+    return redirect("thresholds", athlete_id=athlete.id)
 
 
 @login_required

@@ -20,7 +20,7 @@ from activities.models import ActivitySource
 from activities.services.ingest import activity_ingest
 from activities.types import Outcome, Provider, SourceRef
 from athletes.models import Athlete, Thresholds
-from athletes.selectors.thresholds import ThresholdValues, values_from_rows
+from athletes.selectors.thresholds import ThresholdValues, rows_in_force, values_from_rows
 from coaching.demo.accounts import Person
 from coaching.demo.synthetic import Home, Physiology, SessionSpec, demo_schedule, synthetic_activity
 from coaching.demo.synthetic.planned import STRUCTURED, PlannedSession
@@ -54,8 +54,7 @@ def demo_external_id(athlete: Athlete, spec: SessionSpec) -> str:
 
 
 def _values(rows: Sequence[Thresholds], sport: str, day: dt.date) -> ThresholdValues | None:
-    in_force = [r for r in rows if r.valid_from <= day]
-    return values_from_rows(in_force or rows, sport=sport)
+    return values_from_rows(rows_in_force(rows, day), sport=sport)
 
 
 def physiology_on(rows: Sequence[Thresholds], day: dt.date) -> Physiology:

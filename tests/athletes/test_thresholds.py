@@ -46,8 +46,16 @@ def history(athlete: Athlete) -> Athlete:
 # --- thresholds_on: the row in force that day ---------------------------------------------------
 
 
-def test_values_before_the_first_row_are_unknown(history: Athlete) -> None:
-    assert thresholds_on(athlete=history, sport="run", day=JAN - dt.timedelta(days=1)) is None
+def test_before_the_first_row_that_first_row_is_assumed(history: Athlete) -> None:
+    day = JAN - dt.timedelta(days=300)
+    values = thresholds_on(athlete=history, sport="run", day=day)
+    assert values is not None
+    assert (values.valid_from, values.lthr_bpm, values.hr_max_bpm) == (JAN, 165, 190)
+    assert values.assumed_on(day) and not values.assumed_on(JAN)
+
+
+def test_values_are_unknown_without_any_row(athlete: Athlete) -> None:
+    assert thresholds_on(athlete=athlete, sport="run", day=JAN) is None
 
 
 def test_values_on_the_first_day_come_from_the_first_row(history: Athlete) -> None:

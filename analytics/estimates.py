@@ -1,0 +1,187 @@
+"""Thresholds estimated from an athlete's own activities, stored as suggestions (DESIGN §6).
+
+After activities are computed (`analytics.tasks.activities_changed_task`), each threshold sport
+that has activities but no entered thresholds row gets an estimated row
+(`athletes.services.thresholds.thresholds_estimate_save`): max HR and resting HR for the
+athlete, LTHR, FTP and threshold speed from that sport's efforts (`analytics.metrics.estimates`
+says how), or the values the athlete's files carry (a device's user profile, zones and FTP),
+which win over estimates. The row starts on the sport's first activity. Heart-rate values are
+not estimated when entered run or other rows hold some: every sport without its own borrows
+them. Storing it publishes
+`ThresholdsChanged`, so the metrics are recomputed with it; a later import refreshes an
+estimate nobody confirmed, and the same data gives the same row (nothing written again).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Q
+
+from activities.models import ActivitySource
+from analytics.metrics.estimates import (
+    HR_SUSTAINED_S,
+    EffortSummary,
+    Estimate,
+    estimate_ftp,
+    estimate_hr_max,
+    estimate_hr_rest,
+    estimate_lthr,
+    estimate_threshold_speed,
+)
+from analytics.models import ActivityMetrics
+from athletes.models import Athlete, Thresholds, WellnessDay
+from athletes.selectors.thresholds import HR_FALLBACK_SPORTS, own_sport
+from athletes.services.thresholds import thresholds_estimate_save
+from core.sports import THRESHOLD_SPORTS, Sport
+
+DEFAULT_HR_REST_BPM = 60  # without wellness data (the analyze_file default)
+POWER_SPORTS = (Sport.RIDE.value, Sport.RUN.value, Sport.OTHER.value)
+DEVICE_FIELDS = ("hr_max_bpm", "hr_rest_bpm", "lthr_bpm", "ftp_w")
+DEVICE_METHOD = "recorded by the device"
+MIN_HR_MAX_BPM = 100  # a lower "max HR" in a file is a setting nobody made
+
+
+def _efforts(
+    athlete: Athlete, sports: set[str]
+) -> tuple[dict[str, list[EffortSummary]], dict[str, dt.date]]:
+    """Per threshold sport of `sports`: one summary per computed activity, and its first day."""
+    activity_sports = [s.value for s in Sport if own_sport(s) in sports]
+    rows = ActivityMetrics.objects.filter(
+        activity__athlete=athlete, activity__sport__in=activity_sports
+    ).values_list("activity__sport", "activity__day", "activity__max_hr_bpm", "mean_max")
+    efforts: dict[str, list[EffortSummary]] = defaultdict(list)
+    firsts: dict[str, dt.date] = {}
+    for sport, day, max_hr, mean_max in rows:
+        key = own_sport(sport)
+        curves = {
+            channel: {int(d): float(v) for d, v in curve.items()}
+            for channel, curve in (mean_max or {}).items()
+        }
+        efforts[key].append(EffortSummary(mean_max=curves, max_hr_bpm=max_hr))
+        firsts[key] = min(day, firsts.get(key, day))
+    return efforts, firsts
+
+
+def _hr_peaks(athlete: Athlete) -> list[EffortSummary]:
+    """Every computed activity's best 5-s and highest heart rate (max HR is the athlete's,
+    whatever the sport): its heart-rate curve only, not the others."""
+    rows = ActivityMetrics.objects.filter(activity__athlete=athlete).values_list(
+        "mean_max__hr_bpm", "activity__max_hr_bpm"
+    )
+    peaks = []
+    for curve, highest in rows:
+        best = curve.get(str(HR_SUSTAINED_S)) if isinstance(curve, dict) else None
+        hr = {"hr_bpm": {HR_SUSTAINED_S: float(best)}} if best else {}
+        peaks.append(EffortSummary(mean_max=hr, max_hr_bpm=highest))
+    return peaks
+
+
+def _hr_known(athlete: Athlete) -> bool:
+    """Whether entered run or other rows hold heart-rate values: every sport without its own
+    borrows them (athletes.selectors.thresholds), so no heart rate is estimated then."""
+    entered = Thresholds.objects.filter(athlete=athlete, sport__in=HR_FALLBACK_SPORTS).exclude(
+        source=Thresholds.Source.ESTIMATED
+    )
+    return entered.filter(
+        Q(hr_max_bpm__isnull=False) | Q(hr_rest_bpm__isnull=False) | Q(lthr_bpm__isnull=False)
+    ).exists()
+
+
+def _device_values(athlete: Athlete, *, with_hr: bool) -> dict[str, dict[str, Estimate]]:
+    """Per threshold sport: the newest value of each threshold the athlete's files carry
+    (their user profile, zones and FTP, kept on the source by `activities.services.ingest`)."""
+    rows = (
+        ActivitySource.objects.filter(activity__athlete=athlete, summary__has_key="thresholds")
+        .order_by("activity__day", "id")
+        .values_list("activity__sport", "summary")
+    )
+    found: dict[str, dict[str, Estimate]] = defaultdict(dict)
+    for sport, summary in rows:  # oldest first: a newer file's value wins
+        for name, value in (summary.get("thresholds") or {}).items():
+            wanted = name in DEVICE_FIELDS and (with_hr or name not in Thresholds.HR_FIELDS)
+            if wanted and isinstance(value, int | float):
+                found[own_sport(sport)][name] = Estimate(value, DEVICE_METHOD, 1)
+    return found
+
+
+def _hr_values(
+    efforts: list[EffortSummary],
+    device: dict[str, Estimate],
+    hr_max: Estimate | None,
+    rest: Estimate | None,
+) -> dict[str, Estimate]:
+    recorded = device.get("hr_max_bpm")
+    hr_max = recorded if recorded is not None and recorded.value >= MIN_HR_MAX_BPM else hr_max
+    if hr_max is None:
+        return {}
+    rests = (device.get("hr_rest_bpm"), rest, Estimate(DEFAULT_HR_REST_BPM, "default", 0))
+    lthrs = (device.get("lthr_bpm"), estimate_lthr(efforts, hr_max_bpm=hr_max.value))
+    return {
+        "hr_max_bpm": hr_max,
+        "hr_rest_bpm": next(e for e in rests if e is not None and e.value < hr_max.value),
+        "lthr_bpm": next(e for e in lthrs if e is not None and e.value < hr_max.value),
+    }
+
+
+def _sport_estimates(
+    sport: str,
+    efforts: list[EffortSummary],
+    device: dict[str, Estimate],
+    hr_max: Estimate | None,
+    rest: Estimate | None,
+) -> dict[str, Estimate]:
+    """A recorded value (the device's) wins over one estimated from the efforts."""
+    found = _hr_values(efforts, device, hr_max, rest)
+    ftp = device.get("ftp_w") or (estimate_ftp(efforts) if sport in POWER_SPORTS else None)
+    speed = estimate_threshold_speed(efforts) if sport == Sport.RUN else None
+    if ftp is not None:
+        found["ftp_w"] = ftp
+    if speed is not None:
+        found["threshold_speed_mps"] = speed
+    return found
+
+
+def thresholds_estimate(*, athlete: Athlete) -> list[Thresholds]:
+    """Estimate and store the thresholds of every threshold sport with activities and no
+    entered row; returns the rows written (none when nothing changed)."""
+    entered = set(
+        Thresholds.objects.filter(athlete=athlete)
+        .exclude(source=Thresholds.Source.ESTIMATED)
+        .values_list("sport", flat=True)
+    )
+    if entered.issuperset(THRESHOLD_SPORTS):
+        return []
+    efforts, firsts = _efforts(athlete, {s.value for s in THRESHOLD_SPORTS} - entered)
+    if not efforts:
+        return []
+    with_hr = not _hr_known(athlete)
+    hr_max = estimate_hr_max(_hr_peaks(athlete)) if with_hr else None
+    rests = WellnessDay.objects.filter(athlete=athlete).values_list("resting_hr_bpm", flat=True)
+    rest = estimate_hr_rest(rests) if with_hr else None
+    device = _device_values(athlete, with_hr=with_hr)
+    saved = []
+    for sport in THRESHOLD_SPORTS:
+        if sport in entered or not efforts.get(sport):
+            continue
+        found = _sport_estimates(sport, efforts[sport], device.get(sport, {}), hr_max, rest)
+        if found:
+            row = thresholds_estimate_save(
+                athlete=athlete,
+                sport=sport,
+                valid_from=firsts[sport],
+                values={name: _stored(name, e.value) for name, e in found.items()},
+                basis={name: _basis(e) for name, e in found.items()},
+            )
+            saved += [row] if row is not None else []
+    return saved
+
+
+def _stored(name: str, value: float) -> float | int:
+    return value if name == "threshold_speed_mps" else round(value)
+
+
+def _basis(estimate: Estimate) -> dict[str, Any]:
+    return {"method": estimate.method, "count": estimate.count}
