@@ -18,8 +18,28 @@ from integrations.strava.sync import skips_garmin
 RECENT_RUNS = 10
 
 
+class _WithRuns:
+    """What every provider's card says of its recent runs."""
+
+    runs: list[SyncRun]
+
+    @property
+    def busy(self) -> bool:
+        return any(run.state in SyncRun.BUSY for run in self.runs)
+
+
+def _connection_and_runs(
+    athlete: Athlete, provider: str
+) -> tuple[Connection | None, list[SyncRun]]:
+    """The athlete's connection to `provider` (None: never connected) and its last runs."""
+    connection = Connection.objects.filter(athlete=athlete, provider=provider).first()
+    if connection is None:
+        return None, []
+    return connection, list(connection.runs.select_related("requested_by")[:RECENT_RUNS])
+
+
 @dataclass
-class GarminPanel:
+class GarminPanel(_WithRuns):
     athlete: Athlete
     connection: Connection | None
     attempt: LoginAttempt | None  # a sign-in in progress or just ended (≤ 10 min)
@@ -28,10 +48,6 @@ class GarminPanel:
     @property
     def connected(self) -> bool:
         return self.connection is not None and self.connection.status == Connection.Status.ACTIVE
-
-    @property
-    def busy(self) -> bool:
-        return any(run.state in SyncRun.BUSY for run in self.runs)
 
     @property
     def paused(self) -> bool:
@@ -48,7 +64,7 @@ class GarminPanel:
 
 
 @dataclass
-class CalendarPanel:
+class CalendarPanel(_WithRuns):
     athlete: Athlete
     connection: Connection | None
     runs: list[SyncRun] = field(default_factory=list)
@@ -61,10 +77,6 @@ class CalendarPanel:
     @property
     def connected(self) -> bool:
         return bool(self.feed_url)
-
-    @property
-    def busy(self) -> bool:
-        return any(run.state in SyncRun.BUSY for run in self.runs)
 
     @property
     def feed_host(self) -> str:
@@ -82,7 +94,7 @@ class CalendarPanel:
 
 
 @dataclass
-class StravaPanel:
+class StravaPanel(_WithRuns):
     athlete: Athlete
     connection: Connection | None
     enabled: bool  # the operator set up a Strava app
@@ -92,10 +104,6 @@ class StravaPanel:
     def connected(self) -> bool:
         return self.connection is not None and self.connection.status == Connection.Status.ACTIVE
 
-    @property
-    def busy(self) -> bool:
-        return any(run.state in SyncRun.BUSY for run in self.runs)
-
     @cached_property
     def athlete_name(self) -> str:
         """The Strava account's name, decrypted once per page."""
@@ -103,7 +111,7 @@ class StravaPanel:
             return ""
         return str(self.connection.credentials_dict.get("athlete_name", ""))
 
-    @property
+    @cached_property
     def skips_garmin(self) -> bool:
         return self.connection is not None and skips_garmin(self.connection)
 
@@ -114,10 +122,10 @@ class StravaPanel:
         future = [at for at in waits if at is not None and at > timezone.now()]
         return min(future, default=None)
 
-    @property
+    @cached_property
     def backfill_eta(self) -> dt.datetime | None:
         """When the backfill under way should be done, at the backfill lane's share of Strava's
-        budget (two reads per activity left)."""
+        budget (two reads per activity left); read once per page (the budget's store)."""
         for run in self.runs:
             if run.kind == SyncRun.Kind.BACKFILL and run.state in SyncRun.BUSY and run.total:
                 left = max(0, run.total - run.done)
@@ -126,27 +134,17 @@ class StravaPanel:
 
 
 def strava_panel(athlete: Athlete) -> StravaPanel:
-    connection = Connection.objects.filter(
-        athlete=athlete, provider=Connection.Provider.STRAVA
-    ).first()
-    runs = list(connection.runs.select_related("requested_by")[:RECENT_RUNS]) if connection else []
+    connection, runs = _connection_and_runs(athlete, Connection.Provider.STRAVA)
     return StravaPanel(athlete, connection, strava_client.enabled(), runs)
 
 
 def calendar_panel(athlete: Athlete) -> CalendarPanel:
-    connection = Connection.objects.filter(
-        athlete=athlete, provider=Connection.Provider.TRAININGPEAKS
-    ).first()
-    runs = list(connection.runs.select_related("requested_by")[:RECENT_RUNS]) if connection else []
+    connection, runs = _connection_and_runs(athlete, Connection.Provider.TRAININGPEAKS)
     return CalendarPanel(athlete, connection, runs)
 
 
 def garmin_panel(athlete: Athlete) -> GarminPanel:
-    connection = (
-        Connection.objects.filter(athlete=athlete, provider=Connection.Provider.GARMIN)
-        .select_related("athlete")
-        .first()
-    )
+    connection, runs = _connection_and_runs(athlete, Connection.Provider.GARMIN)
     if connection is None:
         return GarminPanel(athlete, None, None)
     attempt = (
@@ -154,7 +152,6 @@ def garmin_panel(athlete: Athlete) -> GarminPanel:
         .order_by("-created_at")
         .first()
     )
-    runs = list(connection.runs.select_related("requested_by")[:RECENT_RUNS])
     return GarminPanel(athlete, connection, attempt, runs)
 
 
