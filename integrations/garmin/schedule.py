@@ -12,7 +12,6 @@ a connection that Garmin asked to wait.
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 
 from django.db import transaction
 from django.db.models import Max, Q
@@ -56,10 +55,7 @@ def _queue(
     connection: Connection, kind: str, *, since: dt.date | None = None, by: User | None = None
 ) -> SyncRun | None:
     """Queue a run asked for now, sent once the request's transaction commits."""
-    run = sync_run_queue(connection, kind, since=since, by=by)
-    if run is not None:
-        transaction.on_commit(partial(sync_run_send, run.id), robust=True)
-    return run
+    return sync_run_queue(connection, kind, since=since, by=by, send=sync_run_send)
 
 
 def queue_after_connect(connection: Connection, *, today: dt.date | None = None) -> None:

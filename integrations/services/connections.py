@@ -16,8 +16,9 @@ import hashlib
 import json
 import random
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -229,13 +230,15 @@ def sync_run_queue(
     since: dt.date | None = None,
     by: Any = None,
     now: dt.datetime | None = None,
+    send: Callable[[int], bool] | None = None,
 ) -> SyncRun | None:
     """A run for a worker to do (the row is the durable intent: the sweep sends it again if
-    its message is lost); None when one of that kind is already queued or running."""
+    its message is lost); None when one of that kind is already queued or running. `send`:
+    the provider's sender, called with the run's id once the transaction commits."""
     busy = SyncRun.objects.filter(connection=connection, kind=kind, state__in=SyncRun.BUSY)
     if busy.exists():
         return None
-    return SyncRun.objects.create(
+    run = SyncRun.objects.create(
         connection=connection,
         kind=kind,
         state=SyncRun.State.QUEUED,
@@ -244,6 +247,9 @@ def sync_run_queue(
         counts=dict.fromkeys(SyncRun.COUNT_KEYS, 0),
         started_at=now or timezone.now(),
     )
+    if send is not None:
+        transaction.on_commit(partial(send, run.id), robust=True)
+    return run
 
 
 def sync_run_progress(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import secrets
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -67,10 +66,7 @@ def event_send(event_id: int) -> bool:
 def _queue(
     connection: Connection, kind: str, *, since: dt.date | None = None, by: User | None = None
 ) -> SyncRun | None:
-    run = sync_run_queue(connection, kind, since=since, by=by)
-    if run is not None:
-        transaction.on_commit(partial(run_send, run.id), robust=True)
-    return run
+    return sync_run_queue(connection, kind, since=since, by=by, send=run_send)
 
 
 # --- OAuth -------------------------------------------------------------------------------------

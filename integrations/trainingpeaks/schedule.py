@@ -5,7 +5,6 @@ intent: the sweep sends it again if its message was lost), then a task on the `s
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 
 from django.db import transaction
 from django.db.models import Max, Q
@@ -42,10 +41,7 @@ def pull_send(run_id: int, *, jitter_s: float = 0.0) -> bool:
 
 
 def _queue(connection: Connection, *, by: User | None = None) -> SyncRun | None:
-    run = sync_run_queue(connection, SyncRun.Kind.PLAN, by=by)
-    if run is not None:
-        transaction.on_commit(partial(pull_send, run.id), robust=True)
-    return run
+    return sync_run_queue(connection, SyncRun.Kind.PLAN, by=by, send=pull_send)
 
 
 def calendar_connect(*, by: User, athlete: Athlete, url: str) -> Connection:
