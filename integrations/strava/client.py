@@ -267,14 +267,12 @@ class Api:
         self.lane = lane
         self.client = _client(access_token)
         self.client.protocol.rate_limiter = budget_rate_limiter  # Strava's usage, after each
-        self.calls = 0
 
     def _get(self, url: str, **params: Any) -> Any:
         try:
             budget_reserve(self.lane)
         except BudgetExhausted as exhausted:
             raise RateLimited(exhausted.until, exhausted.reason) from exhausted
-        self.calls += 1
         try:
             return self.client.protocol.get(url, **params)
         except Exception as error:

@@ -202,7 +202,8 @@ def activity_import(
         if linked is not None:
             return linked
     detail = session.activity(strava_id)
-    raw_payload_keep(connection, "activity", _kept(detail), external_id=strava_id, run=run)
+    kept = _kept(detail)
+    raw_payload_keep(connection, "activity", kept, external_id=strava_id, run=run)
     if summary is None:
         linked = _from_garmin(connection, strava_id, detail)
         if linked is not None:
@@ -216,7 +217,7 @@ def activity_import(
         raise
     if not _still_connected(connection):
         raise Disconnected("Strava was disconnected meanwhile.")
-    source = SourceRef(Provider.STRAVA, external_id=strava_id, raw=_kept(detail))
+    source = SourceRef(Provider.STRAVA, external_id=strava_id, raw=kept)
     _activity, outcome = activity_ingest(
         athlete=connection.athlete, normalized=normalized, source=source
     )

@@ -9,7 +9,6 @@ and the write-back therefore happen inside one transaction holding the connectio
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 
 from django.db import transaction
@@ -53,8 +52,3 @@ def access_token(connection_id: int, *, refused: str = "", now: float | None = N
         connection = Connection.objects.get(id=connection_id)
         connection_needs_user(connection, SIGNED_OUT)
         raise
-
-
-def expires_in(connection: Connection, *, now: dt.datetime) -> float:
-    """Seconds until the stored access token expires (negative: expired)."""
-    return float(connection.credentials_dict.get("expires_at") or 0) - now.timestamp()

@@ -176,7 +176,6 @@ def test_a_token_near_expiry_is_refreshed_and_the_rotated_one_kept(
     strava: FakeStrava, connected: Connection
 ) -> None:
     first = connected.credentials_dict
-    Connection.objects.filter(id=connected.id).update()
     connected.set_credentials({**first, "expires_at": int(timezone.now().timestamp()) + 120})
     connected.save(update_fields=["credentials"])
 
@@ -308,7 +307,6 @@ def test_a_429_storm_stops_every_request_until_the_next_window(
 def test_the_sweep_queues_one_reconcile_a_day_after_four_in_the_morning(
     strava: FakeStrava, connected: Connection, settings: Any
 ) -> None:
-    Connection.objects.filter(id=connected.id).update()
     connected.athlete.time_zone = "Europe/Paris"
     connected.athlete.save(update_fields=["time_zone"])
     settings.CELERY_TASK_ALWAYS_EAGER = True
