@@ -56,6 +56,23 @@ def services() -> None:
     need(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL=postgres://…)")
     url = os.environ.get("REDIS_URL", "")
     need(bool(url) and redis_answers(url), "Redis (REDIS_URL=redis://…)")
+    broker_forget(url)
+
+
+# kombu's Redis transport keeps the messages a worker took but did not acknowledge (ETA tasks
+# held in memory, acks_late tasks running) in these keys; a worker that starts restores those
+# older than the visibility timeout. Test workers are SIGKILLed, and an earlier run on this
+# Redis (whose test database gave the same ids) would hand its leftovers to this run's workers.
+KOMBU_UNACKED_KEYS = ("unacked", "unacked_index", "unacked_mutex")
+WORKER_QUEUES = ("default", "sync", "imports", "metrics")
+
+
+def broker_forget(url: str) -> None:
+    """Empty the queues of the test workers and kombu's record of unacknowledged messages."""
+    redis.Redis.from_url(url).delete(*KOMBU_UNACKED_KEYS)
+    with celery_app.connection_for_write(url) as broker:
+        for queue in WORKER_QUEUES:
+            broker.default_channel.queue_purge(queue)
 
 
 def free_port() -> int:

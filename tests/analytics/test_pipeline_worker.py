@@ -31,7 +31,6 @@ from analytics.models import ActivityMetrics, DailyLoad, PendingLoad
 from analytics.pipeline import ALGORITHM_VERSION, daily_load_recompute, load_mark_dirty
 from analytics.tasks import activities_changed_task, athlete_load_task
 from athletes.models import Athlete
-from config.celery import app as celery_app
 from core.events import ActivitiesChanged
 from core.sports import Sport
 from tests.outbox import outbox_message
@@ -60,13 +59,6 @@ def worker_env(services: None, tmp_path: Path) -> dict[str, str]:
         PACELINE_VAR_DIR=str(tmp_path / "var"),
     )
     return env
-
-
-@pytest.fixture
-def metrics_queue(broker_tasks: None) -> None:
-    """An empty "metrics" queue: nothing left by earlier runs reaches this test's worker."""
-    with celery_app.connection_for_write() as broker:
-        broker.default_channel.queue_purge("metrics")
 
 
 @contextmanager
@@ -123,7 +115,7 @@ def backend_gone(pid: int) -> bool:
 
 
 def test_a_worker_killed_mid_recompute_leaves_the_old_rows_and_a_rerun_converges(
-    athlete: Athlete, worker_env: dict[str, str], metrics_queue: None, tmp_path: Path
+    athlete: Athlete, worker_env: dict[str, str], broker_tasks: None, tmp_path: Path
 ) -> None:
     today = athlete.local_today()
     first_day = today - dt.timedelta(days=YEARS * 365)
@@ -167,7 +159,7 @@ def test_a_worker_killed_mid_recompute_leaves_the_old_rows_and_a_rerun_converges
 
 
 def test_a_burst_of_changes_on_a_real_worker_recomputes_the_chart_once(
-    athlete: Athlete, worker_env: dict[str, str], metrics_queue: None, tmp_path: Path
+    athlete: Athlete, worker_env: dict[str, str], broker_tasks: None, tmp_path: Path
 ) -> None:
     today = athlete.local_today()
     sessions = [
