@@ -72,8 +72,10 @@ def test_a_coach_builds_a_template_with_the_text_and_the_step_list(
     page.locator(".workout-list > .actions [data-wl=add-repeat]").click()
     _wait_text(page, "warmup 10m\n3x (3m Z4, 2m Z1)\ncooldown 5m\n2x5m r2m")
     expect(page.locator(".workout-preview rect.bar")).to_have_count(1 + 6 + 1 + 4)
+    expect(_top_nodes(page)).to_have_count(4)
 
     new_repeat = _top_nodes(page).nth(3)
+    expect(new_repeat.locator(":scope > .wl-repeat-head [data-wl=up]")).to_be_visible()
     new_repeat.locator(":scope > .wl-repeat-head [data-wl=up]").click()
     _wait_text(page, "warmup 10m\n3x (3m Z4, 2m Z1)\n2x5m r2m\ncooldown 5m")
 
