@@ -152,12 +152,16 @@ class Lap:
 
 @dataclass(slots=True)
 class FileThresholds:
-    """Thresholds a device file carries (user profile, zones target, session FTP)."""
+    """Thresholds a device file carries (user profile, zones target, session FTP), and the
+    zones it counted time in: the lower bounds of every zone above Z1, ascending, as
+    `ZoneSet.bounds` holds them."""
 
     ftp_w: float | None = None
     hr_max_bpm: float | None = None
     hr_rest_bpm: float | None = None
     lthr_bpm: float | None = None
+    hr_zone_bounds_bpm: tuple[float, ...] | None = None
+    power_zone_bounds_w: tuple[float, ...] | None = None
 
 
 @dataclass(slots=True)

@@ -10,6 +10,10 @@ not estimated when entered run or other rows hold some: every sport without its 
 them. Storing it publishes
 `ThresholdsChanged`, so the metrics are recomputed with it; a later import refreshes an
 estimate nobody confirmed, and the same data gives the same row (nothing written again).
+
+The zones a device counted time in (heart rate, power; kept on the source with the file's
+thresholds) become the sport's zone set the same way (`zones_from_devices`), while none were
+entered: the newest file's zones, from the sport's first activity, shown as a suggestion.
 """
 
 from __future__ import annotations
@@ -18,9 +22,9 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Min, Q
 
-from activities.models import ActivitySource
+from activities.models import Activity, ActivitySource
 from analytics.metrics.estimates import (
     HR_SUSTAINED_S,
     EffortSummary,
@@ -32,9 +36,9 @@ from analytics.metrics.estimates import (
     estimate_threshold_speed,
 )
 from analytics.models import ActivityMetrics
-from athletes.models import Athlete, Thresholds, WellnessDay
+from athletes.models import Athlete, Thresholds, WellnessDay, ZoneSet
 from athletes.selectors.thresholds import HR_FALLBACK_SPORTS, own_sport
-from athletes.services.thresholds import thresholds_estimate_save
+from athletes.services.thresholds import thresholds_estimate_save, zone_set_device_save
 from core.sports import THRESHOLD_SPORTS, Sport
 
 DEFAULT_HR_REST_BPM = 60  # without wellness data (the analyze_file default)
@@ -42,6 +46,7 @@ POWER_SPORTS = (Sport.RIDE.value, Sport.RUN.value, Sport.OTHER.value)
 DEVICE_FIELDS = ("hr_max_bpm", "hr_rest_bpm", "lthr_bpm", "ftp_w")
 DEVICE_METHOD = "recorded by the device"
 MIN_HR_MAX_BPM = 100  # a lower "max HR" in a file is a setting nobody made
+DEVICE_ZONES = {"hr_zone_bounds_bpm": ZoneSet.Kind.HR, "power_zone_bounds_w": ZoneSet.Kind.POWER}
 
 
 def _efforts(
@@ -185,3 +190,41 @@ def _stored(name: str, value: float) -> float | int:
 
 def _basis(estimate: Estimate) -> dict[str, Any]:
     return {"method": estimate.method, "count": estimate.count}
+
+
+def zones_from_devices(*, athlete: Athlete) -> list[ZoneSet]:
+    """Store, per threshold sport and zone kind without entered zones, the zones the newest
+    file of that sport carries, in force from the sport's first activity; returns the sets
+    written (none when nothing changed)."""
+    newest = _device_zones(athlete)
+    if not newest:
+        return []
+    firsts: dict[str, dt.date] = {}
+    days = Activity.objects.filter(athlete=athlete).values_list("sport").annotate(Min("day"))
+    for sport, day in days:
+        key = own_sport(sport)
+        firsts[key] = min(day, firsts.get(key, day))
+    saved = []
+    for (sport, kind), bounds in sorted(newest.items()):
+        zone_set = zone_set_device_save(
+            athlete=athlete, sport=sport, kind=kind, valid_from=firsts[sport], bounds=bounds
+        )
+        saved += [zone_set] if zone_set is not None else []
+    return saved
+
+
+def _device_zones(athlete: Athlete) -> dict[tuple[str, str], list[float]]:
+    """(threshold sport, zone kind) → the bounds the newest file of that sport carries."""
+    rows = (
+        ActivitySource.objects.filter(activity__athlete=athlete, summary__has_key="thresholds")
+        .order_by("activity__day", "id")
+        .values_list("activity__sport", "summary")
+    )
+    found: dict[tuple[str, str], list[float]] = {}
+    for sport, summary in rows:  # oldest first: a newer file's zones win
+        carried = summary.get("thresholds") or {}
+        for name, kind in DEVICE_ZONES.items():
+            bounds = carried.get(name)
+            if isinstance(bounds, list) and all(isinstance(b, int | float) for b in bounds):
+                found[own_sport(sport), kind] = [float(b) for b in bounds]
+    return found

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from analytics.estimates import thresholds_estimate
+from analytics.estimates import thresholds_estimate, zones_from_devices
 from analytics.models import PendingLoad
 from analytics.pipeline import (
     AthleteBusy,
@@ -85,6 +85,7 @@ def activities_changed_task(event: ActivitiesChanged) -> None:
         return
     activities_metrics_compute(athlete=athlete, activity_ids=event.activity_ids)
     thresholds_estimate(athlete=athlete)  # sports without thresholds: → ThresholdsChanged
+    zones_from_devices(athlete=athlete)  # sports without entered zones: → ThresholdsChanged
     _load_due(athlete.id, event.since)
 
 

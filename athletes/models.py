@@ -487,12 +487,22 @@ class ZoneSet(models.Model):
         POWER = "power", _("Power")
         PACE = "pace", _("Pace")
 
+    class Source(models.TextChoices):
+        ENTERED = "entered", _("Entered")
+        DEVICE = "device", _("From the device")
+
     athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="zone_sets")
     sport = models.CharField(_("sport"), max_length=10, choices=THRESHOLD_SPORT_CHOICES)
     kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
     valid_from = models.DateField(_("valid from"))
     bounds = models.JSONField(_("zone lower bounds"))
     names = models.JSONField(_("zone names"))
+    # "device": the zones the athlete's watch or bike computer counted time in (a FIT file's
+    # time_in_zone / hr_zone / power_zone messages, analytics.estimates), used while no zones
+    # were entered and shown as a suggestion until someone confirms or edits them.
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.ENTERED
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -510,6 +520,10 @@ class ZoneSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.athlete} {self.sport} {self.kind} zones from {self.valid_from}"
+
+    @property
+    def from_device(self) -> bool:
+        return self.source == self.Source.DEVICE
 
 
 class Goal(models.Model):

@@ -18,7 +18,7 @@ from activities.models import ImportJob
 from activities.services.files import activity_file_store
 from activities.services.ingest import activity_ingest
 from activities.types import NormalizedActivity, Provider, SourceRef, Streams, Summary
-from athletes.models import Athlete, CoachAthlete, User
+from athletes.models import Athlete, CoachAthlete, User, ZoneSet
 from athletes.services.groups import group_create, group_set_members
 from athletes.services.invitations import invitation_create
 from core.sports import Sport
@@ -103,6 +103,12 @@ MATRIX: list[Row] = [
         "thresholds_delete",
         WRITE | ACTED,
         lambda w: {"athlete_id": w["athlete"].id, "row_id": w["thresholds"].id},
+        method="post",
+    ),
+    Row(
+        "zones_confirm",
+        WRITE | ACTED,
+        lambda w: {"athlete_id": w["athlete"].id, "zone_set_id": w["zone_set"].id},
         method="post",
     ),
     Row(
@@ -237,6 +243,15 @@ def world(
         "relationship": CoachAthlete.objects.get(coach=coach, athlete=athlete),
         "group": group,
         "thresholds": ThresholdsFactory(athlete=athlete),
+        "zone_set": ZoneSet.objects.create(
+            athlete=athlete,
+            sport="ride",
+            kind="hr",
+            valid_from=dt.date(2026, 1, 1),
+            bounds=[130.0, 150.0],
+            names=["Z1", "Z2", "Z3"],
+            source=ZoneSet.Source.DEVICE,
+        ),
         "goal": GoalFactory(athlete=athlete),
         **_activity_world(athlete),
         "other_athlete": other_athlete,

@@ -69,6 +69,9 @@ MESSAGES = frozenset(
         "device_info",
         "event",
         "hr",
+        "time_in_zone",
+        "hr_zone",
+        "power_zone",
     }
 )
 

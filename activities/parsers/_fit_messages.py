@@ -7,8 +7,10 @@ strings or sentinels where numbers belong, and none of that may raise.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 import fitdecode  # untyped: pyproject sets ignore_missing_imports
@@ -52,6 +54,9 @@ TIMER_EVENTS = frozenset({"timer", 0})
 TIMER_STARTS = frozenset({"start", 0})
 TIMER_STOPS = frozenset({"stop", "stop_all", "stop_disable", "stop_disable_all", 1, 4, 8, 9})
 INTENSITIES = frozenset({"active", "rest", "warmup", "cooldown", "recovery"})
+MAX_HR_BPM = 250
+MAX_FTP_W = 2500
+MAX_ZONE_POWER_W = 3000
 PRODUCT_PREFIXES = {"fr": "Forerunner ", "vivo_active": "Vivoactive ", "fenix": "Fenix "}
 
 
@@ -176,22 +181,73 @@ def active_lengths(lap: Message, lengths: list[Message]) -> int | None:
     return sum(1 for length in lengths if length.get("length_type", "active") == "active")
 
 
-def thresholds(session: Message, zones: list[Message], profiles: list[Message]) -> FileThresholds:
-    """FTP from the session (threshold_power) or the zones target; HR from zones and profile."""
-    zone = zones[0] if zones else {}
-    profile = profiles[0] if profiles else {}
-    ftp = positive(session.get("threshold_power"), upto=2500) or positive(
-        zone.get("functional_threshold_power"), upto=2500
+def thresholds(session: Message, messages: Callable[[str], list[Message]]) -> FileThresholds:
+    """FTP from the session (threshold_power), the zones target or the session's time in zone;
+    HR from those and the profile; the zones the device counted time in, from the session's
+    `time_in_zone` message, else the file's `hr_zone` / `power_zone` messages (older Garmin
+    and Wahoo units)."""
+    zone = _first(messages("zones_target"))
+    profile = _first(messages("user_profile"))
+    counted = _session_time_in_zone(session, messages("time_in_zone"))
+    ftp = (
+        positive(session.get("threshold_power"), upto=MAX_FTP_W)
+        or positive(zone.get("functional_threshold_power"), upto=MAX_FTP_W)
+        or positive(counted.get("functional_threshold_power"), upto=MAX_FTP_W)
     )
-    hr_max = positive(zone.get("max_heart_rate"), upto=250) or positive(
-        profile.get("default_max_heart_rate"), upto=250
+    hr_max = (
+        positive(zone.get("max_heart_rate"), upto=MAX_HR_BPM)
+        or positive(counted.get("max_heart_rate"), upto=MAX_HR_BPM)
+        or positive(profile.get("default_max_heart_rate"), upto=MAX_HR_BPM)
+    )
+    hr_zones = _zone_bounds_of(counted, "hr_zone_high_boundary", messages("hr_zone"), "high_bpm")
+    power_zones = _zone_bounds_of(
+        counted, "power_zone_high_boundary", messages("power_zone"), "high_value"
     )
     return FileThresholds(
         ftp_w=ftp,
         hr_max_bpm=hr_max,
-        hr_rest_bpm=positive(profile.get("resting_heart_rate"), upto=150),
-        lthr_bpm=positive(zone.get("threshold_heart_rate"), upto=250),
+        hr_rest_bpm=positive(profile.get("resting_heart_rate"), upto=150)
+        or positive(counted.get("resting_heart_rate"), upto=150),
+        lthr_bpm=positive(zone.get("threshold_heart_rate"), upto=MAX_HR_BPM)
+        or positive(counted.get("threshold_heart_rate"), upto=MAX_HR_BPM),
+        hr_zone_bounds_bpm=zone_bounds(hr_zones, upto=MAX_HR_BPM),
+        power_zone_bounds_w=zone_bounds(power_zones, upto=MAX_ZONE_POWER_W),
     )
+
+
+def _zone_bounds_of(counted: Message, array: str, zones: list[Message], high: str) -> list[Any]:
+    """The zone tops of [Z1…Zn] a file carries: the session's `time_in_zone` array starts with
+    the floor of Z1 (the top of "zone 0"), so its first value is dropped; `hr_zone` /
+    `power_zone` messages hold one zone each, Z1 first."""
+    tops = counted.get(array)
+    if isinstance(tops, list | tuple) and tops:
+        return list(tops[1:])
+    ordered = sorted(zones, key=lambda m: number(m.get("message_index")) or 0.0)
+    return [m.get(high) for m in ordered]
+
+
+def zone_bounds(tops: list[Any], *, upto: float) -> tuple[float, ...] | None:
+    """The tops of Z1…Zn → the lower bounds of Z2…Zn (the top of Zn, often a 254 bpm or
+    65534 W placeholder, is dropped; so are unused slots); None unless at least two zones with
+    strictly ascending, plausible bounds remain."""
+    values = [v for v in (positive(top) for top in tops) if v is not None]
+    bounds = tuple(float(v) for v in values[:-1])
+    ascending = all(low < high for low, high in itertools.pairwise(bounds))
+    if not bounds or not ascending or bounds[-1] > upto:
+        return None
+    return bounds
+
+
+def _session_time_in_zone(session: Message, counted: list[Message]) -> Message:
+    """The `time_in_zone` message of this session (by its message index), else of any session."""
+    of_sessions = [m for m in counted if m.get("reference_mesg") in ("session", 18)]
+    index = session.get("message_index")
+    mine = [m for m in of_sessions if m.get("reference_index") == index]
+    return _first(mine or of_sessions)
+
+
+def _first(found: list[Message]) -> Message:
+    return found[0] if found else {}
 
 
 def device_name(file_id: Message) -> str:

@@ -234,9 +234,7 @@ def _activity(
         device_summary=messages.device_summary(window.session) if decoded.of("session") else None,
         device=messages.device_name(_activity_file_id(decoded)),
         pool_length_m=messages.positive(window.session.get("pool_length"), upto=1000),
-        thresholds=messages.thresholds(
-            window.session, decoded.of("zones_target"), decoded.of("user_profile")
-        ),
+        thresholds=messages.thresholds(window.session, decoded.of),
     )
     _add_warnings(activity, decoded)
     return activity

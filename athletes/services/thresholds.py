@@ -206,10 +206,59 @@ def zone_set_save(
         defaults={
             "bounds": [float(b) for b in bounds],
             "names": [n.strip() for n in names],
+            "source": ZoneSet.Source.ENTERED,
             "created_by": by,
         },
     )
     publish(ThresholdsChanged(athlete_id=athlete.id, sport=sport, since=valid_from))
+    return zone_set
+
+
+def device_zone_names(count: int) -> list[str]:
+    """Z1…Zn, the labels devices show."""
+    return [f"Z{number}" for number in range(1, count + 1)]
+
+
+@transaction.atomic
+def zone_set_device_save(
+    *, athlete: Athlete, sport: str, kind: str, valid_from: dt.date, bounds: Sequence[float]
+) -> ZoneSet | None:
+    """Store the zones a device counted time in for (sport, kind), replacing an older device
+    set; None (nothing written, nothing published) when zones were entered for them, the
+    bounds are not plausible, or the same set is already stored (idempotent)."""
+    _check_sport(sport)
+    names = device_zone_names(len(bounds) + 1)
+    if _zone_errors(kind, bounds, names):
+        return None
+    # The athlete row serialises two imports of the same athlete (no row to lock yet).
+    Athlete.objects.select_for_update().filter(id=athlete.id).first()
+    rows = list(ZoneSet.objects.filter(athlete=athlete, sport=sport, kind=kind))
+    if any(not row.from_device for row in rows):
+        return None
+    stored = [float(b) for b in bounds]
+    if len(rows) == 1 and rows[0].bounds == stored and rows[0].valid_from == valid_from:
+        return None
+    since = min([valid_from, *(row.valid_from for row in rows)])
+    ZoneSet.objects.filter(id__in=[row.id for row in rows]).delete()
+    zone_set = ZoneSet.objects.create(
+        athlete=athlete,
+        sport=sport,
+        kind=kind,
+        valid_from=valid_from,
+        bounds=stored,
+        names=names,
+        source=ZoneSet.Source.DEVICE,
+    )
+    publish(ThresholdsChanged(athlete_id=athlete.id, sport=sport, since=since))
+    return zone_set
+
+
+def zone_set_confirm(*, zone_set: ZoneSet, by: User | None) -> ZoneSet:
+    """Keep a device's zones as entered ones (same bounds: nothing to recompute); an entered
+    set is unchanged."""
+    if zone_set.from_device:
+        zone_set.source, zone_set.created_by = ZoneSet.Source.ENTERED, by
+        zone_set.save(update_fields=["source", "created_by"])
     return zone_set
 
 

@@ -21,6 +21,11 @@ urlpatterns: list[URLPattern] = [
         name="thresholds_delete",
     ),
     path(
+        "athletes/<int:athlete_id>/zones/<int:zone_set_id>/confirm/",
+        views.zones_confirm_view,
+        name="zones_confirm",
+    ),
+    path(
         "athletes/<int:athlete_id>/zones/<str:sport>/<str:kind>/",
         views.zones_edit,
         name="zones_edit",

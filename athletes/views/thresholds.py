@@ -28,12 +28,13 @@ from athletes.selectors.athletes import (
     athlete_overview,
 )
 from athletes.selectors.goals import goal_get, goal_list, goal_past_list
-from athletes.selectors.thresholds import thresholds_overview, zones_in_force
+from athletes.selectors.thresholds import custom_zones, thresholds_overview, zones_in_force
 from athletes.services.goals import goal_create, goal_delete, goal_update
 from athletes.services.thresholds import (
     thresholds_confirm,
     thresholds_delete,
     thresholds_set,
+    zone_set_confirm,
     zone_set_delete,
     zone_set_save,
 )
@@ -94,8 +95,14 @@ def _thresholds_page(
     editing = next((r for r in estimated if str(r.id) == request.GET.get("edit")), None)
     if editing is not None:
         initial = ThresholdsForm.initial_from(editing, units=athlete.units)
+    device_zones = ZoneSet.objects.filter(athlete=athlete, source=ZoneSet.Source.DEVICE)
     context: dict[str, Any] = {
         "estimated": sorted(estimated, key=lambda r: r.sport),
+        "device_zones": [
+            (zone_set, zones)
+            for zone_set in device_zones.order_by("sport", "kind")
+            if (zones := custom_zones(zone_set))
+        ],
         "editing": editing,
         "athlete": athlete,
         "units": athlete.units,
@@ -146,6 +153,16 @@ def thresholds_delete_view(request: Request[User], athlete_id: int, row_id: int)
 
 
 # --- custom zones -------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def zones_confirm_view(request: Request[User], athlete_id: int, zone_set_id: int) -> HttpResponse:
+    athlete = athlete_get_for_edit(viewer=request.user, athlete_id=athlete_id)
+    zone_set = get_object_or_404(ZoneSet.objects.filter(athlete=athlete), id=zone_set_id)
+    zone_set_confirm(zone_set=zone_set, by=request.user)
+    messages.success(request, _("Zones kept."))
+    return redirect("thresholds", athlete_id=athlete.id)
 
 
 def _zones_saved(request: Request[User], athlete: Athlete, form: ZoneSetForm) -> bool:
