@@ -195,15 +195,16 @@ def test_analyze_file_gives_a_run_with_heart_rate_its_trimp_hr_tss_and_hr_zones(
 
 
 @pytest.mark.corpus
-def test_analyze_file_defaults_give_hr_zones_from_0_9_of_hr_max_and_no_rtss(
+def test_analyze_file_defaults_take_the_lthr_the_file_carries_and_no_rtss(
     corpus: Path, tmp_path: Path
 ) -> None:
-    """No options: the run file carries HR max 185, so LTHR = 166.5; no threshold speed."""
+    """No options: the run file's time in zone carries its LTHR (169 bpm), used as is; no
+    threshold speed."""
     path = corpus / "fit" / FITS[0]
 
     default = analyze_json(path, var_dir=tmp_path)
     explicit = analyze_json(
-        path, "--sex", "M", "--hr-rest", "60", "--lthr", "166.5", var_dir=tmp_path
+        path, "--sex", "M", "--hr-rest", "60", "--lthr", "169", var_dir=tmp_path
     )
 
     assert default["rtss"] is None
