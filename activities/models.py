@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.types import Provider
 from athletes.models import SPORT_CHOICES, Athlete, AthleteOwnedQuerySet, User
+from core.sports import ON_FOOT_SPORTS
 
 PROVIDER_CHOICES = [
     (Provider.DEVICE_FILE.value, _("Device file (FIT)")),
@@ -138,6 +139,11 @@ class Activity(models.Model):
     @property
     def is_manual(self) -> bool:
         return self.primary_provider == Provider.MANUAL
+
+    @property
+    def cadence_in_steps(self) -> bool:
+        """On foot, cadence is in steps per minute (activities.services.ingest)."""
+        return self.sport in ON_FOOT_SPORTS
 
 
 class ActivityFile(models.Model):

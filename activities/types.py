@@ -2,8 +2,10 @@
 
 Parsers (FIT, TCX, GPX), provider mappings (Strava, Garmin) and the manual log all produce
 `NormalizedActivity`; `activities.services.ingest` turns it into the stored canonical Activity.
-Units are SI and in the names: `_s`, `_m`, `_mps`, `_bpm`, `_w`, `_spm` (steps or revolutions
-per minute as the device reports them — running cadence is never doubled), `_deg`, `_c`.
+Units are SI and in the names: `_s`, `_m`, `_mps`, `_bpm`, `_w`, `_spm` (per minute as the
+recording reports them: revolutions, strokes, and for running and hiking the cycles of one foot
+that devices and providers write; ingest stores on-foot cadence in steps per minute, doubled
+once: `activities.services.ingest.cadence_in_steps`), `_deg`, `_c`.
 """
 
 from __future__ import annotations

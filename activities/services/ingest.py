@@ -41,10 +41,18 @@ from activities.models import Lap as LapRow
 from activities.models import Streams as StreamsRow
 from activities.services.changes import activity_changed
 from activities.streams_codec import CODEC_VERSION, encode_streams
-from activities.types import AUTHORITY, NormalizedActivity, Outcome, Provider, SourceRef, Summary
+from activities.types import (
+    AUTHORITY,
+    Lap,
+    NormalizedActivity,
+    Outcome,
+    Provider,
+    SourceRef,
+    Summary,
+)
 from athletes.models import Athlete
 from core.ranges import POOL_LENGTH_M, RECORDED, THRESHOLDS, Range
-from core.sports import Sport
+from core.sports import ON_FOOT_SPORTS, Sport
 
 DUPLICATE_WINDOW = dt.timedelta(seconds=60)
 # The Summary values an Activity (and a source's summary) stores; `Summary.timer_s` is ours only.
@@ -93,7 +101,7 @@ def activity_ingest(
     same recording run one after the other and the second finds the first's activity; the
     unique constraint on sources is the last line (an IntegrityError there means SKIPPED).
     """
-    normalized = plausible_activity(normalized)
+    normalized = as_stored(normalized, source.provider)
     try:
         with transaction.atomic():
             Athlete.objects.select_for_update().filter(id=athlete.id).first()
@@ -108,6 +116,39 @@ def activity_ingest(
             raise
         return known.activity, Outcome.SKIPPED
     return activity, outcome
+
+
+STEPS_PER_CYCLE = 2.0  # one cycle of one foot: two steps
+
+
+def as_stored(normalized: NormalizedActivity, provider: str) -> NormalizedActivity:
+    """A recording as it is stored: on-foot cadence in steps, implausible values dropped."""
+    return plausible_activity(cadence_in_steps(normalized, provider))
+
+
+def cadence_in_steps(normalized: NormalizedActivity, provider: str) -> NormalizedActivity:
+    """On foot, a recording's cadence in steps per minute, what runners read on their watch and
+    what workouts target: FIT, TCX (RunCadence), GPX and Strava all count the cycles of one
+    foot, so it is doubled here, once, for every provider but the manual log (a person enters
+    steps per minute). Other sports keep revolutions or strokes per minute."""
+    if provider == Provider.MANUAL or normalized.sport not in ON_FOOT_SPORTS:
+        return normalized
+    streams = normalized.streams
+    if streams.cadence_spm is not None:
+        streams = replace(streams, cadence_spm=streams.cadence_spm * STEPS_PER_CYCLE)
+    device = normalized.device_summary
+    return replace(
+        normalized,
+        streams=streams,
+        summary=_steps(normalized.summary),
+        device_summary=_steps(device) if device is not None else None,
+        laps=[_steps(lap) for lap in normalized.laps],
+    )
+
+
+def _steps[T: (Summary, Lap)](values: T) -> T:
+    cadence = values.avg_cadence_spm
+    return values if cadence is None else replace(values, avg_cadence_spm=cadence * STEPS_PER_CYCLE)
 
 
 def plausible_activity(normalized: NormalizedActivity) -> NormalizedActivity:

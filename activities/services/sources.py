@@ -33,8 +33,8 @@ from activities.services.changes import activity_changed, activity_removed
 from activities.services.files import activity_file_sessions
 from activities.services.ingest import (
     SUMMARY_FIELDS,
+    as_stored,
     laps_store,
-    plausible_activity,
     recording_values,
     streams_store,
     values_take,
@@ -156,7 +156,7 @@ def _file_recording(source: ActivitySource) -> NormalizedActivity | None:
         return None
     try:
         sessions = activity_file_sessions(file=source.file)
-        return plausible_activity(sessions[source.session_index])
+        return as_stored(sessions[source.session_index], source.provider)
     except Exception:  # a file that no longer parses must not keep another provider's data
         logger.exception("could not parse stored file %s again", source.file_id)
         return None
