@@ -2,8 +2,8 @@
 uploads a multi-year archive through gunicorn's upload form and a real Celery worker imports it.
 Every activity with heart rate, power or pace gets a load from thresholds estimated from the
 athlete's own data (flagged on the row in force and said on the activity page), Fitness is
-non-zero, and the suggestion shows to the athlete and the coach; confirming it and editing it
-through the web make the worker recompute.
+non-zero, and the suggestion shows to the athlete and the coach (thresholds page, overview);
+confirming it and editing it through the web make the worker recompute.
 
 gunicorn and the worker run over this run's PostgreSQL test database and a private Redis
 (tests/stack.py). Skips unless DATABASE_URL is PostgreSQL (fails instead with
@@ -199,6 +199,7 @@ def test_a_fresh_athletes_history_gets_estimated_loads_that_confirming_and_editi
             assert 'id="estimated-thresholds"' in thresholds_page
             assert f'action="{confirm_url}"' in thresholds_page
             assert "estimated from past activities" in page(session, web, "fitness", athlete.id)
+            assert ">estimated</span>" in page(session, web, "athlete_detail", athlete.id)
 
         # --- the athlete confirms the run row: recomputed with the same values ---------------
         runs = [a.id for a in loaded if own_sport(a.sport) == Sport.RUN]
