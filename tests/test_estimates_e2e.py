@@ -168,6 +168,9 @@ def test_a_fresh_athletes_history_gets_estimated_loads_that_confirming_and_editi
             [a.id for a in loaded], True
         )
         assert metrics[unloadable.id].load is None  # no threshold makes a load of speed alone
+        # Intensities someone holds: no recorded FTP below what the efforts show is used.
+        factors = [m.intensity_factor for m in metrics.values() if m.load_source == "tss"]
+        assert len(factors) == 3 and all(f is not None and 0.5 < f < 1.2 for f in factors)
         rows = Thresholds.objects.filter(athlete=athlete)
         assert {r.sport: r.source for r in rows} == dict.fromkeys(
             ["ride", "run", "swim", "other"], "estimated"
