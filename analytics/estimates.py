@@ -5,11 +5,11 @@ that has activities but no entered thresholds row gets an estimated row
 (`athletes.services.thresholds.thresholds_estimate_save`): max HR and resting HR for the
 athlete, LTHR, FTP and threshold speed from that sport's efforts (`analytics.metrics.estimates`
 says how), or the values the athlete's files carry (a device's user profile, zones and FTP),
-which win over estimates. The row starts on the sport's first activity. Heart-rate values are
-not estimated when entered run or other rows hold some: every sport without its own borrows
-them. Storing it publishes
-`ThresholdsChanged`, so the metrics are recomputed with it; a later import refreshes an
-estimate nobody confirmed, and the same data gives the same row (nothing written again).
+which win over estimates — but not an FTP lower than the efforts show. The row starts on the
+sport's first activity. Heart-rate values are not estimated when entered run or other rows hold
+some: every sport without its own borrows them. Storing it publishes `ThresholdsChanged`, so
+the metrics are recomputed with it; a later import refreshes an estimate nobody confirmed, and
+the same data gives the same row (nothing written again).
 
 The zones a device counted time in (heart rate, power; kept on the source with the file's
 thresholds) become the sport's zone set the same way (`zones_from_devices`), while none were
@@ -138,15 +138,25 @@ def _sport_estimates(
     hr_max: Estimate | None,
     rest: Estimate | None,
 ) -> dict[str, Estimate]:
-    """A recorded value (the device's) wins over one estimated from the efforts."""
+    """A recorded value (the device's) wins over one estimated from the efforts, except an
+    FTP the efforts exceed (`_ftp`)."""
     found = _hr_values(efforts, device, hr_max, rest)
-    ftp = device.get("ftp_w") or (estimate_ftp(efforts) if sport in POWER_SPORTS else None)
+    ftp = _ftp(device.get("ftp_w"), estimate_ftp(efforts) if sport in POWER_SPORTS else None)
     speed = estimate_threshold_speed(efforts) if sport == Sport.RUN else None
     if ftp is not None:
         found["ftp_w"] = ftp
     if speed is not None:
         found["threshold_speed_mps"] = speed
     return found
+
+
+def _ftp(recorded: Estimate | None, estimated: Estimate | None) -> Estimate | None:
+    """The higher of the two: a recorded FTP below 95 % of a best 20 minutes is not the
+    athlete's (an older setting, or a watch's cycling FTP in a run's file) and would give
+    intensities nobody holds (IF 1.5 for 80 min); a higher one knows more than the efforts."""
+    if recorded is None or estimated is None:
+        return recorded or estimated
+    return estimated if estimated.value > recorded.value else recorded
 
 
 def thresholds_estimate(*, athlete: Athlete) -> list[Thresholds]:

@@ -206,3 +206,21 @@ def test_heart_rate_entered_for_running_is_borrowed_not_estimated(
     assert row.estimated and row.ftp_w == 315
     assert (row.hr_max_bpm, row.hr_rest_bpm, row.lthr_bpm) == (None, None, None)
     assert all(load is not None for load in _loads(activities).values())
+
+
+@pytest.mark.corpus
+@pytest.mark.django_db(transaction=True)
+def test_a_recorded_ftp_the_efforts_exceed_gives_way_to_the_estimate(
+    athlete: Athlete, corpus: Path
+) -> None:
+    # The 2019 run's file carries an FTP of 187 W (the watch's); the 2020 run averaged 332 W
+    # for 49 min on a running power meter: 187 W would make it IF 1.8, about 260 TSS.
+    names = ("sportslib__runs_6782987395.fit", "sportslib__runs_6916663933.fit")
+    uploads = [SimpleUploadedFile(n, (corpus / "fit" / n).read_bytes()) for n in names]
+    uploads_receive(athlete=athlete, by=athlete.user, uploaded=uploads)
+
+    row = Thresholds.objects.get(athlete=athlete, sport="run")
+    assert row.estimated and row.basis["ftp_w"]["method"] == "95 % of best 20-min power"
+    assert row.ftp_w is not None and row.ftp_w > 300
+    powered = ActivityMetrics.objects.get(activity__athlete=athlete, load_source="tss")
+    assert powered.intensity_factor is not None and powered.intensity_factor < 1.15

@@ -11,7 +11,12 @@ from django.test import Client
 from django.urls import reverse
 
 from athletes.models import Athlete, User
-from athletes.services.thresholds import thresholds_set, zone_set_save
+from athletes.services.thresholds import (
+    thresholds_confirm,
+    thresholds_estimate_save,
+    thresholds_set,
+    zone_set_save,
+)
 from tests.factories import GoalFactory
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +174,35 @@ def test_the_overview_needs_a_fixed_number_of_queries(
     client = _client(athlete.user)
     with django_assert_max_num_queries(12):  # type: ignore[operator]
         assert client.get(_url(athlete)).status_code == 200
+
+
+@time_machine.travel(NOW, tick=False)
+def test_estimated_values_are_marked_with_a_way_to_confirm_them_for_who_may(
+    athlete: Athlete, view_coach: User
+) -> None:
+    row = thresholds_estimate_save(
+        athlete=athlete,
+        sport="ride",
+        valid_from=dt.date(2025, 6, 1),
+        values={"hr_max_bpm": 185, "hr_rest_bpm": 60, "lthr_bpm": 165, "ftp_w": 230},
+        basis={"ftp_w": {"method": "best 20 min", "count": 4}},
+    )
+    assert row is not None
+    confirm = f'href="{reverse("thresholds", args=[athlete.id])}#estimated-thresholds"'
+    pages = {
+        who: _client(user).get(_url(athlete)).content.decode()
+        for who, user in {"athlete": athlete.user, "view coach": view_coach}.items()
+    }
+    ride = {who: content.split('id="sport-ride"')[1] for who, content in pages.items()}
+    assert {who: ">estimated</span>" in part for who, part in ride.items()} == {
+        "athlete": True,
+        "view coach": True,
+    }
+    assert {who: confirm in part for who, part in ride.items()} == {
+        "athlete": True,
+        "view coach": False,
+    }
+
+    thresholds_confirm(row=row, by=athlete.user)
+    confirmed = _client(athlete.user).get(_url(athlete)).content.decode()
+    assert ">estimated</span>" not in confirmed and confirm not in confirmed
