@@ -236,6 +236,15 @@ class Lap(models.Model):
         COOLDOWN = "cooldown", _("Cool-down")
         RECOVERY = "recovery", _("Recovery")
 
+    class Stroke(models.TextChoices):
+        FREESTYLE = "freestyle", _("Freestyle")
+        BACKSTROKE = "backstroke", _("Backstroke")
+        BREASTSTROKE = "breaststroke", _("Breaststroke")
+        BUTTERFLY = "butterfly", _("Butterfly")
+        DRILL = "drill", _("Drill")
+        MIXED = "mixed", _("Mixed")
+        IM = "im", _("Individual medley")
+
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="laps")
     index = models.PositiveSmallIntegerField()
     start_s = models.FloatField()
@@ -252,6 +261,8 @@ class Lap(models.Model):
     descent_m = models.FloatField(null=True, blank=True)
     intensity = models.CharField(max_length=10, choices=Intensity.choices, default=Intensity.ACTIVE)
     lengths = models.PositiveIntegerField(null=True, blank=True)
+    strokes = models.PositiveIntegerField(null=True, blank=True)
+    stroke = models.CharField(max_length=12, choices=Stroke.choices, blank=True)
 
     class Meta:
         ordering = ["activity", "index"]
@@ -261,6 +272,14 @@ class Lap(models.Model):
 
     def __str__(self) -> str:
         return f"Lap {self.index + 1}"
+
+    @property
+    def swolf(self) -> float | None:
+        """Seconds plus strokes per length, the swimmer's efficiency score (lower is better)."""
+        seconds = self.moving_s or self.elapsed_s
+        if not self.lengths or self.strokes is None or not seconds:
+            return None
+        return (seconds + self.strokes) / self.lengths
 
 
 class ImportJob(models.Model):

@@ -150,6 +150,8 @@ class Lap:
     descent_m: float | None = None
     intensity: str = "active"  # active | rest | warmup | cooldown | recovery
     lengths: int | None = None  # pool swims: active lengths in the lap
+    strokes: int | None = None  # swims: strokes in the lap (one arm's cycles, as devices count)
+    stroke: str = ""  # swims: the lap's stroke (freestyle, breaststroke, …, mixed), "" unknown
 
 
 @dataclass(slots=True)

@@ -109,6 +109,7 @@ RECORDED_CADENCE_SPM = Range(0, 300)
 RECORDED_CALORIES_KCAL = Range(0, 50_000)
 POOL_LENGTH_M = Range(10, 100)
 LAP_LENGTHS = Range(0, 10_000)
+LAP_STROKES = Range(0, 100_000)
 
 # Summary and lap values of a recording by field name (activities.types.Summary / Lap).
 RECORDED: dict[str, Range] = {
@@ -128,6 +129,7 @@ RECORDED: dict[str, Range] = {
     "avg_cadence_spm": RECORDED_CADENCE_SPM,
     "calories_kcal": RECORDED_CALORIES_KCAL,
     "lengths": LAP_LENGTHS,
+    "strokes": LAP_STROKES,
 }
 
 # Thresholds by field name (athletes.models.Thresholds and a file's own thresholds).

@@ -55,6 +55,10 @@ TIMER_STARTS = frozenset({"start", 0})
 TIMER_STOPS = frozenset({"stop", "stop_all", "stop_disable", "stop_disable_all", 1, 4, 8, 9})
 INTENSITIES = frozenset({"active", "rest", "warmup", "cooldown", "recovery"})
 MAX_HR_BPM = 250
+MAX_LAP_STROKES = 100_000
+SWIM_STROKES = frozenset(
+    {"freestyle", "backstroke", "breaststroke", "butterfly", "drill", "mixed", "im"}
+)
 MAX_FTP_W = 2500
 MAX_ZONE_POWER_W = 3000
 PRODUCT_PREFIXES = {"fr": "Forerunner ", "vivo_active": "Vivoactive ", "fenix": "Fenix "}
@@ -149,7 +153,14 @@ def _enum(value: Any) -> str | int | None:
     return None
 
 
-def lap_of(message: Message, *, session_start_s: float, lengths: int | None) -> Lap:
+def lap_of(
+    message: Message,
+    *,
+    session_start_s: float,
+    lengths: int | None,
+    strokes: int | None = None,
+    stroke: str = "",
+) -> Lap:
     """One lap message, its start as an offset from the session's start."""
     start_s = number(message.get("start_time"))
     intensity = str(message.get("intensity") or "active")
@@ -168,7 +179,30 @@ def lap_of(message: Message, *, session_start_s: float, lengths: int | None) -> 
         descent_m=number(message.get("total_descent")),
         intensity=intensity if intensity in INTENSITIES else "active",
         lengths=lengths,
+        strokes=strokes,
+        stroke=stroke,
     )
+
+
+def swim_strokes(lap: Message, lengths: list[Message]) -> int | None:
+    """A swim lap's strokes: what the lap says (its cycles are strokes in water; 0 in a rest
+    lap: none), else the sum over the active lengths in its time."""
+    said = number(lap.get("total_strokes"))
+    total = said if said is not None else number(lap.get("total_cycles"))
+    if total is None:
+        counted = [
+            positive(length.get("total_strokes"))
+            for length in lengths
+            if length.get("length_type", "active") == "active"
+        ]
+        total = sum(c for c in counted if c is not None)
+    return round(total) if 0 < total < MAX_LAP_STROKES else None
+
+
+def swim_stroke(lap: Message) -> str:
+    """The lap's stroke as the FIT profile names it, when the decoder knew the name."""
+    stroke = lap.get("swim_stroke")
+    return stroke if isinstance(stroke, str) and stroke in SWIM_STROKES else ""
 
 
 def active_lengths(lap: Message, lengths: list[Message]) -> int | None:

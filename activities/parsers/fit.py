@@ -50,6 +50,7 @@ DECODER_CHAIN = ("fitfast", "pyfitparsernative", "fitdecode")
 # FIT date_time values below 0x10000000 are relative ("system time": the clock was not set).
 EARLIEST_UNIX_S = float(FIT_EPOCH_UNIX_S + 0x10000000)  # 1998-07-22, well after 1990
 LATEST_UNIX_S = dt.datetime(2100, 1, 1, tzinfo=dt.UTC).timestamp()
+SWIM_SPORT = ("swimming", 5)  # a session's sport: the profile name, or its number
 WINDOW_SLACK_S = 1.0  # a record stamped one second after the session's end still belongs to it
 LONG_GAP_S = 24 * 3600.0
 
@@ -363,14 +364,22 @@ def _laps(decoded: DecodedFit, window: _Window) -> list[Lap]:
     """The session's laps (by start time), pool lengths counted into each."""
     all_laps = decoded.of("lap")
     single = len(decoded.of("session")) <= 1
+    swim = window.session.get("sport") in SWIM_SPORT
     laps = []
     for lap in all_laps:
         start = _real_time(lap.get("start_time"))
         inside = start is not None and window.start_s - 1 <= start <= window.end_s + 1
         if inside or (start is None and single):
             lengths = _lengths_in(decoded, lap, start)
-            count = messages.active_lengths(lap, lengths)
-            laps.append(messages.lap_of(lap, session_start_s=window.start_s, lengths=count))
+            laps.append(
+                messages.lap_of(
+                    lap,
+                    session_start_s=window.start_s,
+                    lengths=messages.active_lengths(lap, lengths),
+                    strokes=messages.swim_strokes(lap, lengths) if swim else None,
+                    stroke=messages.swim_stroke(lap) if swim else "",
+                )
+            )
     return laps
 
 

@@ -346,6 +346,8 @@ def laps_store(activity: Activity, normalized: NormalizedActivity) -> None:
             index=index,
             intensity=lap.intensity[:10],
             lengths=lap.lengths,
+            strokes=lap.strokes,
+            stroke=lap.stroke if lap.stroke in LapRow.Stroke.values else "",
             **{name: _clean(getattr(lap, name)) for name in LAP_FIELDS},
         )
         for index, lap in enumerate(normalized.laps)
