@@ -104,6 +104,25 @@ def test_the_device_session_values_win_over_our_computed_ones_where_the_device_w
     assert activity.avg_hr_bpm == 140.0  # the device's NaN falls back to ours
 
 
+def test_the_stored_ascent_is_the_devices_and_ours_only_when_the_file_has_none(
+    athlete: Athlete,
+) -> None:
+    """Athletes see their watch's ascent; our filter (docs/ascent.md) fills in without one."""
+    with_device = recording(device_distance_m=1850.0)
+    with_device.summary.ascent_m = 90.0
+    assert with_device.device_summary is not None
+    with_device.device_summary.ascent_m = 100.0
+    without = recording(started_at=START + dt.timedelta(hours=3))
+    without.summary.ascent_m = 90.0
+
+    device_activity, _ = ingest(athlete, with_device, Provider.DEVICE_FILE, "a")
+    our_activity, _ = ingest(athlete, without, Provider.DEVICE_FILE, "b")
+
+    device_activity.refresh_from_db()
+    our_activity.refresh_from_db()
+    assert (device_activity.ascent_m, our_activity.ascent_m) == (100.0, 90.0)
+
+
 def test_the_same_source_twice_is_skipped(athlete: Athlete) -> None:
     first, _ = ingest(athlete, recording(), Provider.DEVICE_FILE, "same-sha")
 

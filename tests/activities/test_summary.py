@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from activities.summary import climb, recorded_s, summarize, timer_seconds, track_length_m
+from activities.summary import (
+    ASCENT_DEAD_BAND_M,
+    climb,
+    recorded_s,
+    summarize,
+    timer_seconds,
+    track_length_m,
+)
 from activities.types import Lap, Streams
 from core.sports import Sport
 
@@ -123,13 +130,65 @@ def test_distance_falls_back_to_the_gps_track() -> None:
     assert summarize(streams, sport=Sport.RUN, laps=[]).distance_m == pytest.approx(222.4, abs=0.1)
 
 
-def test_climb_ignores_jitter_below_the_dead_band_and_counts_real_rises() -> None:
-    flat_noise = np.tile(series(100, 100.4, 99.8, 100.3), 25)
-    assert climb(flat_noise) == (0.0, 0.0)
-    ramp = np.concatenate([np.linspace(100, 150, 60), np.linspace(150, 120, 40)])
-    ascent, descent = climb(ramp)
-    assert ascent == pytest.approx(50, abs=2)
-    assert descent == pytest.approx(30, abs=2)
+def quantized(values: np.ndarray) -> np.ndarray:
+    """FIT altitude: 0.2 m steps (enhanced_altitude's scale of 5)."""
+    return np.round(values * 5) / 5
+
+
+def test_climb_counts_nothing_for_an_hour_of_barometer_noise() -> None:
+    noise = np.random.default_rng(7).normal(0, 0.3, 3600)
+    ascent, descent = climb(np.arange(3600.0), quantized(100 + noise))
+    assert ascent is not None and ascent < 3  # a device shows 0-2 m on a flat hour
+    assert descent is not None and descent < 3
+
+
+def test_climb_of_a_steady_ramp_is_its_height() -> None:
+    ascent, descent = climb(np.arange(1001.0), quantized(np.linspace(100, 300, 1001)))
+    # exact to the dead band: the last rise under 1.5 m is not counted (nor would noise be)
+    assert ascent is not None and 200 - ASCENT_DEAD_BAND_M - 0.2 <= ascent <= 200
+    assert descent == 0
+
+
+def test_a_single_sample_spike_counts_nothing() -> None:
+    altitude = np.full(60, 250.0)
+    altitude[30] = 256.0
+    assert climb(np.arange(60.0), altitude) == (0.0, 0.0)
+
+
+def test_climb_smooths_by_time_so_smart_recording_keeps_its_step() -> None:
+    """Samples 1-7 s apart (smart recording), 10 m up halfway: the median spans seconds,
+    not samples, so the sparse part is not smoothed over a minute."""
+    intervals = np.tile(np.array([1.0, 4.0, 7.0, 2.0, 6.0]), 40)
+    time_s = np.concatenate([[0.0], np.cumsum(intervals)])
+    altitude = np.where(time_s < time_s[-1] / 2, 400.0, 410.0)
+    ascent, descent = climb(time_s, altitude)
+    assert ascent == pytest.approx(10)
+    assert descent == 0
+
+
+def test_the_same_ramp_recorded_every_second_or_every_five_climbs_the_same() -> None:
+    every_second, every_fifth = np.arange(0.0, 1201.0), np.arange(0.0, 1201.0, 5.0)
+
+    def profile(time_s: np.ndarray) -> np.ndarray:  # 50 m → 80 m → 50 m over 20 min
+        return quantized(50 + 30 * np.sin(time_s / 1200 * np.pi))
+
+    dense, _ = climb(every_second, profile(every_second))
+    sparse, _ = climb(every_fifth, profile(every_fifth))
+    for ascent in (dense, sparse):  # the filter does not depend on the sampling rate
+        assert ascent is not None and 30 - ASCENT_DEAD_BAND_M - 0.2 <= ascent <= 30
+
+
+def test_no_climb_is_counted_across_a_pause() -> None:
+    """Timer stopped for 20 min while the athlete drove 50 m up: the device counts nothing."""
+    time_s = np.concatenate([np.arange(0.0, 300.0), np.arange(1500.0, 1800.0)])
+    altitude = np.concatenate([np.full(300, 100.0), np.full(300, 150.0)])
+    assert climb(time_s, altitude) == (0.0, 0.0)
+    assert climb(time_s, altitude, gap_s=float("inf")) == (50.0, 0.0)
+
+
+def test_climb_without_altitude_is_unknown() -> None:
+    assert climb(np.arange(3.0), None) == (None, None)
+    assert climb(np.arange(3.0), np.full(3, np.nan)) == (None, None)
 
 
 def test_a_pool_swim_takes_time_and_distance_from_its_laps() -> None:

@@ -86,6 +86,10 @@ def test_analyze_file_prints_the_design_json_without_a_database(
     assert entry["laps"] >= 1
     assert entry["distance_m"] == pytest.approx(14004.85, rel=0.02)
     assert entry["device"]["distance_m"] == pytest.approx(14004.85, abs=0.01)
+    # Our ascent from the altitude records beside the device's own (docs/ascent.md).
+    assert entry["device"]["ascent_m"] == 347
+    assert entry["ascent_m"] == pytest.approx(347, rel=0.05)
+    assert entry["ascent_m"] != entry["device"]["ascent_m"]
     # A run with HR but no power and no threshold speed: HR zones only.
     assert entry["time_in_zone_s"]["power"] is None
     assert entry["time_in_zone_s"]["pace"] is None

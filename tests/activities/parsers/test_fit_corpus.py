@@ -7,8 +7,8 @@ its session in milliseconds and rounds average HR to a whole beat, so a 60 s tra
 cannot agree to 0.5 % (0.3 s). The resolution floors are: time 3 s, distance 3 s at the
 session's average speed (distance / timer), heart rate 1 bpm. The device's `total_timer_time`
 is compared with our `timer_s` (from the file's timer start/stop events), or with our moving
-time for a session without timer events. Ascent is checked separately (see
-`test_our_ascent_is_close_to_the_devices`). Every other difference has an entry in
+time for a session without timer events. Ascent is checked separately, within 5 % (see
+ASCENT_OUTSIDE_5_PERCENT and docs/ascent.md). Every other difference has an entry in
 KNOWN_DIFFERENCES that asserts the specific reason; an entry that agrees again fails as stale.
 """
 
@@ -324,31 +324,49 @@ def test_timer_time_comes_from_the_timer_events_of_every_session_that_has_them(
     assert without == [f"{fenix}#{session}" for session in range(6)]
 
 
-def test_our_ascent_is_close_to_the_devices(corpus: Path) -> None:
+# Sessions whose device wrote 10 m of ascent or more (below that, 5 % is under one 0.2 m
+# altitude step) and where our ascent (docs/ascent.md) is more than 5 % away, with the reason.
+ASCENT_AGREEMENT = 0.05
+ASCENT_AGREEING_AT_LEAST = 18  # of 34; bench/ascent.py prints the table
+ASCENT_OUTSIDE_5_PERCENT = {
+    "fitparse__2015-10-13-08-43-15.fit#0": "Edge 200: GPS altitude, a sample every 7 s",
+    "fitparse__activity-large-fenxi2-multisport.fit#0": "Fenix 2 first leg: -15 %, unexplained",
+    "fitparse__activity-small-fenix2-run.fit#0": "Fenix 2: spiky altitude, +65 %",
+    "fitparse__garmin-edge-500-activity.fit#0": "Edge 500: records hold less climb (-15 %)",
+    "fitparse__sample-activity.fit#0": "Edge 500 smart recording (2 s): -16 %",
+    "fitparse__sample_mulitple_header.fit#2": "920XT smart recording (6 s), 30 m in all",
+    "muktihari__big_activity.fit#0": "synthetic: one repeated record, flat",
+    "muktihari__triathlon_summary_first.fit#1": "157 s transition: 38 m vs 12 m",
+    "muktihari__triathlon_summary_first.fit#2": "26 min low-relief leg: -12 %",
+    "muktihari__triathlon_summary_first.fit#4": "26 min low-relief leg, 29 m in all",
+    "sportslib__others_27-days-activity.fit#0": "Magellan 505, a sample every 2 s: -27 %",
+    "sportslib__others_broken-dates.fit#0": "20 m in 1 m steps: 2.5 m off",
+    "sportslib__rides_614953343.fit#0": "Edge 800: -7.7 %",
+    "sportslib__rides_6783622686.fit#0": "Edge 1030: +7.9 %",
+    "sportslib__runs_6914448270.fit#0": "Suunto 9 (no barometer): GPS altitude, +9 %",
+    "sportslib__runs_6916663933.fit#0": "COROS APEX Pro, 1 m steps: -6 %",
+}
+
+
+def test_our_ascent_agrees_with_the_devices_within_5_percent_on_most_sessions(
+    corpus: Path,
+) -> None:
     """Devices integrate their barometer faster than they record, with their own filters: our
-    ascent from the records is within 15 % or 10 m for all but the outliers listed here."""
-    outliers = {
-        # Wahoo's altitude records are noisy at 1 Hz; its own filter is much stronger.
-        "fitparse__2019-02-17-062644-ELEMNT-297E-195-0.fit": 0.40,
-        "fitparse__activity-small-fenix2-run.fit": 0.30,  # GPS-only altitude (Fenix 2)
-        "fitparse__sample-activity.fit": 0.25,  # Edge 500 smart recording (3098 samples, 3.3 h)
-        "fitparse__2015-10-13-08-43-15.fit": 0.30,  # Edge 200: GPS altitude, smart recording
-        "sportslib__runs_6914538454.fit": None,  # device says 0 m; its altitude spans 12 m
-        "muktihari__big_activity.fit": None,  # synthetic: one repeated record
-    }
-    misses = []
+    ascent from the records agrees within 5 % on at least ASCENT_AGREEING_AT_LEAST sessions;
+    every other one is listed with its reason (and an entry that agrees again is stale)."""
+    agreeing, outside = 0, set()
     for row in reference_rows(corpus):
         device = row.number("total_ascent")
         result = parsed(corpus / "fit" / row.file)
-        if device is None or isinstance(result, RejectedFile):
+        if device is None or device < 10 or isinstance(result, RejectedFile):
             continue
         mine = result[row.session].summary.ascent_m
-        if mine is None:
-            continue
-        bound = outliers.get(row.file, 0.15)
-        if bound is not None and abs(mine - device) > max(bound * device, 10.0):
-            misses.append(f"{row.file}#{row.session}: ours {mine:.0f} m, device {device:.0f} m")
-    assert not misses, "\n".join(misses)
+        if mine is not None and abs(mine - device) <= ASCENT_AGREEMENT * device:
+            agreeing += 1
+        else:
+            outside.add(f"{row.file}#{row.session}")
+    assert outside == set(ASCENT_OUTSIDE_5_PERCENT)
+    assert agreeing >= ASCENT_AGREEING_AT_LEAST
 
 
 @cache
