@@ -21,6 +21,7 @@ recomputed lazily, by `recompute_metrics` or the next refresh.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, NamedTuple
@@ -124,13 +125,13 @@ def _metrics_store(activities: list[Activity], history: ThresholdsHistory) -> li
 def _metrics_fields(
     activity: Activity, streams: Streams | None, history: ThresholdsHistory
 ) -> dict[str, Any]:
-    values = history.values_on(activity.sport, activity.day)
-    bounds = {kind: history.bounds_on(activity.sport, kind, activity.day) for kind in ZONE_KINDS}
+    values, bounds = _in_force(history, activity.sport, activity.day)
     fields = (
         _stream_fields(activity, streams, values, bounds)
         if streams
         else _lap_fields(activity, bounds)
     )
+    fields["inputs_digest"] = _digest(activity.athlete, _thresholds(values, bounds))
     recorded_s = fields.pop("recorded_s", None)
     duration_s = activity.moving_s or recorded_s or activity.elapsed_s
     fields["srpe"] = srpe(activity.rpe, duration_s)
@@ -139,6 +140,27 @@ def _metrics_fields(
     )
     fields["load"], fields["load_source"] = _load(activity, fields, duration_s)
     return fields
+
+
+def _in_force(
+    history: ThresholdsHistory, sport: str, day: dt.date
+) -> tuple[ThresholdValues | None, dict[str, tuple[float, ...]]]:
+    """The thresholds values and zone bounds (by kind) in force for a sport on a day."""
+    bounds = {kind: history.bounds_on(sport, kind, day) for kind in ZONE_KINDS}
+    return history.values_on(sport, day), bounds
+
+
+def _digest(athlete: Athlete, thresholds: MetricThresholds) -> str:
+    """A fingerprint of what an activity's metrics depend on beside the activity itself (its
+    recording, laps and fields, whose changes announce `ActivitiesChanged`): the thresholds
+    and zones in force on its day, the athlete's sex (TRIMP) and load model."""
+    inputs = repr((thresholds, str(athlete.metric_sex), str(athlete.load_model)))  # not enums
+    return hashlib.blake2b(inputs.encode(), digest_size=16).hexdigest()
+
+
+def inputs_digest(*, athlete: Athlete, sport: str, day: dt.date, history: ThresholdsHistory) -> str:
+    """The digest (`_digest`) an activity of `sport` on `day` is computed with today."""
+    return _digest(athlete, _thresholds(*_in_force(history, sport, day)))
 
 
 def _decoded(data: bytes | memoryview | None) -> Streams | None:
@@ -372,12 +394,28 @@ def sports_using(sport: str) -> list[str] | None:
 
 def sport_metrics_refresh(*, athlete: Athlete, sport: str, since: dt.date) -> int:
     """Recompute the metrics of the activities on or after `since` that use the thresholds
-    and zones of `sport` (after they changed from `since`); returns how many."""
-    activities = Activity.objects.filter(day__gte=since)
+    and zones of `sport` (after they changed from `since`) and whose inputs differ from those
+    they were computed with (`inputs_digest`), or were never computed, or by an older
+    algorithm; returns how many. The other activities' stored metrics are what a recompute
+    would store: several changes of one import cost one recompute per activity."""
+    activities = Activity.objects.filter(athlete=athlete, day__gte=since)
     sports = sports_using(sport)
     if sports is not None:
         activities = activities.filter(sport__in=sports)
-    return _metrics_compute_all(athlete, activities)
+    history = ThresholdsHistory.of(athlete)
+    rows = activities.values_list(
+        "id", "sport", "day", "metrics__inputs_digest", "metrics__algorithm_version"
+    )
+    stale = [
+        activity_id
+        for activity_id, activity_sport, day, digest, version in rows
+        if version is None
+        or version < ALGORITHM_VERSION
+        or digest != inputs_digest(athlete=athlete, sport=activity_sport, day=day, history=history)
+    ]
+    if not stale:
+        return 0
+    return _metrics_compute_all(athlete, Activity.objects.filter(id__in=stale))
 
 
 def load_mark_dirty(*, athlete_id: int, day: dt.date) -> None:

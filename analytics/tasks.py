@@ -91,12 +91,13 @@ def activities_changed_task(event: ActivitiesChanged) -> None:
 @subscriber("analytics.athlete_refresh")
 def athlete_refresh_task(event: ThresholdsChanged) -> None:
     """After a thresholds or zones change of a sport from a day: recompute the metrics of the
-    activities using them from that day, then the daily load. A deleted athlete is done."""
+    activities using them from that day whose thresholds in force changed, then (when any
+    did) the daily load. A deleted athlete is done."""
     athlete = Athlete.objects.filter(id=event.athlete_id).first()
     if athlete is None:
         return
-    sport_metrics_refresh(athlete=athlete, sport=event.sport, since=event.since)
-    _load_due(athlete.id, event.since)
+    if sport_metrics_refresh(athlete=athlete, sport=event.sport, since=event.since):
+        _load_due(athlete.id, event.since)
 
 
 @subscriber("analytics.time_constants_changed")
