@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 import numpy as np
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
@@ -56,6 +56,7 @@ MANUAL_LOAD_SOURCE = "manual"
 ZONE_KINDS = ("hr", "power", "pace")
 LAP_ZONE_FIELDS = {"hr": "avg_hr_bpm", "power": "avg_power_w", "pace": "avg_speed_mps"}
 METRICS_CHUNK = 50  # activities per streams query and per upsert
+DAILY_COLUMNS = ("load_by_source", "load", "planned_load", "fitness", "fatigue", "form")
 METRICS_FIELDS = [
     f.name for f in ActivityMetrics._meta.concrete_fields if f.name not in ("id", "activity")
 ]
@@ -272,8 +273,9 @@ def daily_load_recompute(*, athlete: Athlete, since: dt.date, today: dt.date) ->
     `today`; returns the number of days written (0: no activity and no row, nothing to do).
 
     Load of a day = sum of the stored activity loads of that athlete-local day (rest days 0);
-    Fitness/Fatigue continue from the row before the range. All rows of the range are replaced
-    in one transaction, under a lock on the athlete row. Planned load = the published planned
+    Fitness/Fatigue continue from the row before the range. The rows of the range are
+    rewritten in one transaction (only the days whose values differ), under a lock on the
+    athlete row. Planned load = the published planned
     sessions' estimated loads (a plan change marks the day dirty like an activity does).
     """
     with transaction.atomic():
@@ -293,24 +295,63 @@ def daily_load_recompute(*, athlete: Athlete, since: dt.date, today: dt.date) ->
             ctl_days=athlete.fitness_days,
             atl_days=athlete.fatigue_days,
         )
-        stored = DailyLoad.objects.filter(athlete=athlete, day__range=(start, end))
         planned = planned_loads(athlete=athlete, since=start, until=end)
-        rows = [
-            DailyLoad(
-                athlete=athlete,
-                day=day,
-                load_by_source=dict(by_day[day]),
-                load=float(loads[i]),
-                planned_load=planned.get(day, 0.0),
-                fitness=float(chart.fitness[i]),
-                fatigue=float(chart.fatigue[i]),
-                form=float(chart.form[i]),
+        rows = {
+            day: (
+                dict(by_day[day]),
+                float(loads[i]),
+                planned.get(day, 0.0),
+                float(chart.fitness[i]),
+                float(chart.fatigue[i]),
+                float(chart.form[i]),
             )
             for i, day in enumerate(days)
-        ]
-        stored.delete()
-        DailyLoad.objects.bulk_create(rows)
+        }
+        _daily_rows_write(athlete.id, rows, start, end)
     return len(rows)
+
+
+def _daily_rows_write(
+    athlete_id: int, rows: dict[dt.date, tuple[Any, ...]], start: dt.date, end: dt.date
+) -> None:
+    """Make the athlete's stored rows of [start, end] (`rows` has every day of it) equal to
+    `rows` ({day: values in `DAILY_COLUMNS` order}), writing only the days that differ."""
+    stored = DailyLoad.objects.filter(athlete_id=athlete_id, day__range=(start, end))
+    before = {day: tuple(values) for day, *values in stored.values_list("day", *DAILY_COLUMNS)}
+    changed = [(day, v) for day, v in rows.items() if day in before and before[day] != v]
+    new = [(day, v) for day, v in rows.items() if day not in before]
+    update, insert = _daily_sql()
+    fields = _daily_fields()
+    with connection.cursor() as cursor:
+        if changed:
+            cursor.executemany(update, [_daily_params(fields, athlete_id, *row) for row in changed])
+        if new:
+            cursor.executemany(insert, [_daily_params(fields, athlete_id, *row) for row in new])
+
+
+def _daily_sql() -> tuple[str, str]:
+    """UPDATE and INSERT of one DailyLoad row in plain SQL, both taking the values of
+    `DAILY_COLUMNS`, then athlete and day: thousands of rows (a first import's history) cost
+    more to build through the ORM's bulk_create than to store."""
+    table = connection.ops.quote_name(DailyLoad._meta.db_table)
+    names = [connection.ops.quote_name(f.column) for f in _daily_fields()]
+    *columns, who, when = names
+    assignments = ", ".join(f"{column} = %s" for column in columns)
+    update = f"UPDATE {table} SET {assignments} WHERE {who} = %s AND {when} = %s"  # noqa: S608
+    marks = ", ".join(["%s"] * len(names))
+    return update, f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})"  # noqa: S608
+
+
+def _daily_fields() -> list[Any]:
+    return [DailyLoad._meta.get_field(name) for name in (*DAILY_COLUMNS, "athlete", "day")]
+
+
+def _daily_params(
+    fields: list[Any], athlete_id: int, day: dt.date, values: tuple[Any, ...]
+) -> list[Any]:
+    """The values as the database takes them (JSON encoded, dates adapted), field by field."""
+    every = (*values, athlete_id, day)
+    return [f.get_db_prep_save(v, connection) for f, v in zip(fields, every, strict=True)]
 
 
 def _range_start(athlete: Athlete, since: dt.date) -> tuple[dt.date, float, float] | None:
@@ -402,20 +443,33 @@ def sport_metrics_refresh(*, athlete: Athlete, sport: str, since: dt.date) -> in
     sports = sports_using(sport)
     if sports is not None:
         activities = activities.filter(sport__in=sports)
+    return len(_changed_metrics_refresh(athlete, activities))
+
+
+def changed_metrics_refresh(*, athlete: Athlete) -> dt.date | None:
+    """`sport_metrics_refresh` of every sport and day at once (after thresholds of several
+    sports changed); returns the earliest day recomputed, None when nothing was."""
+    days = _changed_metrics_refresh(athlete, Activity.objects.filter(athlete=athlete))
+    return min(days, default=None)
+
+
+def _changed_metrics_refresh(athlete: Athlete, activities: ActivityQuerySet) -> list[dt.date]:
+    """Recompute those of `activities` whose inputs changed (`sport_metrics_refresh`);
+    returns their days."""
     history = ThresholdsHistory.of(athlete)
     rows = activities.values_list(
         "id", "sport", "day", "metrics__inputs_digest", "metrics__algorithm_version"
     )
-    stale = [
-        activity_id
-        for activity_id, activity_sport, day, digest, version in rows
+    stale = {
+        activity_id: day
+        for activity_id, sport, day, digest, version in rows
         if version is None
         or version < ALGORITHM_VERSION
-        or digest != inputs_digest(athlete=athlete, sport=activity_sport, day=day, history=history)
-    ]
-    if not stale:
-        return 0
-    return _metrics_compute_all(athlete, Activity.objects.filter(id__in=stale))
+        or digest != inputs_digest(athlete=athlete, sport=sport, day=day, history=history)
+    }
+    if stale:
+        _metrics_compute_all(athlete, Activity.objects.filter(id__in=list(stale)))
+    return list(stale.values())
 
 
 def load_mark_dirty(*, athlete_id: int, day: dt.date) -> None:
