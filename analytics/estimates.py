@@ -8,8 +8,10 @@ says how), or the values the athlete's files carry (a device's user profile, zon
 which win over estimates — but not an FTP lower than the efforts show. The row starts on the
 sport's first activity. Heart-rate values are not estimated when entered run or other rows hold
 some: every sport without its own borrows them. Storing it publishes `ThresholdsChanged`, so
-the metrics are recomputed with it; a later import refreshes an estimate nobody confirmed, and
-the same data gives the same row (nothing written again).
+the metrics are recomputed with it: every sport's row is stored in one `batched` block first,
+and a refresh skips the activities whose inputs did not change, so an import recomputes each
+activity once. A later import refreshes an estimate nobody confirmed, and the same data gives
+the same row (nothing written again).
 
 The zones a device counted time in (heart rate, power; kept on the source with the file's
 thresholds) become the sport's zone set the same way (`zones_from_devices`), while none were
@@ -39,6 +41,7 @@ from analytics.models import ActivityMetrics
 from athletes.models import Athlete, Thresholds, WellnessDay, ZoneSet
 from athletes.selectors.thresholds import HR_FALLBACK_SPORTS, own_sport
 from athletes.services.thresholds import thresholds_estimate_save, zone_set_device_save
+from core.outbox import batched
 from core.sports import THRESHOLD_SPORTS, Sport
 
 DEFAULT_HR_REST_BPM = 60  # without wellness data (the analyze_file default)
@@ -178,20 +181,34 @@ def thresholds_estimate(*, athlete: Athlete) -> list[Thresholds]:
     rest = estimate_hr_rest(rests) if with_hr else None
     device = _device_values(athlete, with_hr=with_hr)
     saved = []
-    for sport in THRESHOLD_SPORTS:
-        if sport in entered or not efforts.get(sport):
-            continue
-        found = _sport_estimates(sport, efforts[sport], device.get(sport, {}), hr_max, rest)
-        if found:
-            row = thresholds_estimate_save(
-                athlete=athlete,
-                sport=sport,
-                valid_from=firsts[sport],
-                values={name: _stored(name, e.value) for name, e in found.items()},
-                basis={name: _basis(e) for name, e in found.items()},
-            )
+    with batched():  # every sport's row is stored before the metrics are refreshed with them
+        for sport in THRESHOLD_SPORTS:
+            if sport in entered or not efforts.get(sport):
+                continue
+            row = _sport_save(athlete, sport, efforts, firsts, device, hr_max, rest)
             saved += [row] if row is not None else []
     return saved
+
+
+def _sport_save(
+    athlete: Athlete,
+    sport: str,
+    efforts: dict[str, list[EffortSummary]],
+    firsts: dict[str, dt.date],
+    device: dict[str, dict[str, Estimate]],
+    hr_max: Estimate | None,
+    rest: Estimate | None,
+) -> Thresholds | None:
+    found = _sport_estimates(sport, efforts[sport], device.get(sport, {}), hr_max, rest)
+    if not found:
+        return None
+    return thresholds_estimate_save(
+        athlete=athlete,
+        sport=sport,
+        valid_from=firsts[sport],
+        values={name: _stored(name, e.value) for name, e in found.items()},
+        basis={name: _basis(e) for name, e in found.items()},
+    )
 
 
 def _stored(name: str, value: float) -> float | int:

@@ -51,6 +51,9 @@ class ActivityMetrics(models.Model):
     mean_max = models.JSONField(_("mean-max curves"), default=dict, blank=True)
     best_efforts_s = models.JSONField(_("best efforts (s)"), default=dict, blank=True)
     algorithm_version = models.PositiveSmallIntegerField(_("algorithm version"))
+    # What the metrics were computed with beside the activity itself (`analytics.pipeline`
+    # `inputs_digest`): a thresholds refresh skips the activities whose digest is unchanged.
+    inputs_digest = models.CharField(_("inputs digest"), max_length=32, blank=True)
     computed_at = models.DateTimeField(_("computed at"))
 
     objects = ActivityMetricsQuerySet.as_manager()

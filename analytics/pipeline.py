@@ -21,12 +21,13 @@ recomputed lazily, by `recompute_metrics` or the next refresh.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 import numpy as np
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
@@ -55,6 +56,7 @@ MANUAL_LOAD_SOURCE = "manual"
 ZONE_KINDS = ("hr", "power", "pace")
 LAP_ZONE_FIELDS = {"hr": "avg_hr_bpm", "power": "avg_power_w", "pace": "avg_speed_mps"}
 METRICS_CHUNK = 50  # activities per streams query and per upsert
+DAILY_COLUMNS = ("load_by_source", "load", "planned_load", "fitness", "fatigue", "form")
 METRICS_FIELDS = [
     f.name for f in ActivityMetrics._meta.concrete_fields if f.name not in ("id", "activity")
 ]
@@ -124,13 +126,13 @@ def _metrics_store(activities: list[Activity], history: ThresholdsHistory) -> li
 def _metrics_fields(
     activity: Activity, streams: Streams | None, history: ThresholdsHistory
 ) -> dict[str, Any]:
-    values = history.values_on(activity.sport, activity.day)
-    bounds = {kind: history.bounds_on(activity.sport, kind, activity.day) for kind in ZONE_KINDS}
+    values, bounds = _in_force(history, activity.sport, activity.day)
     fields = (
         _stream_fields(activity, streams, values, bounds)
         if streams
         else _lap_fields(activity, bounds)
     )
+    fields["inputs_digest"] = _digest(activity.athlete, _thresholds(values, bounds))
     recorded_s = fields.pop("recorded_s", None)
     duration_s = activity.moving_s or recorded_s or activity.elapsed_s
     fields["srpe"] = srpe(activity.rpe, duration_s)
@@ -139,6 +141,27 @@ def _metrics_fields(
     )
     fields["load"], fields["load_source"] = _load(activity, fields, duration_s)
     return fields
+
+
+def _in_force(
+    history: ThresholdsHistory, sport: str, day: dt.date
+) -> tuple[ThresholdValues | None, dict[str, tuple[float, ...]]]:
+    """The thresholds values and zone bounds (by kind) in force for a sport on a day."""
+    bounds = {kind: history.bounds_on(sport, kind, day) for kind in ZONE_KINDS}
+    return history.values_on(sport, day), bounds
+
+
+def _digest(athlete: Athlete, thresholds: MetricThresholds) -> str:
+    """A fingerprint of what an activity's metrics depend on beside the activity itself (its
+    recording, laps and fields, whose changes announce `ActivitiesChanged`): the thresholds
+    and zones in force on its day, the athlete's sex (TRIMP) and load model."""
+    inputs = repr((thresholds, str(athlete.metric_sex), str(athlete.load_model)))  # not enums
+    return hashlib.blake2b(inputs.encode(), digest_size=16).hexdigest()
+
+
+def inputs_digest(*, athlete: Athlete, sport: str, day: dt.date, history: ThresholdsHistory) -> str:
+    """The digest (`_digest`) an activity of `sport` on `day` is computed with today."""
+    return _digest(athlete, _thresholds(*_in_force(history, sport, day)))
 
 
 def _decoded(data: bytes | memoryview | None) -> Streams | None:
@@ -250,8 +273,9 @@ def daily_load_recompute(*, athlete: Athlete, since: dt.date, today: dt.date) ->
     `today`; returns the number of days written (0: no activity and no row, nothing to do).
 
     Load of a day = sum of the stored activity loads of that athlete-local day (rest days 0);
-    Fitness/Fatigue continue from the row before the range. All rows of the range are replaced
-    in one transaction, under a lock on the athlete row. Planned load = the published planned
+    Fitness/Fatigue continue from the row before the range. The rows of the range are
+    rewritten in one transaction (only the days whose values differ), under a lock on the
+    athlete row. Planned load = the published planned
     sessions' estimated loads (a plan change marks the day dirty like an activity does).
     """
     with transaction.atomic():
@@ -271,24 +295,63 @@ def daily_load_recompute(*, athlete: Athlete, since: dt.date, today: dt.date) ->
             ctl_days=athlete.fitness_days,
             atl_days=athlete.fatigue_days,
         )
-        stored = DailyLoad.objects.filter(athlete=athlete, day__range=(start, end))
         planned = planned_loads(athlete=athlete, since=start, until=end)
-        rows = [
-            DailyLoad(
-                athlete=athlete,
-                day=day,
-                load_by_source=dict(by_day[day]),
-                load=float(loads[i]),
-                planned_load=planned.get(day, 0.0),
-                fitness=float(chart.fitness[i]),
-                fatigue=float(chart.fatigue[i]),
-                form=float(chart.form[i]),
+        rows = {
+            day: (
+                dict(by_day[day]),
+                float(loads[i]),
+                planned.get(day, 0.0),
+                float(chart.fitness[i]),
+                float(chart.fatigue[i]),
+                float(chart.form[i]),
             )
             for i, day in enumerate(days)
-        ]
-        stored.delete()
-        DailyLoad.objects.bulk_create(rows)
+        }
+        _daily_rows_write(athlete.id, rows, start, end)
     return len(rows)
+
+
+def _daily_rows_write(
+    athlete_id: int, rows: dict[dt.date, tuple[Any, ...]], start: dt.date, end: dt.date
+) -> None:
+    """Make the athlete's stored rows of [start, end] (`rows` has every day of it) equal to
+    `rows` ({day: values in `DAILY_COLUMNS` order}), writing only the days that differ."""
+    stored = DailyLoad.objects.filter(athlete_id=athlete_id, day__range=(start, end))
+    before = {day: tuple(values) for day, *values in stored.values_list("day", *DAILY_COLUMNS)}
+    changed = [(day, v) for day, v in rows.items() if day in before and before[day] != v]
+    new = [(day, v) for day, v in rows.items() if day not in before]
+    update, insert = _daily_sql()
+    fields = _daily_fields()
+    with connection.cursor() as cursor:
+        if changed:
+            cursor.executemany(update, [_daily_params(fields, athlete_id, *row) for row in changed])
+        if new:
+            cursor.executemany(insert, [_daily_params(fields, athlete_id, *row) for row in new])
+
+
+def _daily_sql() -> tuple[str, str]:
+    """UPDATE and INSERT of one DailyLoad row in plain SQL, both taking the values of
+    `DAILY_COLUMNS`, then athlete and day: thousands of rows (a first import's history) cost
+    more to build through the ORM's bulk_create than to store."""
+    table = connection.ops.quote_name(DailyLoad._meta.db_table)
+    names = [connection.ops.quote_name(f.column) for f in _daily_fields()]
+    *columns, who, when = names
+    assignments = ", ".join(f"{column} = %s" for column in columns)
+    update = f"UPDATE {table} SET {assignments} WHERE {who} = %s AND {when} = %s"  # noqa: S608
+    marks = ", ".join(["%s"] * len(names))
+    return update, f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})"  # noqa: S608
+
+
+def _daily_fields() -> list[Any]:
+    return [DailyLoad._meta.get_field(name) for name in (*DAILY_COLUMNS, "athlete", "day")]
+
+
+def _daily_params(
+    fields: list[Any], athlete_id: int, day: dt.date, values: tuple[Any, ...]
+) -> list[Any]:
+    """The values as the database takes them (JSON encoded, dates adapted), field by field."""
+    every = (*values, athlete_id, day)
+    return [f.get_db_prep_save(v, connection) for f, v in zip(fields, every, strict=True)]
 
 
 def _range_start(athlete: Athlete, since: dt.date) -> tuple[dt.date, float, float] | None:
@@ -372,12 +435,41 @@ def sports_using(sport: str) -> list[str] | None:
 
 def sport_metrics_refresh(*, athlete: Athlete, sport: str, since: dt.date) -> int:
     """Recompute the metrics of the activities on or after `since` that use the thresholds
-    and zones of `sport` (after they changed from `since`); returns how many."""
-    activities = Activity.objects.filter(day__gte=since)
+    and zones of `sport` (after they changed from `since`) and whose inputs differ from those
+    they were computed with (`inputs_digest`), or were never computed, or by an older
+    algorithm; returns how many. The other activities' stored metrics are what a recompute
+    would store: several changes of one import cost one recompute per activity."""
+    activities = Activity.objects.filter(athlete=athlete, day__gte=since)
     sports = sports_using(sport)
     if sports is not None:
         activities = activities.filter(sport__in=sports)
-    return _metrics_compute_all(athlete, activities)
+    return len(_changed_metrics_refresh(athlete, activities))
+
+
+def changed_metrics_refresh(*, athlete: Athlete) -> dt.date | None:
+    """`sport_metrics_refresh` of every sport and day at once (after thresholds of several
+    sports changed); returns the earliest day recomputed, None when nothing was."""
+    days = _changed_metrics_refresh(athlete, Activity.objects.filter(athlete=athlete))
+    return min(days, default=None)
+
+
+def _changed_metrics_refresh(athlete: Athlete, activities: ActivityQuerySet) -> list[dt.date]:
+    """Recompute those of `activities` whose inputs changed (`sport_metrics_refresh`);
+    returns their days."""
+    history = ThresholdsHistory.of(athlete)
+    rows = activities.values_list(
+        "id", "sport", "day", "metrics__inputs_digest", "metrics__algorithm_version"
+    )
+    stale = {
+        activity_id: day
+        for activity_id, sport, day, digest, version in rows
+        if version is None
+        or version < ALGORITHM_VERSION
+        or digest != inputs_digest(athlete=athlete, sport=sport, day=day, history=history)
+    }
+    if stale:
+        _metrics_compute_all(athlete, Activity.objects.filter(id__in=list(stale)))
+    return list(stale.values())
 
 
 def load_mark_dirty(*, athlete_id: int, day: dt.date) -> None:

@@ -26,13 +26,14 @@ from analytics.models import PendingLoad
 from analytics.pipeline import (
     AthleteBusy,
     activities_metrics_compute,
+    changed_metrics_refresh,
     load_mark_dirty,
     pending_load_run,
     sport_metrics_refresh,
 )
 from athletes.models import Athlete
 from core.events import ActivitiesChanged, ThresholdsChanged, TimeConstantsChanged
-from core.outbox import send, subscriber
+from core.outbox import batched, send, subscriber
 
 DEFAULT_LOAD_DELAY_S = 2.0
 # A schedule mark whose task was lost expires; the sweep (or the next change) schedules again.
@@ -78,26 +79,34 @@ def _load_due(athlete_id: int, since: dt.date) -> None:
 @subscriber("analytics.activities_changed")
 def activities_changed_task(event: ActivitiesChanged) -> None:
     """Compute the metrics of the listed activities that still exist, estimate the thresholds
-    of sports that have none (analytics.estimates), then mark the athlete's daily load stale
-    from `since` and schedule its recompute. A deleted athlete is done."""
+    of sports that have none (analytics.estimates) and refresh the metrics they change, then
+    mark the athlete's daily load stale from the earliest day changed and schedule its
+    recompute: once, whatever the estimates changed. A deleted athlete is done."""
     athlete = Athlete.objects.filter(id=event.athlete_id).first()
     if athlete is None:
         return
     activities_metrics_compute(athlete=athlete, activity_ids=event.activity_ids)
-    thresholds_estimate(athlete=athlete)  # sports without thresholds: → ThresholdsChanged
-    zones_from_devices(athlete=athlete)  # sports without entered zones: → ThresholdsChanged
-    _load_due(athlete.id, event.since)
+    since = event.since
+    # The estimates publish ThresholdsChanged, delivered when this block ends: by then their
+    # metrics are refreshed here and `athlete_refresh_task` finds nothing left to do.
+    with batched():
+        estimated = thresholds_estimate(athlete=athlete)  # sports without thresholds
+        from_devices = zones_from_devices(athlete=athlete)  # sports without entered zones
+        if estimated or from_devices:
+            since = min(since, changed_metrics_refresh(athlete=athlete) or since)
+    _load_due(athlete.id, since)
 
 
 @subscriber("analytics.athlete_refresh")
 def athlete_refresh_task(event: ThresholdsChanged) -> None:
     """After a thresholds or zones change of a sport from a day: recompute the metrics of the
-    activities using them from that day, then the daily load. A deleted athlete is done."""
+    activities using them from that day whose thresholds in force changed, then (when any
+    did) the daily load. A deleted athlete is done."""
     athlete = Athlete.objects.filter(id=event.athlete_id).first()
     if athlete is None:
         return
-    sport_metrics_refresh(athlete=athlete, sport=event.sport, since=event.since)
-    _load_due(athlete.id, event.since)
+    if sport_metrics_refresh(athlete=athlete, sport=event.sport, since=event.since):
+        _load_due(athlete.id, event.since)
 
 
 @subscriber("analytics.time_constants_changed")

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -166,7 +165,7 @@ def mask_implausible_run_pace(speed_mps: FloatArray) -> FloatArray:
 
 
 def mask_speed_spikes(speed_mps: FloatArray, time_s: FloatArray, *, sport: str) -> FloatArray:
-    """Speed (m/s) with GPS spikes set to NaN; a copy, same rows (times in s, in order).
+    """Speed (m/s) with GPS spikes set to NaN; a copy, same rows (times in s, non-decreasing).
 
     A sample is a spike when it is above the sport's plausible maximum
     (`core.sports.MAX_PLAUSIBLE_SPEED_MPS`) or faster than the plausible samples of the last
@@ -174,25 +173,77 @@ def mask_speed_spikes(speed_mps: FloatArray, time_s: FloatArray, *, sport: str) 
     `SPEED_NOISE_MPS` + `MAX_SPEED_GAIN_MPS_PER_S` × the seconds since the last plausible one.
     Slowing down is never a spike; a one-second stall of a distance stream (0 m, then twice the
     step) is not one either; the allowance grows with time, so a real change is let in soon.
+    Non-finite samples are left as they are and judge nothing.
     """
     speed = np.array(speed_mps, dtype=np.float64)
     times = np.asarray(time_s, dtype=np.float64)
     with np.errstate(invalid="ignore"):
         speed[speed > MAX_PLAUSIBLE_SPEED_MPS.get(sport, np.inf)] = np.nan
-    recent: deque[tuple[float, float]] = deque()  # (time, speed) of plausible samples
-    for index, (value, moment) in enumerate(zip(speed.tolist(), times.tolist(), strict=True)):
-        if not np.isfinite(value):
-            continue
-        while len(recent) > 1 and recent[0][0] < moment - SPIKE_LOOKBACK_S:
-            recent.popleft()
-        if recent:
-            reference = max(kept for _, kept in recent)
-            allowed = SPEED_NOISE_MPS + MAX_SPEED_GAIN_MPS_PER_S * (moment - recent[-1][0])
-            if value - reference > allowed:
-                speed[index] = np.nan
-                continue
-        recent.append((moment, value))
+    rows = np.flatnonzero(np.isfinite(speed))
+    speed[rows[~_plausible(speed[rows], times[rows])]] = np.nan
     return speed
+
+
+def _plausible(values: FloatArray, times: FloatArray) -> BoolArray:
+    """Which finite samples are not jumps (`mask_speed_spikes`), decided as if judged one by one.
+
+    Whether a sample is a jump depends on which earlier ones were kept, so the verdicts are
+    first computed as if every sample were kept (vectorised, exact until the first jump);
+    after each jump the samples that still see it are judged one by one (`_settle`), and the
+    first one that no longer does resumes the vectorised verdicts.
+    """
+    kept = np.ones(values.size, dtype=bool)
+    if values.size < 2:
+        return kept
+    starts = np.searchsorted(times, times - SPIKE_LOOKBACK_S, side="left")
+    later = np.arange(1, values.size)
+    # Sample i is judged against samples [starts[i], i), or the one before it when none.
+    reference = _range_max(values, np.minimum(starts[1:], later - 1), later)
+    allowed = SPEED_NOISE_MPS + MAX_SPEED_GAIN_MPS_PER_S * (times[1:] - times[:-1])
+    jumps = np.flatnonzero(values[1:] - reference > allowed) + 1
+    settled = 0  # every sample before this one has its final verdict
+    while (following := int(np.searchsorted(jumps, settled))) < jumps.size:
+        settled = _settle(values, times, starts, kept, int(jumps[following]))
+    return kept
+
+
+def _settle(
+    values: FloatArray, times: FloatArray, starts: IntArray, kept: BoolArray, jump: int
+) -> int:
+    """Mark `jump` (a sample judged against kept samples only) as a spike, then judge the
+    next samples one by one while a spike is among the samples they are judged against;
+    returns the first sample that no spike touches (its vectorised verdict holds)."""
+    kept[jump] = False
+    last_kept, last_spike = jump - 1, jump
+    for index in range(jump + 1, values.size):
+        moment = times[index]
+        if times[last_spike] < moment - SPIKE_LOOKBACK_S and last_spike != index - 1:
+            return index
+        window = values[starts[index] : index][kept[starts[index] : index]]
+        reference = window.max() if window.size else values[last_kept]
+        allowed = SPEED_NOISE_MPS + MAX_SPEED_GAIN_MPS_PER_S * (moment - times[last_kept])
+        if values[index] - reference > allowed:
+            kept[index], last_spike = False, index
+        else:
+            last_kept = index
+    return values.size
+
+
+def _range_max(values: FloatArray, first: IntArray, end: IntArray) -> FloatArray:
+    """max(values[first[i]:end[i]]) for every i (non-empty ranges), by a sparse table: two
+    overlapping power-of-two blocks per range."""
+    widths = end - first
+    levels = np.frexp(widths.astype(np.float64))[1] - 1  # floor(log2(width)), exact
+    result = np.empty(widths.size, dtype=np.float64)
+    table = values
+    for level in range(int(levels.max()) + 1):
+        if level:
+            half = 1 << (level - 1)
+            table = np.maximum(table[:-half], table[half:])
+        chosen = np.flatnonzero(levels == level)
+        block = 1 << level
+        result[chosen] = np.maximum(table[first[chosen]], table[end[chosen] - block])
+    return result
 
 
 def distance_without_spikes(

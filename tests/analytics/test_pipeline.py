@@ -205,6 +205,28 @@ def test_recomputing_gives_identical_rows(
     assert chart(rider) == chart_before
 
 
+def test_a_recompute_writes_only_the_days_that_differ_and_gives_the_rows_from_scratch(
+    rider: Athlete, ingest_ride: Callable[..., Activity]
+) -> None:
+    ingest_ride(rider, dt.date(2026, 3, 10))
+    ingest_ride(rider, dt.date(2026, 3, 14), power_w=230.0)
+    from_scratch = chart(rider)
+    ids = dict(DailyLoad.objects.filter(athlete=rider).values_list("day", "id"))
+    tampered, lost = dt.date(2026, 3, 16), dt.date(2026, 3, 18)
+    DailyLoad.objects.filter(athlete=rider, day=tampered).update(
+        fitness=1.0, load_by_source={"x": 1}
+    )
+    DailyLoad.objects.filter(athlete=rider, day=lost).delete()
+
+    assert daily_load_recompute(athlete=rider, since=dt.date(2026, 3, 12), today=TODAY) == 9
+
+    assert chart(rider) == from_scratch
+    after = dict(DailyLoad.objects.filter(athlete=rider).values_list("day", "id"))
+    assert {day: after[day] for day in ids if day != lost} == {
+        day: row for day, row in ids.items() if day != lost
+    }  # the other days' rows were kept (the tampered one updated in place), one row created
+
+
 def test_a_thresholds_change_recomputes_from_its_valid_from_day(
     rider: Athlete, ingest_ride: Callable[..., Activity]
 ) -> None:

@@ -21,6 +21,7 @@ from athletes.models import Athlete
 from core.events import ActivitiesChanged, ThresholdsChanged
 from core.sports import Sport
 from tests.conftest import need
+from tests.factories import ThresholdsFactory
 from tests.outbox import run_subscriber
 
 NOW = dt.datetime(2026, 3, 20, 12, 0, tzinfo=dt.UTC)
@@ -125,6 +126,7 @@ def test_a_thresholds_refresh_recomputes_only_the_sports_using_those_thresholds(
         ),
     )
     before = dict(ActivityMetrics.objects.values_list("activity_id", "computed_at"))
+    ThresholdsFactory(athlete=athlete, sport="swim", valid_from=DAY, hr_max_bpm=180)
 
     with time_machine.travel(NOW + dt.timedelta(hours=1), tick=False):
         run_subscriber(athlete_refresh_task, ThresholdsChanged(athlete.id, "swim", DAY))
