@@ -135,10 +135,16 @@ def test_a_batch_of_files_is_announced_once_and_recomputes_the_chart_once(
             "since": first_day,
         }
     ]
+    # The files carry their devices' heart-rate zones: stored as the athlete's (none were
+    # entered), announced once (ThresholdsChanged: the refresh finds the metrics already
+    # computed with them, the plan's estimates are redone).
+    assert ZoneSet.objects.filter(athlete=athlete, source=ZoneSet.Source.DEVICE).exists()
     assert task_runs == {
         "analytics.activities_changed": 1,
+        "analytics.athlete_refresh": 1,
         "analytics.athlete_load": 1,
         "coaching.activities_relink": 1,
+        "coaching.plan_reestimate": 1,
     }
     metrics = ActivityMetrics.objects.filter(
         activity__in=activities, algorithm_version=ALGORITHM_VERSION, load__gt=0
