@@ -19,6 +19,7 @@ from django.utils import timezone
 from activities.models import ImportChunk, ImportJob
 from activities.services.archive_jobs import import_chunk_run, import_job_run
 from activities.services.storage import stored_files_sweep
+from core.embedded import background
 from core.leases import LeaseHeld
 from core.outbox import send
 
@@ -80,9 +81,10 @@ def import_chunk_run_task(self: Any, chunk_id: int) -> None:
 
 
 def import_job_send(job_id: int) -> bool:
-    """Queue the job's run; False when the broker is away (the sweep sends it later)."""
+    """Queue the job's run; False when the broker is away (the sweep sends it later). In the
+    embedded server (no broker) it runs in a thread of its own, not in the upload's request."""
     ImportJob.objects.filter(id=job_id).update(sent_at=timezone.now())
-    return send(import_job_run_task, job_id)
+    return background(import_job_run_task, job_id) or send(import_job_run_task, job_id)
 
 
 def import_chunk_send(chunk_id: int) -> bool:
