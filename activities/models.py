@@ -343,3 +343,32 @@ class ImportJob(models.Model):
 
     def counts(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in ("created", "merged", "skipped", "failed")}
+
+
+class ImportChunk(models.Model):
+    """A range of an import job's entries, [start, end), that any worker may import while
+    other workers import the job's other chunks.
+
+    Resumable like the job was: `cursor` is the next entry to import; each committed batch moves
+    it with a compare-and-set under the chunk's own lease, in the same transaction as the rows it
+    made and the job's counts. `results` keeps the chunk's results in entry order (the job's
+    list is assembled from them when the last chunk ends). The job is done when all are.
+    """
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="chunks")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    cursor = models.PositiveIntegerField()
+    done = models.BooleanField(default=False)
+    results = models.JSONField(default=list, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["job", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "start"], name="import_chunk_unique_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}[{self.start}:{self.end}]"

@@ -4,6 +4,10 @@ syncs, lost messages, stale daily loads — everything beat's `core.sweep` does 
 
 Started only in the process that serves requests (runserver's reloaded child) and only when
 `PACELINE_SWEEP_IN_PROCESS=1`, which `make run` sets; a server deployment runs beat instead.
+
+Without workers a task runs where it is sent; one that takes long (an archive's import) is sent
+with `background` there, so the request that queued it answers at once and its page shows the
+progress, as it does on a server.
 """
 
 from __future__ import annotations
@@ -11,9 +15,11 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from typing import Any
 
+from celery import Task
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 logger = logging.getLogger(__name__)
 _started = threading.Event()
@@ -53,3 +59,25 @@ def _loop() -> None:
             logger.exception("in-process sweep failed")
         finally:
             close_old_connections()
+
+
+def background(task: Task[Any, Any], *args: Any) -> bool:
+    """In the embedded server with no broker, run `task(*args)` in a daemon thread of its own
+    (its own database connection, closed when it ends) and answer True; False anywhere else,
+    where the caller sends the task as usual (to a worker, or inline in tests and commands)."""
+    if not (wanted() and settings.CELERY_TASK_ALWAYS_EAGER):
+        return False
+    thread = threading.Thread(
+        target=_run, args=(task, args), name=f"paceline-{task.name}", daemon=True
+    )
+    thread.start()
+    return True
+
+
+def _run(task: Task[Any, Any], args: tuple[Any, ...]) -> None:
+    try:
+        task.apply(args)
+    except Exception:  # eager tasks record their errors; a thread must not die noisily
+        logger.exception("background task %s failed", task.name)
+    finally:
+        connection.close()

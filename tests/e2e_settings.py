@@ -13,4 +13,5 @@ PACELINE_OUTBOX_RESEND_S = 20.0
 PACELINE_IMPORT_RESEND_S = 1.0
 PACELINE_IMPORT_LEASE_S = 4.0
 PACELINE_IMPORT_BATCH_ENTRIES = 1  # one entry per committed batch: the cursor moves visibly
+PACELINE_IMPORT_CHUNK_ENTRIES = 4  # a job of a few files runs in chunks on every worker
 PACELINE_LOAD_DELAY_S = 0.5

@@ -30,6 +30,7 @@ IDS = [model._meta.label for model, _ in REGISTERED]
 # Models of our apps that must stay out of the admin, each with the reason. None so far.
 NOT_IN_THE_ADMIN: dict[str, str] = {
     "integrations.LoginAttempt": "holds a password or a pending MFA state for minutes at most",
+    "activities.ImportChunk": "a running job's share of work, shown through its ImportJob",
 }
 
 

@@ -23,7 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from activities.models import Activity, ImportJob
+from activities.models import Activity, ImportChunk, ImportJob
 from activities.services.archives import archive_import
 from activities.services.uploads import import_job_create
 from analytics.models import ActivityMetrics, PendingLoad
@@ -244,6 +244,49 @@ def test_a_killed_worker_child_then_a_killed_worker_leave_a_job_that_finishes_by
     reference = archive_import(athlete=other_athlete, path=archive)
     assert done.state == ImportJob.State.DONE, done.error
     assert done.cursor == done.total
+    assert builders.stored_rows(athlete) == builders.stored_rows(other_athlete)
+    assert done.counts() == reference.counts()
+    assert [r["name"] for r in done.results] == [r.name for r in reference.results]
+
+
+def test_the_chunks_of_one_job_run_on_two_workers_at_once(
+    private_redis: PrivateRedis,
+    private_stack: dict[str, str],
+    settings: Any,
+    athlete: Athlete,
+    other_athlete: Athlete,
+    corpus: Path,
+    tmp_path: Path,
+) -> None:
+    archive = builders.files_zip(corpus, tmp_path)
+    leased_at_once: list[int] = []
+
+    def busy_chunks() -> int:
+        live = ImportChunk.objects.filter(done=False, lease_until__gt=dt.datetime.now(dt.UTC))
+        leased_at_once.append(live.count())
+        return leased_at_once[-1]
+
+    with (
+        process("worker-1", worker_argv(), private_stack, tmp_path, celery_ready),
+        process("worker-2", worker_argv(), private_stack, tmp_path, celery_ready) as log,
+    ):
+        with broker(private_redis.url, settings):
+            job = import_job_create(
+                athlete=athlete, by=athlete.user,
+                uploaded_file=SimpleUploadedFile("history.zip", archive.read_bytes()),
+            )  # fmt: skip
+        wait_for(lambda: busy_chunks() >= 2, timeout_s=120, what="two chunks at once", log=log)
+        wait_for(
+            lambda: job_state(job.id).state in ImportJob.FINISHED,
+            timeout_s=120,
+            what="the job did not finish",
+            log=log,
+        )
+
+    done = job_state(job.id)
+    reference = archive_import(athlete=other_athlete, path=archive)
+    assert done.state == ImportJob.State.DONE, done.error
+    assert ImportChunk.objects.filter(job=done).count() == -(-done.total // 4)
     assert builders.stored_rows(athlete) == builders.stored_rows(other_athlete)
     assert done.counts() == reference.counts()
     assert [r["name"] for r in done.results] == [r.name for r in reference.results]

@@ -58,8 +58,8 @@ def uploads_receive(
 
     Nothing is parsed in the request: what a file is (zip, gzip, FIT, TCX, GPX, CSV log) is
     read from its content by the job. A file that would pass the athlete's storage quota or
-    job quota is refused before it is stored. In the embedded mode (no broker) the jobs run
-    at once, so the rows come back finished.
+    job quota is refused before it is stored. The rows come back queued (or just started): each
+    polls its job's progress, also in the embedded mode, where jobs run in a thread.
     """
     rows: list[UploadRow] = []
     for upload in uploaded:

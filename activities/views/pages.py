@@ -73,7 +73,7 @@ def activity_detail(request: Request[User], athlete_id: int, activity_id: int) -
 @login_required
 def activity_upload(request: Request[User], athlete_id: int) -> HttpResponse:
     """Upload activity files and archives: each becomes a background import job, listed with
-    its progress (finished at once in the embedded mode)."""
+    its progress."""
     user = request.user
     athlete = athlete_get_for_edit(viewer=user, athlete_id=athlete_id)
     if request.method != "POST":

@@ -15,12 +15,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from activities.models import Activity, ImportJob
-from activities.services.archives import archive_import, import_job_run
+from activities.models import Activity, ImportChunk, ImportJob
+from activities.services.archive_jobs import import_chunk_run, import_job_run
+from activities.services.archives import archive_import
 from activities.services.uploads import import_job_create
-from activities.tasks import import_job_run_task
+from activities.tasks import import_job_run_task, import_jobs_sweep
 from athletes.models import Athlete, User
 from core.leases import LeaseHeld
+from core.models import OutboxMessage
 from tests.activities.archives import builders
 from tests.activities.archives.conftest import CrashingStorage, WorkerCrash
 
@@ -267,3 +269,100 @@ def test_another_athletes_job_is_not_found_under_this_athlete(
     response = client.get(reverse("import_job_detail", args=[athlete.id, job.id]))
 
     assert response.status_code == 404
+
+
+# --- Chunks ---------------------------------------------------------------------------------------
+
+
+def test_a_job_is_cut_into_chunks_that_run_in_any_order_and_end_as_one_run(
+    athlete: Athlete, other_athlete: Athlete, fits_zip: Path, settings: Any
+) -> None:
+    settings.PACELINE_IMPORT_CHUNK_ENTRIES = 4
+    reference = archive_import(athlete=other_athlete, path=fits_zip)
+    job = import_job_create(athlete=athlete, by=athlete.user, uploaded_file=upload(fits_zip))
+    sent: list[int] = []
+
+    planned = import_job_run(job_id=job.id, send=sent.append)  # runs the first chunk itself
+
+    chunks = list(ImportChunk.objects.filter(job=job).order_by("start"))
+    assert [(c.start, c.end, c.done) for c in chunks] == [
+        (0, 4, True),
+        (4, 8, False),
+        (8, 9, False),
+    ]
+    assert sent == [chunks[1].id, chunks[2].id]  # the others go to other workers
+    assert planned is not None and (planned.state, planned.cursor) == ("running", 4)
+    assert import_chunk_run(chunk_id=chunks[2].id) is None  # done: nothing to queue again
+    assert ImportJob.objects.get(id=job.id).state == ImportJob.State.RUNNING
+    import_chunk_run(chunk_id=chunks[1].id)
+    done = ImportJob.objects.get(id=job.id)
+    assert (done.state, done.cursor, done.total) == ("done", 9, 9)
+    assert not done.archive
+    assert builders.stored_rows(athlete) == builders.stored_rows(other_athlete)
+    assert done.counts() == reference.counts()
+    assert [r["name"] for r in done.results] == [r.name for r in reference.results]
+
+
+def test_each_chunk_announces_its_activities_when_it_ends(
+    athlete: Athlete, fits_zip: Path, settings: Any
+) -> None:
+    settings.PACELINE_IMPORT_CHUNK_ENTRIES = 4
+    job = import_job_create(athlete=athlete, by=athlete.user, uploaded_file=upload(fits_zip))
+    import_job_run(job_id=job.id, send=lambda chunk_id: None)
+
+    announced = OutboxMessage.objects.filter(topic="ActivitiesChanged")
+    first = announced.count()
+    assert first >= 1  # the metrics of the first chunk need not wait for the others
+    chunk = ImportChunk.objects.get(job=job, start=4)
+    import_chunk_run(chunk_id=chunk.id)
+    assert announced.count() > first
+
+
+def test_a_chunk_whose_worker_died_is_rerun_from_its_cursor_without_duplicates(
+    athlete: Athlete,
+    other_athlete: Athlete,
+    fits_zip: Path,
+    settings: Any,
+    crashing_storage: type[CrashingStorage],
+) -> None:
+    settings.PACELINE_IMPORT_CHUNK_ENTRIES = 4
+    settings.PACELINE_IMPORT_BATCH_ENTRIES = 2
+    reference = archive_import(athlete=other_athlete, path=fits_zip)
+    job = import_job_create(athlete=athlete, by=athlete.user, uploaded_file=upload(fits_zip))
+    import_job_run(job_id=job.id, send=lambda chunk_id: None)
+    second = ImportChunk.objects.get(job=job, start=4)
+    crashing_storage.saves_left = 3  # entry 7 (second batch of the chunk) kills its worker
+
+    with pytest.raises(WorkerCrash):
+        import_chunk_run(chunk_id=second.id)
+
+    second.refresh_from_db()
+    assert (second.cursor, second.done, len(second.results)) == (6, False, 2)
+    assert ImportJob.objects.get(id=job.id).cursor == 6
+    crashing_storage.saves_left = None
+    later = timezone.now() + dt.timedelta(minutes=6)
+    with pytest.raises(LeaseHeld):
+        import_chunk_run(chunk_id=second.id)
+    assert import_jobs_sweep(now=timezone.now()) == 0  # the lease lives: nobody sends it
+    with time_machine.travel(later):
+        assert import_jobs_sweep(now=later) == 2  # the dead chunk, and the one never started
+    done = ImportJob.objects.get(id=job.id)
+    assert done.state == ImportJob.State.DONE, done.error
+    assert builders.stored_rows(athlete) == builders.stored_rows(other_athlete)
+    assert done.counts() == reference.counts()
+    assert [r["name"] for r in done.results] == [r.name for r in reference.results]
+
+
+def test_a_failed_job_stops_its_other_chunks_at_their_next_batch(
+    athlete: Athlete, fits_zip: Path, settings: Any
+) -> None:
+    settings.PACELINE_IMPORT_CHUNK_ENTRIES = 4
+    job = import_job_create(athlete=athlete, by=athlete.user, uploaded_file=upload(fits_zip))
+    import_job_run(job_id=job.id, send=lambda chunk_id: None)
+    ImportJob.objects.filter(id=job.id).update(state=ImportJob.State.FAILED)
+    chunk = ImportChunk.objects.get(job=job, start=4)
+
+    assert import_chunk_run(chunk_id=chunk.id) is None
+
+    assert Activity.objects.filter(athlete=athlete).count() == 4
+    assert ImportChunk.objects.get(id=chunk.id).cursor == 4

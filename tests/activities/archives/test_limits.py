@@ -13,7 +13,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from activities.models import Activity, ActivityFile, ImportJob
-from activities.services.archives import archive_import, import_job_run
+from activities.services.archive_jobs import import_job_run
+from activities.services.archives import archive_import
 from activities.services.uploads import import_job_create
 from athletes.models import Athlete
 from tests.activities.archives import builders
