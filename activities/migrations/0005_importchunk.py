@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0002_importjob_quota_and_sweep'),
+        ('activities', '0004_lap_strokes'),
     ]
 
     operations = [
