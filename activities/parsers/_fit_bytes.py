@@ -27,6 +27,7 @@ import numpy as np
 
 FIT_SIGNATURE = b".FIT"
 RECORD = 20
+SHORT_CRC_BYTES = 256  # up to this size a byte-table loop beats numpy
 STREAK = 8  # records of one kind in a row before numpy skips the rest of the run
 # Global numbers kept by `without_records`: the messages `_fit_decoders.MESSAGES` names, and
 # the developer field descriptions that data messages with developer fields are read with.
@@ -68,20 +69,36 @@ def _crc_table() -> np.ndarray:
 def crc16(data: bytes) -> int:
     """The FIT CRC of `data`, computed column-wise by numpy: the bytes are cut into about
     √n chunks of √n bytes, every chunk's CRC advances one byte per numpy step, then the chunk
-    CRCs are chained (CRC(A + B) = A's CRC carried over len(B) zero bytes, XOR CRC(B))."""
-    if not data:
-        return 0
-    width = max(16, int(len(data) ** 0.5))
+    CRCs are chained (CRC(A + B) = A's CRC carried over len(B) zero bytes, XOR CRC(B)).
+    Short inputs (a header) take the byte table directly."""
+    table = _crc_table()
+    if len(data) <= SHORT_CRC_BYTES:
+        crc = 0
+        for byte in data:
+            crc = (crc >> 8) ^ int(table[(crc ^ byte) & 0xFF])
+        return crc
+    width = int(len(data) ** 0.5)
     padding = -len(data) % width  # leading zero bytes leave a CRC starting at 0 at 0
     block = np.frombuffer(b"\0" * padding + bytes(data), dtype=np.uint8).reshape(-1, width)
-    table = _crc_table()
     crcs = np.zeros(block.shape[0], dtype=np.uint16)
-    for column in block.T:
+    for column in np.ascontiguousarray(block.T).astype(np.uint16):
         crcs = (crcs >> 8) ^ table[(crcs ^ column) & 0xFF]
+    low, high = _zero_tables(width)
     crc = 0
     for chunk in crcs.tolist():
-        crc = zero_advanced(crc, width) ^ chunk
+        crc = low[crc & 0xFF] ^ high[crc >> 8] ^ chunk
     return crc
+
+
+def _zero_tables(count: int) -> tuple[list[int], list[int]]:
+    """The CRC state carried over `count` zero bytes, as one table per state byte (from the
+    images of the 16 state bits: a value's image is the XOR of its set bits' images)."""
+    images = np.array([zero_advanced(1 << bit, count) for bit in range(16)], dtype=np.uint16)
+    values = np.arange(256)
+    bits = (values[:, None] >> np.arange(8)) & 1
+    low = np.bitwise_xor.reduce(bits * images[:8], axis=1)
+    high = np.bitwise_xor.reduce(bits * images[8:], axis=1)
+    return low.tolist(), high.tolist()
 
 
 def zero_advanced(crc: int, count: int) -> int:
