@@ -10,9 +10,9 @@ Two reasons fitfast would otherwise be slow or refuse good files:
   fitfast still refuses it (the damage then reported is fitdecode's, as before).
 - `fitfast.parse` builds a Python dict for every message, records included, though records are
   read as columns by `fitfast.records`. `without_records` walks the messages and keeps only the
-  definitions and the message kinds we read: `parse` of that copy costs almost nothing. Runs of
-  records of one size are skipped with numpy (one header byte every `size` bytes), so Python
-  touches only the other messages.
+  definitions and the message kinds the caller reads: `parse` of that copy costs almost
+  nothing. Runs of records of one size are skipped with numpy (one header byte every `size`
+  bytes), so Python touches only the other messages.
 
 Both return None (or the input) for anything they do not fully understand: the caller then
 decodes the original bytes. Pure: no Django.
@@ -29,25 +29,9 @@ FIT_SIGNATURE = b".FIT"
 RECORD = 20
 SHORT_CRC_BYTES = 256  # up to this size a byte-table loop beats numpy
 STREAK = 8  # records of one kind in a row before numpy skips the rest of the run
-# Global numbers kept by `without_records`: the messages `_fit_decoders.MESSAGES` names, and
-# the developer field descriptions that data messages with developer fields are read with.
-KEPT_MESSAGES = frozenset(
-    {
-        0,  # file_id
-        3,  # user_profile
-        7,  # zones_target
-        12,  # sport
-        18,  # session
-        19,  # lap
-        21,  # event
-        23,  # device_info
-        34,  # activity
-        101,  # length
-        132,  # hr
-        206,  # field_description
-        207,  # developer_data_id
-    }
-)
+# Kept by `without_records` beside the caller's kinds: the developer field descriptions that
+# data messages with developer fields are read with.
+DEVELOPER_MESSAGES = frozenset({206, 207})  # field_description, developer_data_id
 _CRC_NIBBLES = (
     0x0000, 0xCC01, 0xD801, 0x1400, 0xF001, 0x3C00, 0x2800, 0xE401,
     0xA001, 0x6C00, 0x7800, 0xB401, 0x5000, 0x9C01, 0x8801, 0x4400,
@@ -168,17 +152,19 @@ def with_header_crcs(data: bytes) -> bytes:
     return data if fixed is None else bytes(fixed)
 
 
-def without_records(data: bytes) -> bytes | None:
-    """A valid FIT file holding the definitions and the KEPT_MESSAGES data messages of `data`
-    (each part kept as a part), or None when a part cannot be walked exactly or a kept message
-    has a compressed timestamp header (its time depends on the records left out)."""
+def without_records(data: bytes, keep: frozenset[int]) -> bytes | None:
+    """A valid FIT file holding the definitions and the data messages of `data` whose global
+    numbers are in `keep` (each part kept as a part), or None when a part cannot be walked
+    exactly or a kept message has a compressed timestamp header (its time depends on the
+    records left out)."""
     parts = _parts(data)
     if not parts:
         return None
     view = np.frombuffer(data, dtype=np.uint8)
     out = bytearray()
     for start, header_size, data_size in parts:
-        kept = _kept_messages(data, view, start + header_size, start + header_size + data_size)
+        body = start + header_size
+        kept = _kept_messages(data, view, body, body + data_size, keep | DEVELOPER_MESSAGES)
         if kept is None:
             return None
         header = bytearray(data[start : start + 12])
@@ -191,7 +177,9 @@ def without_records(data: bytes) -> bytes | None:
     return bytes(out)
 
 
-def _kept_messages(data: bytes, view: np.ndarray, position: int, end: int) -> bytearray | None:
+def _kept_messages(
+    data: bytes, view: np.ndarray, position: int, end: int, keep: frozenset[int]
+) -> bytearray | None:
     """The definitions and kept data messages between `position` and `end`, or None.
 
     Records are stepped over one by one (devices often alternate two record definitions);
@@ -229,7 +217,7 @@ def _kept_messages(data: bytes, view: np.ndarray, position: int, end: int) -> by
                 position += size
             continue
         previous = -1
-        if number in KEPT_MESSAGES:
+        if number in keep:
             if compressed:
                 return None  # its time counts from the records' times
             kept += data[position : position + size]

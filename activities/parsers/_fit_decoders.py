@@ -73,6 +73,12 @@ MESSAGES = frozenset(
     }
 )
 
+# Their global numbers, for the copy without records fitfast parses (fitdecode's profile names
+# the messages as fitfast does; a test checks that every name has its number).
+MESSAGE_NUMBERS = frozenset(
+    number for number, kind in fitdecode.profile.MESSAGE_TYPES.items() if kind.name in MESSAGES
+)
+
 Message = dict[str, Any]
 
 
@@ -137,7 +143,7 @@ def _fitfast_messages(data: bytes, columns: dict[str, Any]) -> dict[str, list[An
     the records are not needed as dicts (records without `distance` may pack it in
     `compressed_speed_distance`, which only `parse` gives)."""
     needs_rows = "timestamp" in columns and "distance" not in columns
-    summary = None if needs_rows else _fit_bytes.without_records(data)
+    summary = None if needs_rows else _fit_bytes.without_records(data, MESSAGE_NUMBERS)
     return fitfast.parse(data if summary is None else summary, enum_names=True, datetimes=False)
 
 

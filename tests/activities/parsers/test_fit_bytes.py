@@ -11,7 +11,7 @@ import pytest
 from fitdecode.utils import compute_crc
 
 from activities.parsers import _fit_bytes
-from activities.parsers._fit_decoders import DECODERS, MESSAGES, DecoderError
+from activities.parsers._fit_decoders import DECODERS, MESSAGE_NUMBERS, MESSAGES, DecoderError
 from activities.parsers.fit import parse_fit
 
 ZERO_HEADER_CRC_FILES = (
@@ -105,7 +105,7 @@ def test_messages_read_without_the_records_equal_a_full_parse(corpus: Path) -> N
             full = fitfast.parse(readable, enum_names=True, datetimes=False)
         except fitfast.FitDecodeError:
             continue
-        summary = _fit_bytes.without_records(readable)
+        summary = _fit_bytes.without_records(readable, MESSAGE_NUMBERS)
         assert summary is not None, name
         parsed = fitfast.parse(summary, enum_names=True, datetimes=False)
         assert "record" not in parsed, name
@@ -123,14 +123,21 @@ def test_a_kept_message_with_a_compressed_timestamp_is_read_from_the_whole_file(
     event_definition = b"\x40\x00\x00\x15\x00\x02" + bytes([0, 1, 0x00, 1, 1, 0x00])
     event = bytes([0x80 | 5, 0, 0])  # local 0, 5 s after the record, timer start
     data = fit_of(record_definition + record + event_definition + event)
-    assert _fit_bytes.without_records(data) is None
+    assert _fit_bytes.without_records(data, MESSAGE_NUMBERS) is None
     (event_message,) = DECODERS["fitfast"](data).of("event")
     assert event_message["timestamp"] == 1_000_000_005 + 631065600
 
 
+def test_every_message_kind_we_read_is_kept_in_the_copy_without_records() -> None:
+    assert len(MESSAGE_NUMBERS) == len(MESSAGES)
+    assert 20 not in MESSAGE_NUMBERS  # record
+
+
 def test_bytes_that_are_not_whole_fit_parts_give_no_copy() -> None:
     data = fit_of(b"\x40\x00\x00\x15\x00\x01" + bytes([0, 1, 0x00]) + b"\x00\x00")
-    assert _fit_bytes.without_records(data) is not None
-    assert _fit_bytes.without_records(data[:-3]) is None  # truncated
-    assert _fit_bytes.without_records(data + b"\x00") is None  # trailing byte
-    assert _fit_bytes.without_records(fit_of(b"\x03\x00")) is None  # no definition for it
+    assert _fit_bytes.without_records(data, MESSAGE_NUMBERS) is not None
+    assert _fit_bytes.without_records(data[:-3], MESSAGE_NUMBERS) is None  # truncated
+    assert _fit_bytes.without_records(data + b"\x00", MESSAGE_NUMBERS) is None  # trailing byte
+    assert (
+        _fit_bytes.without_records(fit_of(b"\x03\x00"), MESSAGE_NUMBERS) is None
+    )  # no definition for it
