@@ -365,28 +365,26 @@ def _laps(decoded: DecodedFit, window: _Window) -> list[Lap]:
     """The session's laps (by start time), pool lengths counted into each."""
     all_laps = decoded.of("lap")
     single = len(decoded.of("session")) <= 1
-    lengths = [
-        (messages.number(length.get("start_time")) or -1.0, length)
-        for length in decoded.of("length")
-    ]  # read once: a pool swim has hundreds of lengths and dozens of laps
     laps = []
     for lap in all_laps:
         start = _real_time(lap.get("start_time"))
         inside = start is not None and window.start_s - 1 <= start <= window.end_s + 1
         if inside or (start is None and single):
-            count = messages.active_lengths(lap, _lengths_in(lengths, lap, start))
+            lengths = _lengths_in(decoded, lap, start)
+            count = messages.active_lengths(lap, lengths)
             laps.append(messages.lap_of(lap, session_start_s=window.start_s, lengths=count))
     return laps
 
 
-def _lengths_in(
-    lengths: list[tuple[float, dict[str, Any]]], lap: dict[str, Any], start: float | None
-) -> list[Any]:
-    """The length messages (with their start times) that start within the lap."""
-    if start is None or not lengths:
+def _lengths_in(decoded: DecodedFit, lap: dict[str, Any], start: float | None) -> list[Any]:
+    if start is None or not decoded.of("length"):
         return []
     end = start + (messages.number(lap.get("total_elapsed_time")) or 0.0)
-    return [length for begins, length in lengths if start - 0.5 <= begins <= end + 0.5]
+    return [
+        length
+        for length in decoded.of("length")
+        if start - 0.5 <= (messages.number(length.get("start_time")) or -1.0) <= end + 0.5
+    ]
 
 
 def _activity_file_id(decoded: DecodedFit) -> dict[str, Any]:
