@@ -28,6 +28,7 @@ import fitfast
 import numpy as np
 import pyfitparsernative
 
+from activities.parsers import _fit_bytes
 from activities.types import FloatArray
 
 # The fallback decoders (damaged or CRC-less files) keep Python objects per message: bounded so
@@ -75,6 +76,12 @@ MESSAGES = frozenset(
     }
 )
 
+# Their global numbers, for the copy without records fitfast parses (fitdecode's profile names
+# the messages as fitfast does; a test checks that every name has its number).
+MESSAGE_NUMBERS = frozenset(
+    number for number, kind in fitdecode.profile.MESSAGE_TYPES.items() if kind.name in MESSAGES
+)
+
 Message = dict[str, Any]
 
 
@@ -100,10 +107,26 @@ class DecodedFit:
 
 
 def decode_fitfast(data: bytes) -> DecodedFit:
-    """Rust decoder, columnar records; strict: any structural or CRC error fails it."""
+    """Rust decoder, columnar records; strict: any structural or CRC error fails it.
+
+    A zero header CRC ("not computed", allowed by the spec) is filled in first, the file CRC
+    shifted to match (`_fit_bytes`); should that copy fail (a writer that left the header out
+    of its file CRC), the original bytes get their try, as fitfast reads them.
+    """
+    readable = _fit_bytes.with_header_crcs(data)
+    try:
+        return _fitfast_decoded(readable)
+    except DecoderError:
+        if readable is data:
+            raise
+    return _fitfast_decoded(data)
+
+
+def _fitfast_decoded(data: bytes) -> DecodedFit:
+    """The file decoded once in full, as columns; `parse` reads a copy without the records."""
     try:
         columns = fitfast.records(data)
-        parsed = fitfast.parse(data, enum_names=True, datetimes=False)
+        parsed = _fitfast_messages(data, columns)
     except BaseException as error:  # a Rust panic is a BaseException (PanicException)
         if _is_interrupt(error):
             raise
@@ -116,6 +139,15 @@ def decode_fitfast(data: bytes) -> DecodedFit:
         if name in MESSAGES
     }
     return DecodedFit(decoder="fitfast", records=records, messages=messages)
+
+
+def _fitfast_messages(data: bytes, columns: dict[str, Any]) -> dict[str, list[Any]]:
+    """fitfast's dict messages, from the copy without records when that copy can be made and
+    the records are not needed as dicts (records without `distance` may pack it in
+    `compressed_speed_distance`, which only `parse` gives)."""
+    needs_rows = "timestamp" in columns and "distance" not in columns
+    summary = None if needs_rows else _fit_bytes.without_records(data, MESSAGE_NUMBERS)
+    return fitfast.parse(data if summary is None else summary, enum_names=True, datetimes=False)
 
 
 def _expand_compressed_speed_distance(records: dict[str, FloatArray], rows: list[Any]) -> None:

@@ -79,7 +79,7 @@ def _event_ticks(message: Message, last_ticks: int) -> list[int]:
     packed = message.get("event_timestamp_12")
     if packed is None:
         return [round(value * TICKS_PER_S) for value in _values(message.get("event_timestamp"))]
-    raw = bytes(int(byte) & 0xFF for byte in packed)
+    raw = _packed(packed)
     bits = int.from_bytes(raw, "little")
     ticks = []
     for index in range(len(raw) * 8 // 12):
@@ -94,26 +94,55 @@ def _event_ticks(message: Message, last_ticks: int) -> list[int]:
 
 def _expanded(readings: list[tuple[float, float]]) -> tuple[FloatArray, FloatArray]:
     """Readings with each one carried forward over the gap to the next, 250 ms at a time,
-    for at most 5 s (the SDK's `expand_heart_rates`)."""
-    times: list[float] = []
-    values: list[float] = []
-    for time_s, bpm in readings:
-        if times:
-            gap = abs(time_s - times[-1])
-            previous_time, previous_bpm = times[-1], values[-1]
-            steps = min(int(np.ceil(gap / CARRY_STEP_S)) - 1, CARRY_MAX_STEPS)
-            for step in range(1, steps + 1):
-                times.append(previous_time + CARRY_STEP_S * step)
-                values.append(previous_bpm)
-        times.append(time_s)
-        values.append(bpm)
-    order = np.argsort(np.asarray(times), kind="stable")
-    return np.asarray(times)[order], np.asarray(values, dtype=np.float64)[order]
+    for at most 5 s (the SDK's `expand_heart_rates`), sorted by time (stable: a carried value
+    comes before the reading that follows it in the list, as in the SDK's loop)."""
+    if not readings:
+        return np.zeros(0), np.zeros(0)
+    read_times, read_bpm = np.asarray(readings, dtype=np.float64).T
+    gaps = np.abs(np.diff(read_times))
+    carries = np.clip(np.ceil(gaps / CARRY_STEP_S).astype(np.int64) - 1, 0, CARRY_MAX_STEPS)
+    # In list order: reading 0, then for each next reading its carries, then the reading.
+    ends = np.cumsum(np.concatenate(([1], carries + 1)))  # one past each reading's slot
+    size = int(ends[-1])
+    times = np.empty(size)
+    values = np.empty(size)
+    times[ends - 1], values[ends - 1] = read_times, read_bpm
+    owner = np.repeat(np.arange(carries.size), carries)  # the reading carried forward
+    if owner.size:
+        first = np.repeat(np.cumsum(carries) - carries, carries)  # group start in `owner`
+        step = np.arange(owner.size) - first + 1
+        slots = np.repeat(ends[:-1], carries) + step - 1
+        times[slots] = read_times[owner] + CARRY_STEP_S * step
+        values[slots] = read_bpm[owner]
+    order = np.argsort(times, kind="stable")
+    return times[order], values[order]
 
 
 def _values(value: Any) -> list[float]:
-    items = value if isinstance(value, list | tuple) else [value]
-    return [number for number in map(_number, items) if number is not None]
+    items = value if isinstance(value, list | tuple) else (value,)
+    found = []
+    for item in items:
+        kind = type(item)  # plain ints and floats first: thousands of messages per swim
+        if kind is int:
+            found.append(float(item))
+        elif kind is float:
+            if item - item == 0.0:  # finite
+                found.append(item)
+        else:
+            number = _number(item)
+            if number is not None:
+                found.append(number)
+    return found
+
+
+def _packed(value: Any) -> bytes:
+    """A byte array as bytes (each value's low 8 bits)."""
+    if isinstance(value, list | tuple | bytes):
+        try:
+            return bytes(value)
+        except (TypeError, ValueError):
+            pass  # floats, or values over 255
+    return bytes(int(byte) & 0xFF for byte in value)
 
 
 def _number(value: Any) -> float | None:
