@@ -120,8 +120,9 @@ def export_files(corpus: list[Item], count: int) -> list[Item]:
     return files
 
 
-def database_setup(folder: Path) -> None:
-    """django.setup(), then a fresh database built from the models and media in `folder`."""
+def database_setup(folder: Path, name: str = "ingest") -> None:
+    """django.setup(), then a fresh database built from the models and media in `folder`
+    (on PostgreSQL test_<name of the configured database>_<name>)."""
     import logging
 
     import django
@@ -138,8 +139,8 @@ def database_setup(folder: Path) -> None:
     if connection.vendor == "sqlite":
         test["NAME"] = str(folder / "bench.sqlite3")
     else:
-        test["NAME"] = f"test_{settings.DATABASES['default']['NAME']}_ingest"
-    connection.creation.create_test_db(verbosity=0, serialize=False)
+        test["NAME"] = f"test_{settings.DATABASES['default']['NAME']}_{name}"
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
 
 
 def bench_athlete(label: str = "ingest") -> Any:
