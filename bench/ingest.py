@@ -223,7 +223,7 @@ def peak_memory_child(path: Path) -> None:
     """In a fresh process: parse + ingest one file (its metrics and daily load included); print
     peak RSS before and after as JSON."""
     with tempfile.TemporaryDirectory() as folder:
-        database_setup(Path(folder))
+        database_setup(Path(folder), "ingest_memory")  # the parent may hold its own
         athlete = bench_athlete()
         from activities.services.files import files_import
 
