@@ -39,13 +39,14 @@ sys.path.insert(0, str(ROOT))
 warnings.filterwarnings("ignore", message="No directory at")
 warnings.filterwarnings("ignore", module="fitdecode")
 
-from bench.fit_shift import Layout, layout, shifted  # noqa: E402
+from bench.fit_shift import Layout, fit_layout, shifted_fit  # noqa: E402
 
 CORPUS = Path(os.environ.get("PACELINE_CORPUS") or ROOT.parent / "shared" / "corpus")
 ACTIVITIES = 3000
 WORKERS = 2
 TARGET_S = 120.0
 FIRST_DAY = dt.date(2018, 1, 1)
+DAY_S = 86_400  # a whole number of fit_shift's 32 s steps
 # Real recordings of one session each, 20-500 KB (an everyday ride, run or row); left out:
 # damaged files, multisport and chained files, the 28 h and 27-day oddities.
 SKIPPED_WORDS = ("broken", "multisport", "triathlon", "27-days", "big_activity")
@@ -105,7 +106,7 @@ def sources() -> list[tuple[str, bytes, Layout, dt.date]]:
         if any(word in path.name for word in SKIPPED_WORDS) or not SIZES[0] < len(data) < SIZES[1]:
             continue
         try:
-            where, parsed = layout(data), parse_file(data, path.name)
+            where, parsed = fit_layout(data), parse_file(data, path.name)
         except Exception:  # noqa: S112 — a chained or unreadable file is simply not used
             continue
         if len(parsed) == 1:
@@ -120,7 +121,7 @@ def archive_build(path: Path, count: int) -> tuple[int, int]:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for k in range(count):
             name, data, where, day = made[k % len(made)]
-            copy = shifted(data, where, (FIRST_DAY - day).days + k)
+            copy = shifted_fit(data, ((FIRST_DAY - day).days + k) * DAY_S, where)
             archive.writestr(f"activities/{k:05d}-{name}", copy)
             total += len(copy)
     return len(made), total

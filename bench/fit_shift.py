@@ -1,106 +1,81 @@
-"""Distinct copies of a real FIT activity: every date-time field moved by whole days.
+"""Copies of a FIT file moved in time: every date_time field shifted, the CRC written again.
 
-A history benchmark needs thousands of different activities, not one file thousands of times
-(the importer skips a file it has seen, and merges an activity that covers the same time).
-`shifted(data, days)` moves the timestamps of every message, a session's and lap's start time,
-the file's creation time and the activity's local time by `days` days and writes the file CRC
-again, so the copy has other bytes, another sha256 and another start, and decodes like the
-original (compressed-timestamp records stay right: a day is a multiple of their 32 s window).
+The ingest bench builds a large export from the corpus with it: each copy is a new recording
+(other bytes, other sha256, other start) that parses exactly like its original apart from the
+times. The shift is a whole number of 32 s steps, so compressed-timestamp headers (5-bit
+offsets from the last full timestamp) stay right without being rewritten. The layout (where
+the time fields and CRCs are) is read once per original with fitdecode; each copy is then a
+few thousand struct writes.
 """
 
 from __future__ import annotations
 
+import io
 import struct
 from dataclasses import dataclass
 
-import numpy as np
+import fitdecode
+from fitdecode.utils import compute_crc
 
-DAY_S = 86_400
+TIME_TYPES = frozenset({"date_time", "local_date_time"})
+RELATIVE_LIMIT = 0x10000000  # smaller date_time values are seconds since device power-up
 INVALID = 0xFFFFFFFF
-TIMESTAMP = 253
-# (global message number, field number) of other date_time fields: file_id.time_created,
-# session/lap.start_time, activity.local_timestamp.
-DATE_FIELDS = {(0, 4), (18, 2), (19, 2), (34, 5)}
-
-
-def _crc_table() -> list[int]:
-    table = []
-    for byte in range(256):
-        crc = byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-        table.append(crc)
-    return table
-
-
-CRC_TABLE = _crc_table()
-
-
-def fit_crc(data: bytes | memoryview) -> int:
-    """The FIT file CRC (CRC-16/ARC)."""
-    crc, table = 0, CRC_TABLE
-    for byte in data:
-        crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
-    return crc
+STEP_S = 32
 
 
 @dataclass(frozen=True, slots=True)
 class Layout:
-    """Where a FIT file keeps its date-time values: byte offsets, little- and big-endian."""
+    """Where a file's time fields are ((offset, struct format) each) and its CRCs ((start of
+    the chained file, offset of its CRC) each)."""
 
-    end: int  # where the records end (the file CRC follows)
-    little: np.ndarray
-    big: np.ndarray
-
-
-def layout(data: bytes) -> Layout:
-    """Walk the records of a single FIT file (no chained files); ValueError if it is not one."""
-    header_size, data_size = data[0], struct.unpack_from("<I", data, 4)[0]
-    if data[8:12] != b".FIT" or header_size + data_size + 2 != len(data):
-        raise ValueError("not a single FIT file")
-    definitions: dict[int, tuple[int, list[tuple[int, bool]], int]] = {}
-    little: list[int] = []
-    big: list[int] = []
-    at, end = header_size, header_size + data_size
-    while at < end:
-        head = data[at]
-        at += 1
-        if head & 0x80 or not head & 0x40:  # a data message (compressed timestamp or normal)
-            local = (head >> 5) & 0x03 if head & 0x80 else head & 0x0F
-            _global, dates, size = definitions[local]
-            for offset, is_big in dates:
-                (big if is_big else little).append(at + offset)
-            at += size
-            continue
-        is_big, number, count = data[at + 1] == 1, data[at + 2 : at + 4], data[at + 4]
-        global_number = struct.unpack(">H" if is_big else "<H", number)[0]
-        at += 5
-        dates, size = [], 0
-        for i in range(count):
-            field, field_size = data[at + 3 * i], data[at + 3 * i + 1]
-            dated = field == TIMESTAMP or (global_number, field) in DATE_FIELDS
-            if dated and field_size == 4:
-                dates.append((size, is_big))
-            size += field_size
-        at += 3 * count
-        if head & 0x20:  # developer fields
-            developer = data[at]
-            size += sum(data[at + 1 + 3 * i + 1] for i in range(developer))
-            at += 1 + 3 * developer
-        definitions[head & 0x0F] = (global_number, dates, size)
-    return Layout(end, np.array(little, dtype=np.int64), np.array(big, dtype=np.int64))
+    times: tuple[tuple[int, str], ...]
+    crcs: tuple[tuple[int, int], ...]
 
 
-def shifted(data: bytes, where: Layout, days: int) -> bytes:
-    """A copy of the file with every date-time value `days` later and its CRC written again."""
-    out = np.frombuffer(data, dtype=np.uint8).copy()
-    for offsets, order in ((where.little, "<u4"), (where.big, ">u4")):
-        if not len(offsets):
-            continue
-        index = offsets[:, None] + np.arange(4)
-        values = out[index].copy().view(order).ravel()
-        later = (values.astype(np.int64) + days * DAY_S).astype(order)  # days may be < 0
-        moved = np.where(values == INVALID, values, later).astype(order)
-        out[index] = moved.view(np.uint8).reshape(-1, 4)
-    body = out.tobytes()
-    return body[: where.end] + struct.pack("<H", fit_crc(memoryview(body)[: where.end]))
+def fit_layout(data: bytes) -> Layout:
+    """Read every message once: the offsets of its 4-byte date_time fields and of the CRCs."""
+    times: list[tuple[int, str]] = []
+    crcs: list[tuple[int, int]] = []
+    start = 0
+    with fitdecode.FitReader(
+        io.BytesIO(data), keep_raw_chunks=True, check_crc=fitdecode.CrcCheck.DISABLED
+    ) as fit:
+        for frame in fit:
+            if frame.frame_type == fitdecode.FIT_FRAME_HEADER:
+                start = frame.chunk.offset
+            elif frame.frame_type == fitdecode.FIT_FRAME_DATA:
+                times.extend(_time_fields(frame))
+            elif frame.frame_type == fitdecode.FIT_FRAME_CRC:
+                crcs.append((start, frame.chunk.offset))
+    return Layout(tuple(times), tuple(crcs))
+
+
+def _time_fields(message: fitdecode.FitDataMessage) -> list[tuple[int, str]]:
+    """The time fields of one data message: its bytes are a one-byte record header, then the
+    fields in their definition's order."""
+    definition = message.def_mesg
+    order = "<I" if definition.endian == "<" else ">I"
+    position = message.chunk.offset + 1
+    found = []
+    for field in definition.all_field_defs:
+        kind = None if field.is_dev else getattr(field.field, "type", None)
+        if field.size == 4 and kind is not None and kind.name in TIME_TYPES:
+            found.append((position, order))
+        position += field.size
+    return found
+
+
+def shifted_fit(data: bytes, seconds: int, layout: Layout | None = None) -> bytes:
+    """`data` with every absolute date_time (and local_date_time) field moved by `seconds`
+    (a multiple of 32) and each chained file's CRC recomputed."""
+    if seconds % STEP_S:
+        raise ValueError(f"the shift must be a multiple of {STEP_S} s, not {seconds}")
+    layout = layout or fit_layout(data)
+    out = bytearray(data)
+    for offset, order in layout.times:
+        (value,) = struct.unpack_from(order, out, offset)
+        if RELATIVE_LIMIT <= value != INVALID:
+            struct.pack_into(order, out, offset, (value + seconds) & 0xFFFFFFFF)
+    for start, offset in layout.crcs:
+        struct.pack_into("<H", out, offset, compute_crc(out, start=start, end=offset))
+    return bytes(out)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Exists, OuterRef
+
 from activities.models import Activity, ActivitySource
 from activities.services.ingest import activity_ingest
 from activities.types import (
@@ -26,11 +28,15 @@ LINK_WINDOW = dt.timedelta(seconds=60)
 
 
 def recorded_activity_near(*, athlete: Athlete, started_at: dt.datetime) -> Activity | None:
-    """The athlete's file-backed activity starting within ±60 s of `started_at`, nearest first."""
-    ids = ActivitySource.objects.filter(athlete=athlete, file__isnull=False).values("activity_id")
+    """The athlete's file-backed activity starting within ±60 s of `started_at`, nearest first.
+
+    The window first (the athlete/started_at index), then for its few activities whether a
+    source has a file: a subquery over every file source of the athlete made linking a
+    history's summaries quadratic."""
+    with_file = ActivitySource.objects.filter(activity=OuterRef("pk"), file__isnull=False)
     candidates = Activity.objects.filter(
+        Exists(with_file),
         athlete=athlete,
-        id__in=ids,
         started_at__gte=started_at - LINK_WINDOW,
         started_at__lte=started_at + LINK_WINDOW,
     )

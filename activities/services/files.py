@@ -19,13 +19,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from activities.models import ActivityFile, ActivitySource
 from activities.parsers import parse_file
-from activities.services.ingest import activity_ingest
+from activities.services.ingest import activity_ingest, athlete_lock
 from activities.types import (
     FileResult,
     ImportReport,
@@ -87,8 +87,17 @@ def activity_file_store(
 ) -> tuple[ActivityFile, bool]:
     """Keep the original bytes in default storage; the same content again returns the stored row.
 
-    Returns (row, created). Unique per athlete by sha256, also under concurrent uploads.
+    Returns (row, created). Unique per athlete by sha256, also under concurrent uploads: the
+    athlete row is locked for the transaction (`athlete_lock`, as every ingest does).
     """
+    with transaction.atomic():
+        athlete_lock(athlete)
+        return _file_store_locked(athlete, data, filename)
+
+
+def _file_store_locked(athlete: Athlete, data: bytes, filename: str) -> tuple[ActivityFile, bool]:
+    """`activity_file_store` inside a transaction that holds the athlete's lock: the row
+    looked for cannot appear before it commits, so it is inserted without a savepoint."""
     sha256 = hashlib.sha256(data).hexdigest()
     existing = ActivityFile.objects.filter(athlete=athlete, sha256=sha256).first()
     if existing is not None:
@@ -101,12 +110,7 @@ def activity_file_store(
         format=file_format(data, filename),
     )
     row.file.save(_storage_name(sha256, filename), ContentFile(data), save=False)
-    try:
-        with transaction.atomic():
-            row.save()
-    except IntegrityError:
-        row.file.delete(save=False)  # another upload of the same content won the race
-        return ActivityFile.objects.get(athlete=athlete, sha256=sha256), False
+    row.save(force_insert=True)
     return row, True
 
 
@@ -178,9 +182,11 @@ def _already_imported(athlete: Athlete, data: bytes) -> bool:
 def _ingest_sessions(
     athlete: Athlete, name: str, data: bytes, sessions: list[NormalizedActivity]
 ) -> FileResult:
-    """All sessions of one file or none: a half-imported triathlon would never be completed."""
+    """All sessions of one file or none: a half-imported triathlon would never be completed.
+    One transaction under the athlete's lock, no savepoint per session."""
     with transaction.atomic():
-        stored, _created = activity_file_store(athlete=athlete, data=data, filename=name)
+        athlete_lock(athlete)
+        stored, _created = _file_store_locked(athlete, data, name)
         provider = FORMAT_PROVIDERS.get(stored.format, Provider.DEVICE_FILE)
         source = SourceRef(provider, external_id=stored.sha256, raw={"filename": name})
         outcomes: list[Outcome] = []
@@ -188,7 +194,7 @@ def _ingest_sessions(
         for index, normalized in enumerate(sessions):
             activity, outcome = activity_ingest(
                 athlete=athlete, normalized=normalized, source=source, file=stored,
-                session_index=index,
+                session_index=index, locked=True,
             )  # fmt: skip
             outcomes.append(outcome)
             if activity.id not in result.activity_ids:

@@ -34,6 +34,7 @@ from dataclasses import asdict, replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext
 
 from activities.models import Activity, ActivityFile, ActivitySource
@@ -94,27 +95,49 @@ def activity_ingest(
     source: SourceRef,
     file: ActivityFile | None = None,
     session_index: int = 0,
+    locked: bool = False,
 ) -> tuple[Activity, Outcome]:
     """Create or merge the canonical activity for this recording; never duplicates.
 
     Concurrency: the athlete row is locked for the transaction, so two workers ingesting the
     same recording run one after the other and the second finds the first's activity; the
     unique constraint on sources is the last line (an IntegrityError there means SKIPPED).
+    `locked=True`: the caller's open transaction already holds that lock (`athlete_lock`), so
+    no savepoint of its own is taken — a file's sessions share the caller's one — and an
+    IntegrityError, which the lock rules out, rolls back the caller's transaction.
     """
     normalized = as_stored(normalized, source.provider)
+    if locked:
+        return _ingest_locked(athlete, normalized, source, file, session_index)
     try:
         with transaction.atomic():
-            Athlete.objects.select_for_update().filter(id=athlete.id).first()
-            known = _known_source(athlete, source, file, session_index)
-            if known is not None:
-                return known.activity, Outcome.SKIPPED
-            activity, outcome = _create_or_merge(athlete, normalized, source.provider)
-            _attach_source(activity, normalized, source, file, session_index)
+            athlete_lock(athlete)
+            return _ingest_locked(athlete, normalized, source, file, session_index)
     except IntegrityError:
         known = _known_source(athlete, source, file, session_index)
         if known is None:
             raise
         return known.activity, Outcome.SKIPPED
+
+
+def athlete_lock(athlete: Athlete) -> None:
+    """Lock the athlete's row until the open transaction ends: every write of an athlete's
+    activities, sources and original files runs under it, one after the other."""
+    Athlete.objects.select_for_update().filter(id=athlete.id).values_list("id").first()
+
+
+def _ingest_locked(
+    athlete: Athlete,
+    normalized: NormalizedActivity,
+    source: SourceRef,
+    file: ActivityFile | None,
+    session_index: int,
+) -> tuple[Activity, Outcome]:
+    known = _known_source(athlete, source, file, session_index)
+    if known is not None:
+        return known.activity, Outcome.SKIPPED
+    activity, outcome = _create_or_merge(athlete, normalized, source.provider)
+    _attach_source(activity, normalized, source, file, session_index)
     return activity, outcome
 
 
@@ -197,15 +220,22 @@ def _plausible_value(value: Any, limits: Range, name: str, warnings: list[str]) 
 def _known_source(
     athlete: Athlete, source: SourceRef, file: ActivityFile | None, session_index: int
 ) -> ActivitySource | None:
-    """A stored source for the same provider id, or for the same stored file and session."""
-    sources = ActivitySource.objects.filter(athlete=athlete, session_index=session_index)
-    if source.external_id:
-        found = sources.filter(provider=source.provider, external_id=source.external_id).first()
-        if found is not None:
-            return found
+    """A stored source for the same provider id, else one for the same stored file and session
+    (one query, its activity joined)."""
+    same_id = Q(provider=source.provider, external_id=source.external_id)
+    match = same_id if source.external_id else Q()
     if file is not None and file.pk is not None:
-        return sources.filter(file=file).first()
-    return None
+        match |= Q(file=file)
+    if not match:
+        return None
+    found = ActivitySource.objects.filter(match, athlete=athlete, session_index=session_index)
+    rows = list(found.select_related("activity").order_by("id"))
+    by_id = [s for s in rows if source.external_id and _same_id(s, source)]
+    return next(iter(by_id or rows), None)
+
+
+def _same_id(row: ActivitySource, source: SourceRef) -> bool:
+    return row.provider == source.provider and row.external_id == source.external_id
 
 
 def _create_or_merge(

@@ -34,6 +34,7 @@ from activities.services.files import activity_file_sessions
 from activities.services.ingest import (
     SUMMARY_FIELDS,
     as_stored,
+    athlete_lock,
     laps_store,
     recording_values,
     streams_store,
@@ -72,7 +73,7 @@ def provider_sources_remove(
     one call are merged into one delivery (`batched`).
     """
     with batched(), transaction.atomic():
-        Athlete.objects.select_for_update().filter(id=athlete.id).first()  # as ingest does
+        athlete_lock(athlete)  # as ingest does
         gone = list(_selected(athlete, provider, external_id, before))
         ActivitySource.objects.filter(id__in=[s.id for s in gone]).delete()
         deleted = rebuilt = 0

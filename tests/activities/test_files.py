@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import Settings
@@ -132,6 +133,31 @@ def test_importing_the_same_files_again_creates_nothing(athlete: Athlete, corpus
         ActivitySource.objects.count(),
         ActivityFile.objects.count(),
     ) == counts
+
+
+# One new single-session FIT file: the sha256 look-up before parsing, then in one transaction
+# the athlete's lock, the file look-up and insert, the source and duplicate look-ups, and the
+# inserts of the activity, its laps (one statement), its streams, the outbox row and the source.
+FILE_IMPORT_QUERIES = 13
+
+
+@pytest.mark.corpus
+def test_a_new_fit_file_imports_in_a_fixed_number_of_queries_and_once_known_in_one(
+    athlete: Athlete, corpus: Path, django_assert_max_num_queries: Any
+) -> None:
+    files_import(athlete=athlete, items=[_item(corpus / "fit" / GOOD_FITS[1])])
+    item = _item(corpus / "fit" / "fitparse__garmin-edge-820-bike.fit")
+
+    with django_assert_max_num_queries(FILE_IMPORT_QUERIES):
+        report = files_import(athlete=athlete, items=[item])
+    with django_assert_max_num_queries(1):
+        again = files_import(athlete=athlete, items=[item])
+
+    assert report.results[0].outcome is Outcome.CREATED
+    activity = Activity.objects.get(id=report.results[0].activity_ids[0])
+    assert activity.laps.exists()
+    assert StreamsRow.objects.filter(activity=activity).exists()
+    assert again.results[0].outcome is Outcome.SKIPPED
 
 
 @pytest.mark.corpus
