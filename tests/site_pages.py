@@ -40,9 +40,9 @@ from rest_framework.authtoken.models import Token
 from activities.models import Activity, ImportJob
 from activities.services.files import activity_file_store
 from analytics.models import PendingLoad
-from athletes.models import Athlete, CoachAthlete, Group, User, WellnessDay
+from athletes.models import Athlete, CoachAthlete, Group, User, WellnessDay, ZoneSet
 from athletes.services.invitations import invitation_create
-from athletes.services.thresholds import zone_set_save
+from athletes.services.thresholds import zone_set_device_save, zone_set_save
 from athletes.services.wellness import wellness_sharing_set
 from coaching.models import Comment, Link, LinkRefusal, PlannedSession, WorkoutTemplate
 from coaching.services.comments import thread_mark_read
@@ -207,6 +207,7 @@ def _values(coach: User, athlete: Athlete) -> dict[str, Any]:
         "group_id": Group.objects.filter(coach=coach).first().id,
         "goal_id": athlete.goals.first().id,
         "row_id": athlete.thresholds.first().id,
+        "zone_set_id": athlete.zone_sets.get(source=ZoneSet.Source.DEVICE).id,
         "relationship_id": CoachAthlete.objects.get(coach=coach, athlete=athlete).id,
         "invitation_id": invitation.id,
         "attempt_id": LoginAttempt.objects.filter(connection__athlete=athlete).first().id,
@@ -333,6 +334,13 @@ def _objects_for_the_admin(athlete: Athlete) -> None:
         bounds=[130, 145, 160, 172],
         names=["Z1", "Z2", "Z3", "Z4", "Z5"],
         by=None,
+    )
+    zone_set_device_save(  # the zones a device counted: the thresholds page suggests them
+        athlete=athlete,
+        sport="ride",
+        kind="power",
+        valid_from=dt.date(2026, 1, 1),
+        bounds=[150, 200],
     )
     WellnessDay.objects.create(athlete=athlete, day=dt.date(2026, 1, 5), resting_hr_bpm=48)
     _garmin(athlete)
