@@ -60,6 +60,9 @@ DAILY_COLUMNS = ("load_by_source", "load", "planned_load", "fitness", "fatigue",
 METRICS_FIELDS = [
     f.name for f in ActivityMetrics._meta.concrete_fields if f.name not in ("id", "activity")
 ]
+# What depends on the samples alone: kept as stored when only the thresholds changed.
+CURVE_FIELDS = ("mean_max", "best_efforts_s")
+THRESHOLD_FIELDS = [name for name in METRICS_FIELDS if name not in CURVE_FIELDS]
 
 
 class Refreshed(NamedTuple):
@@ -82,29 +85,38 @@ def activity_metrics_compute(*, activity: Activity) -> ActivityMetrics:
     return metrics
 
 
-def _metrics_compute_all(athlete: Athlete, activities: ActivityQuerySet) -> int:
+def _metrics_compute_all(
+    athlete: Athlete, activities: ActivityQuerySet, *, curves: bool = True
+) -> int:
     """`activity_metrics_compute` for many activities of one athlete, in chunks: the
-    thresholds read once, one streams query and one upsert (one commit) per chunk."""
+    thresholds read once, one streams query and one upsert (one commit) per chunk.
+    `curves=False` (activities whose stored metrics are of this algorithm): their mean-max
+    curves and best efforts, which depend on the samples alone, are kept as stored."""
     history = ThresholdsHistory.of(athlete)
     ids = list(activities.filter(athlete=athlete).order_by("id").values_list("id", flat=True))
     for first in range(0, len(ids), METRICS_CHUNK):
         chunk = Activity.objects.filter(id__in=ids[first : first + METRICS_CHUNK])
-        _metrics_store_safely(chunk.select_related("athlete").prefetch_related("laps"), history)
+        related = chunk.select_related("athlete").prefetch_related("laps")
+        _metrics_store_safely(related, history, curves=curves)
     return len(ids)
 
 
-def _metrics_store_safely(chunk: ActivityQuerySet, history: ThresholdsHistory) -> None:
+def _metrics_store_safely(
+    chunk: ActivityQuerySet, history: ThresholdsHistory, *, curves: bool
+) -> None:
     """Store a chunk's metrics; an activity deleted meanwhile (a foreign-key violation at
     commit) is left out and the others stored."""
     activities = list(chunk.order_by("id"))
     try:
         with transaction.atomic():
-            _metrics_store(activities, history)
+            _metrics_store(activities, history, curves=curves)
     except IntegrityError:
-        _metrics_store(list(chunk.order_by("id")), history)
+        _metrics_store(list(chunk.order_by("id")), history, curves=curves)
 
 
-def _metrics_store(activities: list[Activity], history: ThresholdsHistory) -> list[ActivityMetrics]:
+def _metrics_store(
+    activities: list[Activity], history: ThresholdsHistory, *, curves: bool = True
+) -> list[ActivityMetrics]:
     data = dict(
         StreamsRow.objects.filter(activity__in=activities).values_list("activity_id", "data")
     )
@@ -114,21 +126,22 @@ def _metrics_store(activities: list[Activity], history: ThresholdsHistory) -> li
             activity=activity,
             algorithm_version=ALGORITHM_VERSION,
             computed_at=computed_at,
-            **_metrics_fields(activity, _decoded(data.get(activity.id)), history),
+            **_metrics_fields(activity, _decoded(data.get(activity.id)), history, curves=curves),
         )
         for activity in activities
     ]
+    fields = METRICS_FIELDS if curves else THRESHOLD_FIELDS
     return ActivityMetrics.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["activity"], update_fields=METRICS_FIELDS
+        rows, update_conflicts=True, unique_fields=["activity"], update_fields=fields
     )
 
 
 def _metrics_fields(
-    activity: Activity, streams: Streams | None, history: ThresholdsHistory
+    activity: Activity, streams: Streams | None, history: ThresholdsHistory, *, curves: bool = True
 ) -> dict[str, Any]:
     values, bounds = _in_force(history, activity.sport, activity.day)
     fields = (
-        _stream_fields(activity, streams, values, bounds)
+        _stream_fields(activity, streams, values, bounds, curves=curves)
         if streams
         else _lap_fields(activity, bounds)
     )
@@ -192,6 +205,8 @@ def _stream_fields(
     streams: Streams,
     values: ThresholdValues | None,
     bounds: dict[str, tuple[float, ...]],
+    *,
+    curves: bool = True,
 ) -> dict[str, Any]:
     result = stream_metrics(
         streams,
@@ -201,9 +216,10 @@ def _stream_fields(
         rpe=activity.rpe,
         distance_m=activity.distance_m,
         ascent_m=activity.ascent_m,
+        curves=curves,
     )
     zones = {kind: _rounded(s) for kind, s in result.time_in_zone_s.items() if s is not None}
-    return {
+    fields = {
         **{key: getattr(result, key) for key in RECORDING_KEYS},
         # DESIGN §6: an unsteady effort's decoupling means nothing; only EF is kept for it.
         "decoupling_pct": result.decoupling_pct if result.decoupling_steady else None,
@@ -220,6 +236,7 @@ def _stream_fields(
         },
         "recorded_s": result.recorded_s or None,
     }
+    return fields if curves else {k: v for k, v in fields.items() if k not in CURVE_FIELDS}
 
 
 def _lap_fields(activity: Activity, bounds: dict[str, tuple[float, ...]]) -> dict[str, Any]:
@@ -460,16 +477,18 @@ def _changed_metrics_refresh(athlete: Athlete, activities: ActivityQuerySet) -> 
     rows = activities.values_list(
         "id", "sport", "day", "metrics__inputs_digest", "metrics__algorithm_version"
     )
-    stale = {
-        activity_id: day
-        for activity_id, sport, day, digest, version in rows
-        if version is None
-        or version < ALGORITHM_VERSION
-        or digest != inputs_digest(athlete=athlete, sport=sport, day=day, history=history)
-    }
+    stale: dict[int, dt.date] = {}
+    current: dict[int, dt.date] = {}  # computed by this algorithm: only the thresholds changed
+    for activity_id, sport, day, digest, version in rows:
+        if version is None or version < ALGORITHM_VERSION:
+            stale[activity_id] = day
+        elif digest != inputs_digest(athlete=athlete, sport=sport, day=day, history=history):
+            current[activity_id] = day
     if stale:
         _metrics_compute_all(athlete, Activity.objects.filter(id__in=list(stale)))
-    return list(stale.values())
+    if current:
+        _metrics_compute_all(athlete, Activity.objects.filter(id__in=list(current)), curves=False)
+    return [*stale.values(), *current.values()]
 
 
 def load_mark_dirty(*, athlete_id: int, day: dt.date) -> None:

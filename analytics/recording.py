@@ -20,11 +20,13 @@ def stream_metrics(
     rpe: float | None = None,
     distance_m: float | None = None,
     ascent_m: float | None = None,
+    curves: bool = True,
 ) -> ActivityMetricsResult:
     """Every metric of one recording through the metric core, the one way for every caller
     (`analyze_file` and the stored `ActivityMetrics` alike): speed from the distance stream
     when the device wrote none, and TSS over our recorded time (elapsed minus pauses, which
-    is what device TSS uses). `distance_m`/`ascent_m`: the activity's totals when known."""
+    is what device TSS uses). `distance_m`/`ascent_m`: the activity's totals when known;
+    `curves=False`: no mean-max curves nor best efforts (`activity_metrics`)."""
     speed = streams.speed_mps if streams.speed_mps is not None else derived_speed(streams)
     return activity_metrics(
         sport=sport.value,
@@ -41,4 +43,5 @@ def stream_metrics(
         recorded_s=recorded_s(streams, sport=sport),
         total_distance_m=distance_m,
         ascent_m=ascent_m,
+        curves=curves,
     )

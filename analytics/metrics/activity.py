@@ -65,6 +65,9 @@ from core.units import PAUSE_S
 SPEED_RESOLUTION_MPS = 0.001
 
 
+CURVE_CHANNELS = ("power_w", "speed_mps", "hr_bpm")
+
+
 @dataclass(frozen=True, slots=True)
 class MetricThresholds:
     """The athlete's thresholds for one activity (SI units; None = unknown) and the zones
@@ -103,7 +106,7 @@ class ActivityMetricsResult:
         default_factory=lambda: {"hr": None, "power": None, "pace": None}
     )
     mean_max: dict[str, dict[int, float] | None] = field(
-        default_factory=lambda: {"power_w": None, "speed_mps": None, "hr_bpm": None}
+        default_factory=lambda: dict.fromkeys(CURVE_CHANNELS)
     )
     best_efforts_s: dict[float, float | None] | None = None
     recorded_s: float = 0.0
@@ -141,8 +144,13 @@ def activity_metrics(
     total_distance_m: float | None = None,
     ascent_m: float | None = None,
     dist_eq_factors: DistEqFactors = DEFAULT_FACTORS,
+    curves: bool = True,
 ) -> ActivityMetricsResult:
     """All metrics of one activity (module docstring for every choice).
+
+    `curves=False` leaves out the mean-max curves and best efforts (None): they depend on the
+    samples alone, so a caller that already has them (a recompute after thresholds changed)
+    keeps its own and skips their cost, most of the work.
 
     `time_s`: seconds on the recording's clock; every channel has its length or is None.
     `sport`: "run", "ride", "swim", "hike", "ski", "row", "strength" or "other"; `sex`: "M"
@@ -187,8 +195,8 @@ def activity_metrics(
         efficiency_factor=ef,
         splits=splits,
         time_in_zone_s=_zones(sport, times, power, hr, speed, thresholds),
-        mean_max=_mean_max(sport, grid),
-        best_efforts_s=_best_efforts(sport, times, distance),
+        mean_max=_mean_max(sport, grid) if curves else dict.fromkeys(CURVE_CHANNELS),
+        best_efforts_s=_best_efforts(sport, times, distance) if curves else None,
         recorded_s=duration_s,
         moving_s=moving_s,
         load=activity_load(
