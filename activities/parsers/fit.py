@@ -50,7 +50,6 @@ DECODER_CHAIN = ("fitfast", "pyfitparsernative", "fitdecode")
 # FIT date_time values below 0x10000000 are relative ("system time": the clock was not set).
 EARLIEST_UNIX_S = float(FIT_EPOCH_UNIX_S + 0x10000000)  # 1998-07-22, well after 1990
 LATEST_UNIX_S = dt.datetime(2100, 1, 1, tzinfo=dt.UTC).timestamp()
-SWIM_SPORT = ("swimming", 5)  # a session's sport: the profile name, or its number
 WINDOW_SLACK_S = 1.0  # a record stamped one second after the session's end still belongs to it
 LONG_GAP_S = 24 * 3600.0
 
@@ -223,7 +222,7 @@ def _activity(
     rows = _rows_in(window, windows, timestamps)
     streams = _streams(columns, timestamps, rows, window.start_s)
     sport, sub_sport = messages.sport_of(window.session)
-    laps = _laps(decoded, window)
+    laps = _laps(decoded, window, swim=sport == Sport.SWIM)
     origin = _distance_before(columns.get("distance"), rows)
     activity = NormalizedActivity(
         sport=sport,
@@ -360,11 +359,11 @@ def _present(values: FloatArray | None) -> FloatArray | None:
     return np.ascontiguousarray(values, dtype=np.float64)
 
 
-def _laps(decoded: DecodedFit, window: _Window) -> list[Lap]:
-    """The session's laps (by start time), pool lengths counted into each."""
+def _laps(decoded: DecodedFit, window: _Window, *, swim: bool) -> list[Lap]:
+    """The session's laps (by start time), pool lengths counted into each, and a swim's
+    strokes."""
     all_laps = decoded.of("lap")
     single = len(decoded.of("session")) <= 1
-    swim = window.session.get("sport") in SWIM_SPORT
     laps = []
     for lap in all_laps:
         start = _real_time(lap.get("start_time"))
