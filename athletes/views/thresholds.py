@@ -28,7 +28,12 @@ from athletes.selectors.athletes import (
     athlete_overview,
 )
 from athletes.selectors.goals import goal_get, goal_list, goal_past_list
-from athletes.selectors.thresholds import custom_zones, thresholds_overview, zones_in_force
+from athletes.selectors.thresholds import (
+    ZonesInForce,
+    custom_zones,
+    thresholds_overview,
+    zones_in_force,
+)
 from athletes.services.goals import goal_create, goal_delete, goal_update
 from athletes.services.thresholds import (
     thresholds_confirm,
@@ -99,7 +104,7 @@ def _thresholds_page(
     context: dict[str, Any] = {
         "estimated": sorted(estimated, key=lambda r: r.sport),
         "device_zones": [
-            (zone_set, zones)
+            ZonesInForce(zone_set.sport, zone_set.kind, tuple(zones), zone_set)
             for zone_set in device_zones.order_by("sport", "kind")
             if (zones := custom_zones(zone_set))
         ],
