@@ -100,19 +100,25 @@ def _hr_known(athlete: Athlete) -> bool:
 
 def _device_values(athlete: Athlete, *, with_hr: bool) -> dict[str, dict[str, Estimate]]:
     """Per threshold sport: the newest value of each threshold the athlete's files carry
-    (their user profile, zones and FTP, kept on the source by `activities.services.ingest`)."""
+    (their user profile, zones and FTP)."""
+    found: dict[str, dict[str, Estimate]] = defaultdict(dict)
+    for sport, carried in _carried_thresholds(athlete):  # oldest first: a newer file's wins
+        for name, value in carried.items():
+            wanted = name in DEVICE_FIELDS and (with_hr or name not in Thresholds.HR_FIELDS)
+            if wanted and isinstance(value, int | float):
+                found[sport][name] = Estimate(value, DEVICE_METHOD, 1)
+    return found
+
+
+def _carried_thresholds(athlete: Athlete) -> list[tuple[str, dict[str, Any]]]:
+    """(threshold sport, what the file carries) of every file source of the athlete with
+    thresholds (kept on the source by `activities.services.ingest`), oldest first."""
     rows = (
         ActivitySource.objects.filter(activity__athlete=athlete, summary__has_key="thresholds")
         .order_by("activity__day", "id")
-        .values_list("activity__sport", "summary")
+        .values_list("activity__sport", "summary__thresholds")
     )
-    found: dict[str, dict[str, Estimate]] = defaultdict(dict)
-    for sport, summary in rows:  # oldest first: a newer file's value wins
-        for name, value in (summary.get("thresholds") or {}).items():
-            wanted = name in DEVICE_FIELDS and (with_hr or name not in Thresholds.HR_FIELDS)
-            if wanted and isinstance(value, int | float):
-                found[own_sport(sport)][name] = Estimate(value, DEVICE_METHOD, 1)
-    return found
+    return [(own_sport(sport), carried) for sport, carried in rows if isinstance(carried, dict)]
 
 
 def _hr_values(
@@ -242,16 +248,10 @@ def zones_from_devices(*, athlete: Athlete) -> list[ZoneSet]:
 
 def _device_zones(athlete: Athlete) -> dict[tuple[str, str], list[float]]:
     """(threshold sport, zone kind) → the bounds the newest file of that sport carries."""
-    rows = (
-        ActivitySource.objects.filter(activity__athlete=athlete, summary__has_key="thresholds")
-        .order_by("activity__day", "id")
-        .values_list("activity__sport", "summary")
-    )
     found: dict[tuple[str, str], list[float]] = {}
-    for sport, summary in rows:  # oldest first: a newer file's zones win
-        carried = summary.get("thresholds") or {}
+    for sport, carried in _carried_thresholds(athlete):  # oldest first: a newer file's win
         for name, kind in DEVICE_ZONES.items():
             bounds = carried.get(name)
             if isinstance(bounds, list) and all(isinstance(b, int | float) for b in bounds):
-                found[own_sport(sport), kind] = [float(b) for b in bounds]
+                found[sport, kind] = [float(b) for b in bounds]
     return found
