@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import Throttled
 
 from athletes.models import Athlete, Goal, Thresholds, User
+from athletes.services.profiles import ATHLETE_PROFILE_FIELDS
 from athletes.services.signin import SignInRefused, credentials_check
 from core.api import ModelSerializer
 
@@ -68,17 +69,7 @@ class UserSerializer(serializers.ModelSerializer[User]):
 class AthleteProfileSerializer(serializers.ModelSerializer[Athlete]):
     class Meta:
         model = Athlete
-        fields = (
-            "id",
-            "sex",
-            "birth_date",
-            "time_zone",
-            "units",
-            "language",
-            "load_model",
-            "fitness_days",
-            "fatigue_days",
-        )
+        fields = ("id", *ATHLETE_PROFILE_FIELDS)
         read_only_fields = fields
 
 

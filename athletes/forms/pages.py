@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from athletes.adapters import session_invitation
 from athletes.models import Athlete, Invitation, User
+from athletes.services.profiles import ATHLETE_PROFILE_FIELDS
 from core.forms import IsoDateInput
 
 EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
@@ -92,16 +93,7 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Athlete
-        fields = [
-            "sex",
-            "birth_date",
-            "time_zone",
-            "units",
-            "language",
-            "load_model",
-            "fitness_days",
-            "fatigue_days",
-        ]
+        fields = list(ATHLETE_PROFILE_FIELDS)
         widgets = {"birth_date": IsoDateInput()}
         help_texts = {
             "sex": SEX_HELP,

@@ -45,17 +45,16 @@ def self_coaching_start(*, user: User) -> CoachAthlete:
     return relation
 
 
-ATHLETE_PROFILE_FIELDS = frozenset(
-    {
-        "sex",
-        "birth_date",
-        "time_zone",
-        "units",
-        "language",
-        "load_model",
-        "fitness_days",
-        "fatigue_days",
-    }
+# The athlete's profile, in the order the form and the API show it.
+ATHLETE_PROFILE_FIELDS = (
+    "sex",
+    "birth_date",
+    "time_zone",
+    "units",
+    "language",
+    "load_model",
+    "fitness_days",
+    "fatigue_days",
 )
 TIME_CONSTANT_FIELDS = ("fitness_days", "fatigue_days")
 USER_NAME_FIELDS = frozenset({"first_name", "last_name"})
@@ -69,7 +68,7 @@ def athlete_profile_update(*, athlete: Athlete, by: User, **fields: Any) -> Athl
     A change of the Fitness/Fatigue time constants publishes `TimeConstantsChanged` (the chart is
     recomputed from its first day).
     """
-    unknown = set(fields) - ATHLETE_PROFILE_FIELDS - USER_NAME_FIELDS
+    unknown = set(fields).difference(ATHLETE_PROFILE_FIELDS, USER_NAME_FIELDS)
     if unknown:
         raise ValueError(f"Not profile fields: {sorted(unknown)}")
     names = {key: value for key, value in fields.items() if key in USER_NAME_FIELDS}
