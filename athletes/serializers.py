@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import Throttled
 
 from athletes.models import Athlete, Goal, Thresholds, User
+from athletes.services.goals import GOAL_FIELDS
 from athletes.services.profiles import ATHLETE_PROFILE_FIELDS
 from athletes.services.signin import SignInRefused, credentials_check
 from core.api import ModelSerializer
@@ -112,19 +113,7 @@ class AthleteSerializer(serializers.ModelSerializer[Athlete]):
 class GoalSerializer(ModelSerializer):
     class Meta:
         model = Goal
-        fields = (
-            "id",
-            "race_on",
-            "name",
-            "priority",
-            "sport",
-            "distance_m",
-            "ascent_m",
-            "target_time_s",
-            "weekly_distance_m",
-            "weekly_duration_s",
-            "notes",
-        )
+        fields = ("id", *GOAL_FIELDS)
         read_only_fields = fields
 
 

@@ -11,19 +11,18 @@ from django.utils.translation import gettext as _
 from athletes.models import Athlete, Goal
 from core.ranges import GOAL_ASCENT_M, GOAL_DISTANCE_M, GOAL_TIME_S
 
-GOAL_FIELDS: frozenset[str] = frozenset(
-    {
-        "race_on",
-        "name",
-        "priority",
-        "sport",
-        "distance_m",
-        "ascent_m",
-        "target_time_s",
-        "notes",
-        "weekly_distance_m",
-        "weekly_duration_s",
-    }
+# A goal's fields, in the order the API shows them.
+GOAL_FIELDS = (
+    "race_on",
+    "name",
+    "priority",
+    "sport",
+    "distance_m",
+    "ascent_m",
+    "target_time_s",
+    "weekly_distance_m",
+    "weekly_duration_s",
+    "notes",
 )
 
 
@@ -46,7 +45,7 @@ def _positive_errors(goal: Goal) -> dict[str, str]:
 
 
 def _apply(goal: Goal, fields: dict[str, Any]) -> Goal:
-    unknown = set(fields) - GOAL_FIELDS
+    unknown = set(fields).difference(GOAL_FIELDS)
     if unknown:
         raise TypeError(f"unknown goal fields: {sorted(unknown)}")
     for name, value in fields.items():
