@@ -63,7 +63,7 @@ from coaching.workouts.tree import (
     WorkoutError,
     _,
 )
-from core.fit import FIT_SIGNATURE
+from core.fit import FIT_SIGNATURE, fit_crc
 from core.ranges import TARGET_CADENCE_SPM, TARGET_HR_BPM, TARGET_POWER_W, TARGET_SPEED_MPS
 
 MAX_WATCH_STEPS = 50
@@ -434,12 +434,3 @@ def _fit_file(records: bytes) -> bytes:
     header += struct.pack("<H", fit_crc(header))
     content = header + records
     return content + struct.pack("<H", fit_crc(content))
-
-
-def fit_crc(data: bytes, crc: int = 0) -> int:
-    """The FIT CRC-16 (polynomial 0xA001 reflected, initial 0: CRC-16/ARC)."""
-    for byte in data:
-        crc ^= byte
-        for _bit in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-    return crc
