@@ -30,7 +30,7 @@ from activities.services.archive_plan import (
     reader_kind,
 )
 from activities.services.archive_reader import ArchiveReader
-from activities.services.files import files_import
+from activities.services.files import ParsedFile, file_parse, parsed_file_import
 from activities.services.manual import csv_import
 from activities.types import FileResult, ImportReport, Outcome, RejectedFile
 from athletes.models import Athlete
@@ -77,23 +77,55 @@ def batch_import(
     start: int,
     end: int | None = None,
 ) -> tuple[list[FileResult], int]:
-    """Import entries from `start` (to `end` at most) until the batch size or time is reached."""
+    """Import entries from `start` (to `end` at most) until the batch's size, reading time or
+    bytes is reached (PACELINE_IMPORT_BATCH_ENTRIES, _S, _BYTES).
+
+    The batch's activity files are read and parsed first, then stored: the athlete's lock,
+    taken by the first store and held until the batch commits, covers the storing only, so
+    another worker importing the same athlete parses meanwhile instead of waiting."""
     size = int(setting("PACELINE_IMPORT_BATCH_ENTRIES", 25))
+    budget = int(setting("PACELINE_IMPORT_BATCH_BYTES", 16 * 2**20))
     deadline = time.monotonic() + float(setting("PACELINE_IMPORT_BATCH_S", 1.0))
-    results: list[FileResult] = []
+    read: list[tuple[Entry, ParsedFile | FileResult | None]] = []
     index, end = start, len(entries) if end is None else end
-    while index < end and index - start < size and time.monotonic() < deadline:
-        results += _entry_import_safely(athlete, reader, export, entries[index])
+    while index < end and index - start < size and time.monotonic() < deadline and budget > 0:
+        parsed = _entry_parse_safely(athlete, reader, entries[index])
+        budget -= len(parsed.data) if isinstance(parsed, ParsedFile) else 0
+        read.append((entries[index], parsed))
         index += 1
+    results: list[FileResult] = []
+    for entry, parsed in read:
+        results += _entry_import_safely(athlete, reader, export, entry, parsed)
     return results, index
 
 
+def _entry_parse_safely(
+    athlete: Athlete, reader: ArchiveReader, entry: Entry
+) -> ParsedFile | FileResult | None:
+    """An activity file entry read and parsed (`file_entry_parse`); None for other kinds."""
+    if entry.kind != EntryKind.FILE:
+        return None
+    try:
+        return file_entry_parse(athlete=athlete, reader=reader, entry=entry)[0]
+    except ArchiveRefused:
+        raise
+    except Exception:
+        logger.exception("archive entry %r could not be read", entry.name)
+        return FileResult(entry.name, Outcome.FAILED, _("could not import this entry"))
+
+
 def _entry_import_safely(
-    athlete: Athlete, reader: ArchiveReader, export: ArchiveFormat | None, entry: Entry
+    athlete: Athlete,
+    reader: ArchiveReader,
+    export: ArchiveFormat | None,
+    entry: Entry,
+    parsed: ParsedFile | FileResult | None,
 ) -> list[FileResult]:
     """One entry's results; an unexpected error fails this entry only (its writes undone)."""
     try:
         with transaction.atomic():
+            if parsed is not None:
+                return [_named(parsed_file_import(athlete=athlete, parsed=parsed), entry)]
             return _entry_import(athlete, reader, export, entry)
     except ArchiveRefused:
         raise
@@ -105,10 +137,8 @@ def _entry_import_safely(
 def _entry_import(
     athlete: Athlete, reader: ArchiveReader, export: ArchiveFormat | None, entry: Entry
 ) -> list[FileResult]:
-    """A generic entry here; any other kind by the export format that planned it."""
+    """An entry that is not an activity file (`file_entry_parse` read those)."""
     match entry.kind:
-        case EntryKind.FILE:
-            return [file_entry_import(athlete=athlete, reader=reader, entry=entry)[0]]
         case EntryKind.CSV:
             return _csv_entry_import(athlete, reader, entry)
         case EntryKind.BROKEN:
@@ -128,10 +158,11 @@ def _csv_entry_import(athlete: Athlete, reader: ArchiveReader, entry: Entry) -> 
         return [FileResult(entry.name, Outcome.FAILED, rejected.reason)]
 
 
-def file_entry_import(
+def file_entry_parse(
     *, athlete: Athlete, reader: ArchiveReader, entry: Entry
-) -> tuple[FileResult, str]:
-    """Import one activity file of the archive; returns its result and the content's sha256.
+) -> tuple[ParsedFile | FileResult, str]:
+    """Read and parse one activity file of the archive, storing nothing (`files.file_parse`);
+    returns it, or the result that settles it, and the content's sha256 ("" when unread).
 
     FIT files that are not activities (monitoring, sleep, settings) are SKIPPED, not failed.
     A member whose bytes are a zip under another name is FAILED: nested zips are read by the
@@ -148,10 +179,20 @@ def file_entry_import(
     if not is_activity_fit(data):
         reason = _("not an activity recording (monitoring, sleep or settings file)")
         return FileResult(entry.name, Outcome.SKIPPED, reason), ""
-    results = files_import(athlete=athlete, items=[(name, data)]).results
-    result = results[0] if results else FileResult(entry.name, Outcome.FAILED, _("nothing read"))
+    return file_parse(athlete=athlete, name=name, data=data), hashlib.sha256(data).hexdigest()
+
+
+def file_entry_import(
+    *, athlete: Athlete, reader: ArchiveReader, entry: Entry
+) -> tuple[FileResult, str]:
+    """`file_entry_parse`, then store it; returns its result and the content's sha256."""
+    parsed, sha256 = file_entry_parse(athlete=athlete, reader=reader, entry=entry)
+    return _named(parsed_file_import(athlete=athlete, parsed=parsed), entry), sha256
+
+
+def _named(result: FileResult, entry: Entry) -> FileResult:
     result.name = entry.name
-    return result, hashlib.sha256(data).hexdigest()
+    return result
 
 
 def other_entry_result(entry: Entry) -> FileResult:

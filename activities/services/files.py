@@ -16,6 +16,7 @@ import io
 import logging
 import zlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.files.base import ContentFile
@@ -137,22 +138,46 @@ def files_import(*, athlete: Athlete, items: Iterable[tuple[str, bytes]]) -> Imp
 
 
 def _import_one(athlete: Athlete, name: str, data: bytes) -> FileResult:
+    return parsed_file_import(
+        athlete=athlete, parsed=file_parse(athlete=athlete, name=name, data=data)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """A file read and parsed but not stored yet (`parsed_file_import` stores it)."""
+
+    name: str
+    data: bytes
+    sessions: list[NormalizedActivity]
+
+
+def file_parse(*, athlete: Athlete, name: str, data: bytes) -> ParsedFile | FileResult:
+    """The part of a file's import that takes no lock and writes nothing: the size, whether
+    this content is already imported, the parse. A FileResult when that settles the file.
+    Batches parse every file first, so that the athlete's lock is held only while storing."""
     if len(data) > max_upload_bytes():
         return _too_large(name)
     if _already_imported(athlete, data):
         return FileResult(name, Outcome.SKIPPED, _("already imported"))
     try:
-        sessions = _parse(data, name)
+        return ParsedFile(name, data, _parse(data, name))
     except RejectedFile as rejected:
         return FileResult(name, Outcome.FAILED, rejected.reason)
     except Exception:
         logger.exception("could not read activity file %r", name)
         return FileResult(name, Outcome.FAILED, _("could not read this file"))
+
+
+def parsed_file_import(*, athlete: Athlete, parsed: ParsedFile | FileResult) -> FileResult:
+    """Store a parsed file's sessions (`file_parse`); a settled file's result as it is."""
+    if isinstance(parsed, FileResult):
+        return parsed
     try:
-        return _ingest_sessions(athlete, name, data, sessions)
+        return _ingest_sessions(athlete, parsed.name, parsed.data, parsed.sessions)
     except Exception:
-        logger.exception("could not store activity file %r", name)
-        return FileResult(name, Outcome.FAILED, _("could not store this file"))
+        logger.exception("could not store activity file %r", parsed.name)
+        return FileResult(parsed.name, Outcome.FAILED, _("could not store this file"))
 
 
 def _parse(data: bytes, name: str) -> list[NormalizedActivity]:
