@@ -78,20 +78,22 @@ def _load_due(athlete_id: int, since: dt.date) -> None:
 
 @subscriber("analytics.activities_changed")
 def activities_changed_task(event: ActivitiesChanged) -> None:
-    """Compute the metrics of the listed activities that still exist, estimate the thresholds
-    of sports that have none (analytics.estimates) and refresh the metrics they change, then
-    mark the athlete's daily load stale from the earliest day changed and schedule its
-    recompute: once, whatever the estimates changed. A deleted athlete is done."""
+    """Take the zones the devices recorded for sports without entered zones, compute the
+    metrics of the listed activities that still exist (with those zones: computed once),
+    estimate the thresholds of sports that have none from them (analytics.estimates) and
+    refresh the metrics the zones and estimates change, then mark the athlete's daily load
+    stale from the earliest day changed and schedule its recompute: once, whatever changed.
+    A deleted athlete is done."""
     athlete = Athlete.objects.filter(id=event.athlete_id).first()
     if athlete is None:
         return
-    activities_metrics_compute(athlete=athlete, activity_ids=event.activity_ids)
     since = event.since
-    # The estimates publish ThresholdsChanged, delivered when this block ends: by then their
-    # metrics are refreshed here and `athlete_refresh_task` finds nothing left to do.
+    # Zones and estimates publish ThresholdsChanged, delivered when this block ends: by then
+    # their metrics are refreshed here and `athlete_refresh_task` finds nothing left to do.
     with batched():
-        estimated = thresholds_estimate(athlete=athlete)  # sports without thresholds
         from_devices = zones_from_devices(athlete=athlete)  # sports without entered zones
+        activities_metrics_compute(athlete=athlete, activity_ids=event.activity_ids)
+        estimated = thresholds_estimate(athlete=athlete)  # sports without thresholds
         if estimated or from_devices:
             since = min(since, changed_metrics_refresh(athlete=athlete) or since)
     _load_due(athlete.id, since)
