@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -338,12 +338,12 @@ def _daily_rows_write(
     changed = [(day, v) for day, v in rows.items() if day in before and before[day] != v]
     new = [(day, v) for day, v in rows.items() if day not in before]
     update, insert = _daily_sql()
-    fields = _daily_fields()
+    params = _daily_params(athlete_id)
     with connection.cursor() as cursor:
         if changed:
-            cursor.executemany(update, [_daily_params(fields, athlete_id, *row) for row in changed])
+            cursor.executemany(update, [params(*row) for row in changed])
         if new:
-            cursor.executemany(insert, [_daily_params(fields, athlete_id, *row) for row in new])
+            cursor.executemany(insert, [params(*row) for row in new])
 
 
 def _daily_sql() -> tuple[str, str]:
@@ -363,12 +363,19 @@ def _daily_fields() -> list[Any]:
     return [DailyLoad._meta.get_field(name) for name in (*DAILY_COLUMNS, "athlete", "day")]
 
 
-def _daily_params(
-    fields: list[Any], athlete_id: int, day: dt.date, values: tuple[Any, ...]
-) -> list[Any]:
-    """The values as the database takes them (JSON encoded, dates adapted), field by field."""
-    every = (*values, athlete_id, day)
-    return [f.get_db_prep_save(v, connection) for f, v in zip(fields, every, strict=True)]
+def _daily_params(athlete_id: int) -> Callable[[dt.date, tuple[Any, ...]], list[Any]]:
+    """A function giving a row's values as the database takes them, in `_daily_sql` order:
+    the JSON column and the day adapted by their fields (the day, and a rest day's empty
+    JSON, once per call), the floats as they are."""
+    load_by_source, day_field = DailyLoad._meta.get_field("load_by_source"), _daily_fields()[-1]
+    empty = load_by_source.get_db_prep_save({}, connection)
+
+    def params(day: dt.date, values: tuple[Any, ...]) -> list[Any]:
+        by_source, *numbers = values
+        json = load_by_source.get_db_prep_save(by_source, connection) if by_source else empty
+        return [json, *map(float, numbers), athlete_id, day_field.get_db_prep_save(day, connection)]
+
+    return params
 
 
 def _range_start(athlete: Athlete, since: dt.date) -> tuple[dt.date, float, float] | None:

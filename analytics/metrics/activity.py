@@ -381,11 +381,8 @@ def _curve(
     best = mean_max(
         values, durations, nan="zero" if zero_for_nan else "skip", resolution=resolution
     )
-    return {
-        int(duration): float(value)
-        for duration, value in zip(durations.tolist(), best.tolist(), strict=True)
-        if np.isfinite(value)
-    }
+    finite = np.isfinite(best)
+    return dict(zip(durations[finite].tolist(), best[finite].tolist(), strict=True))
 
 
 def _best_efforts(
