@@ -84,6 +84,31 @@ def wait_until(done: Any, what: str, timeout_s: float) -> None:
         time.sleep(0.2)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes, with their reaped children's."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return total / ticks
+
+
+def postgres_pids() -> list[int]:
+    """The local PostgreSQL server's processes (empty where /proc does not show them)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if stat.read_text().split(" ", 2)[1] == "(postgres)":
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError):
+            continue
+    return found
+
+
 def redis_answers(url: str) -> bool:
     import redis
 
@@ -294,11 +319,20 @@ def measure(folder: Path, env: dict[str, str], count: int, *, thresholds: bool) 
         f" MB, built in {time.perf_counter() - started:.0f} s)"
     )
     logs = [folder / f"worker-{n}.log" for n in range(1, WORKERS + 1)]
-    with spawned(worker_argv(1), env, logs[0]), spawned(worker_argv(2), env, logs[1]):
+    with spawned(worker_argv(1), env, logs[0]) as one, spawned(worker_argv(2), env, logs[1]) as two:
         for log in logs:
             wait_until(lambda log=log: b" ready." in log.read_bytes(), "no worker", 60)
+        database = postgres_pids()
+        before = cpu_seconds([one.pid, two.pid]), cpu_seconds(database), time.process_time()
         figures = import_through_workers(archive, thresholds=thresholds)
+        after = cpu_seconds([one.pid, two.pid]), cpu_seconds(database), time.process_time()
     print_figures(figures)
+    workers, server, bench = (b - a for a, b in zip(before, after, strict=True))
+    print(
+        f"CPU during the import: workers {workers:.1f} s, PostgreSQL {server:.1f} s (its processes"
+        f" on this machine), this process {bench:.1f} s; {os.cpu_count()} CPUs × "
+        f"{figures['seconds']:.1f} s = {(os.cpu_count() or 1) * figures['seconds']:.0f} s"
+    )
     print_task_times(logs)
 
 
