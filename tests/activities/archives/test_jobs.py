@@ -17,7 +17,10 @@ from django.utils import timezone
 
 from activities.models import Activity, ImportChunk, ImportJob
 from activities.services.archive_jobs import import_chunk_run, import_job_run
-from activities.services.archives import archive_import
+from activities.services.archive_limits import ArchiveLimits
+from activities.services.archive_plan import archive_plan, reader_kind
+from activities.services.archive_reader import ArchiveReader
+from activities.services.archives import archive_import, batch_import
 from activities.services.uploads import import_job_create
 from activities.tasks import import_job_run_task, import_jobs_sweep
 from athletes.models import Athlete, User
@@ -366,3 +369,21 @@ def test_a_failed_job_stops_its_other_chunks_at_their_next_batch(
 
     assert Activity.objects.filter(athlete=athlete).count() == 4
     assert ImportChunk.objects.get(id=chunk.id).cursor == 4
+
+
+def test_a_batch_stops_reading_at_its_byte_budget(
+    athlete: Athlete, corpus: Path, fits_zip: Path, settings: Any
+) -> None:
+    """Every file of a batch is parsed before any is stored (the athlete's lock then covers
+    the storing only), so a batch holds its files in memory: PACELINE_IMPORT_BATCH_BYTES
+    bounds them. The file that crosses the budget ends the batch; nothing is left out."""
+    first = (corpus / "fit" / FEW_FITS[0]).stat().st_size
+    settings.PACELINE_IMPORT_BATCH_BYTES = first + 1  # the second file crosses it
+    with ArchiveReader(fits_zip, limits=ArchiveLimits.from_settings(), name="x.zip") as reader:
+        entries = archive_plan(reader, reader_kind(reader))
+        results, after = batch_import(athlete, reader, None, entries, 0)
+        assert (after, [r.outcome.value for r in results]) == (2, ["created", "created"])
+        settings.PACELINE_IMPORT_BATCH_BYTES = 16 * 2**20
+        results, end = batch_import(athlete, reader, None, entries, after)
+    assert end == len(FEW_FITS) == 2 + len(results)
+    assert Activity.objects.filter(athlete=athlete).count() == len(FEW_FITS)
