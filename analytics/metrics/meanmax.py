@@ -91,15 +91,17 @@ def mean_max(
         step = float(resolution)
         series = np.round(series / step)
     csum = _cumulative_sum(series)
-    best = np.full(wanted.size, np.nan)
+    sums = np.full(wanted.size, np.nan)
     scratch = np.empty(series.size, dtype=csum.dtype)
+    subtract, largest = np.subtract, np.maximum.reduce  # ~1,000 small calls: no wrappers
     for index, duration in enumerate(wanted.tolist()):
         starts = series.size - duration + 1
         if starts < 1:
             continue
         window = scratch[:starts]
-        np.subtract(csum[duration:], csum[:starts], out=window)
-        best[index] = float(window.max()) * step / duration
+        subtract(csum[duration:], csum[:starts], out=window)
+        sums[index] = largest(window)
+    best: FloatArray = sums * step / wanted
     return best
 
 
