@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
-from coaching.urls import journal, library, planner
+from coaching.urls import cockpit, journal, library, planner
 
-urlpatterns = [*planner.urlpatterns, *library.urlpatterns, *journal.urlpatterns]
+urlpatterns = [
+    *cockpit.urlpatterns,
+    *planner.urlpatterns,
+    *library.urlpatterns,
+    *journal.urlpatterns,
+]
