@@ -136,9 +136,7 @@ def state_now(rows: Sequence[DailyLoad], *, back_days: int = 7) -> StateNow | No
             return None
         return float(series[name][last] - series[name][before])
 
-    return StateNow(
-        _state(series, last), change("fitness"), change("fatigue"), change("form")
-    )
+    return StateNow(_state(series, last), change("fitness"), change("fatigue"), change("form"))
 
 
 def _contiguous(rows: Sequence[DailyLoad]) -> dict[str, list[Any]]:

@@ -378,8 +378,8 @@ def cockpit_sort(rows: Iterable[CockpitRow], *, sort: str) -> tuple[list[Cockpit
     if name not in SORTS:
         name, descending = "name", False
     value = SORTS[name]
-    by_name = sorted(rows, key=SORTS["name"])
+    by_name = sorted(rows, key=lambda row: str(row.athlete).casefold())
     known = [row for row in by_name if value(row) is not None]
     unknown = [row for row in by_name if value(row) is None]
-    known.sort(key=value, reverse=descending)  # type: ignore[arg-type,return-value]
+    known.sort(key=value, reverse=descending)  # type: ignore[arg-type]
     return known + unknown, f"-{name}" if descending else name
