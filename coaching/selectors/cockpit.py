@@ -108,6 +108,11 @@ class CockpitRow:
         return _ratio(self.done.load, self.planned.load)
 
     @property
+    def waiting(self) -> int:
+        """Everything that waits for the coach (or the athlete), summed."""
+        return self.unlinked + self.without_rpe + self.unread + self.connection_problems
+
+    @property
     def days_to_race(self) -> int | None:
         return None if self.next_race is None else (self.next_race.race_on - self.today).days
 
@@ -164,7 +169,7 @@ def cockpit_get(
     *, viewer: Any, week_start: dt.date, group: Group | None = None, now: dt.datetime | None = None
 ) -> Cockpit:
     """Every athlete the viewer sees (only `group`'s when given), with the week holding
-    `week_start` and their state today. Eleven queries whatever the athletes and history."""
+    `week_start` and their state today. Nine queries whatever the athletes and history."""
     now = now or timezone.now()
     start = week_start_of(week_start)
     athletes = _athletes(viewer=viewer, group=group)
@@ -359,6 +364,7 @@ SORTS: dict[str, Callable[[CockpitRow], float | str | dt.datetime | None]] = {
     "acwr": lambda row: _finite(row.state.latest.acwr) if row.state else None,
     "last": lambda row: row.last_activity.activity.started_at if row.last_activity else None,
     "race": lambda row: row.days_to_race,
+    "todo": lambda row: row.waiting,
     "unlinked": lambda row: row.unlinked,
     "rpe": lambda row: row.without_rpe,
     "unread": lambda row: row.unread,
