@@ -188,6 +188,7 @@ def cockpit_get(
             today=todays[athlete.id],
             planned=planned_totals(days[athlete.id][-WEEK_DAYS:]),
             done=actual_totals(days[athlete.id][-WEEK_DAYS:]),
+            # The compliance column: swap for the multi-athlete compliance selector here.
             compliance=week_compliance(days[athlete.id], week_start=start),
             state=states.get(athlete.id),
             last_activity=last.get(athlete.id),
@@ -283,14 +284,12 @@ def _states(*, viewer: Any, ids: list[int], todays: dict[int, dt.date]) -> dict[
 
 
 def _last_activities(*, viewer: Any, ids: list[int]) -> dict[int, Done]:
-    """Each athlete's latest activity the viewer may see, with its load. One query."""
+    """Each athlete's latest activity the viewer may see, with its load. One query: the
+    latest id is looked up once per athlete (an index walk), not once per activity."""
     visible = Activity.objects.visible_to(viewer)
-    latest = visible.filter(athlete_id=OuterRef("athlete_id")).order_by("-started_at", "-id")
-    activities = (
-        visible.filter(athlete_id__in=ids, id=Subquery(latest.values("id")[:1]))
-        .select_related("metrics")
-        .defer(*HEAVY_METRICS)
-    )
+    latest = visible.filter(athlete_id=OuterRef("pk")).order_by("-started_at", "-id")
+    latest_ids = Athlete.objects.filter(id__in=ids).values(last=Subquery(latest.values("id")[:1]))
+    activities = visible.filter(id__in=latest_ids).select_related("metrics").defer(*HEAVY_METRICS)
     return {activity.athlete_id: done_of(activity) for activity in activities}
 
 
