@@ -19,9 +19,11 @@ from analytics.selectors.curves import CurveSource, SeasonCurve, season_curves, 
 from analytics.selectors.fitness import (
     DayState,
     Fitness,
+    StateNow,
     WeekTotals,
     aggregate,
     fitness_get,
+    state_now,
 )
 from analytics.selectors.forecast import Forecast, RaceDay, VolumePlan
 from analytics.selectors.records import (
@@ -38,6 +40,7 @@ __all__ = [
     "Forecast",
     "PersonalRecords",
     "RaceDay",
+    "StateNow",
     "RecordRow",
     "SeasonCurve",
     "VolumePlan",
@@ -49,6 +52,7 @@ __all__ = [
     "aggregate",
     "daily_load_list",
     "fitness_get",
+    "state_now",
     "personal_records_get",
     "season_curves",
     "season_sports",

@@ -25,7 +25,8 @@ from django.utils import timezone
 
 from activities.models import Activity
 from analytics.models import DailyLoad
-from analytics.selectors.fitness import WARM_UP_DAYS, StateNow, state_now
+from analytics.selectors import StateNow, state_now
+from analytics.selectors.fitness import WARM_UP_DAYS
 from athletes.models import Athlete, Goal, Group
 from coaching.models import Link, PlannedSession
 from coaching.selectors.comments import unread_comments
