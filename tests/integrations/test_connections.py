@@ -13,6 +13,7 @@ from django.utils import timezone
 from athletes.models import Athlete
 from core.leases import LeaseHeld
 from integrations.models import Connection, LoginAttempt, RawPayload, SyncRun
+from integrations.selectors import connection_problem_counts, connection_problems
 from integrations.services.connections import (
     LEASE,
     ConnectionPaused,
@@ -31,7 +32,6 @@ from integrations.services.connections import (
     sync_run_progress,
     sync_run_start,
 )
-from integrations.selectors import connection_problem_counts, connection_problems
 
 NOW = dt.datetime(2026, 12, 5, 9, 0, tzinfo=dt.UTC)
 TOKENS = {"tokens": '{"di_token": "aaa", "di_refresh_token": "r1"}', "display_name": "runner"}
