@@ -225,6 +225,25 @@ def test_counts_unlinked_activities_missing_rpe_unread_comments_and_problems(
     assert row.connection_problems == 1
 
 
+def test_each_athlete_counts_from_their_own_today(coach: User, athlete: Athlete) -> None:
+    """At noon UTC on Thursday it is already Friday in Auckland, still Thursday in Paris."""
+    kiwi = AthleteFactory(user__first_name="Kiri", time_zone="Pacific/Auckland")
+    CoachAthleteFactory(coach=coach, athlete=kiwi)
+    done(kiwi, day(4))  # Friday: today in Auckland
+    done(athlete, day(4))  # Friday: tomorrow in Paris (a planned-ahead log)
+    done(kiwi, TODAY - dt.timedelta(weeks=8))  # Thursday 8 weeks ago: 8 weeks and a day ago
+    done(athlete, TODAY - dt.timedelta(weeks=8))  # exactly 8 weeks ago in Paris: counted
+    assert _row(coach, kiwi).today == day(4)
+    assert (_row(coach, kiwi).without_rpe, _row(coach, kiwi).unlinked) == (1, 1)
+    assert (_row(coach, athlete).without_rpe, _row(coach, athlete).unlinked) == (0, 1)
+
+
+def test_an_unreadable_week_is_this_week(coach: User, athlete: Athlete) -> None:
+    html = client_for(coach).get(URL, {"week": "not-a-day"}).content.decode()
+    assert f"week={day(-7).isoformat()}" in html
+    assert f"week={day(7).isoformat()}" in html
+
+
 # --- groups and sorting ---------------------------------------------------------------------------
 
 
