@@ -183,3 +183,31 @@ def test_the_tallies_show_only_what_the_viewer_may_see(coach: User) -> None:
 
     assert tallies[mine.id].judged == 3
     assert (tallies[theirs.id].judged, tallies[theirs.id].unplanned) == (0, 0)
+
+
+def test_the_month_shows_each_weeks_counts_per_verdict(coach: User, athlete: Athlete) -> None:
+    linked(planned(athlete, day(0), "On plan", duration_s=3600), done(athlete, day(0)))
+    linked(
+        planned(athlete, day(1), "Overdone", duration_s=3600), done(athlete, day(1), moving_s=7200)
+    )
+    planned(athlete, day(2), "Missed", duration_s=3600)
+
+    body = (
+        client_for(coach).get(f"/athletes/{athlete.id}/plan/month/?month=2026-03").content.decode()
+    )
+
+    assert 'data-counts="1/0/1/1"' in body
+    assert "1 on plan · 0 partly · 1 off plan · 1 missed" in body
+    assert "33 %" in body
+
+
+def test_the_week_card_shows_the_share_of_steps_on_target(coach: User, athlete: Athlete) -> None:
+    thresholds_set(
+        athlete=athlete, sport="ride", valid_from=dt.date(2026, 1, 1), by=None, ftp_w=FTP_W
+    )
+    session = planned(athlete, DAY, "5 × 3 min VO2", sport="ride", steps=to_data(PLAN))
+    linked(session, ride(athlete, {4: 0.85}))
+
+    body = client_for(coach).get(f"/athletes/{athlete.id}/plan/?week={DAY}").content.decode()
+
+    assert "steps on target: 80 %" in body
