@@ -211,3 +211,21 @@ def test_the_week_card_shows_the_share_of_steps_on_target(coach: User, athlete: 
     body = client_for(coach).get(f"/athletes/{athlete.id}/plan/?week={DAY}").content.decode()
 
     assert "steps on target: 80 %" in body
+
+
+def test_the_activity_page_shows_the_worse_of_volume_and_steps(
+    coach: User, athlete: Athlete
+) -> None:
+    thresholds_set(
+        athlete=athlete, sport="ride", valid_from=dt.date(2026, 1, 1), by=None, ftp_w=FTP_W
+    )
+    session = planned(athlete, DAY, "5 × 3 min VO2", sport="ride", steps=to_data(PLAN))
+    activity = ride(athlete, dict.fromkeys(range(1, REPS + 1), 0.85))
+    linked(session, activity)
+
+    html = (
+        client_for(coach).get(f"/athletes/{athlete.id}/activities/{activity.id}/").content.decode()
+    )
+
+    panel = html.split('id="planned-session"')[1].split("</section>")[0]
+    assert "compliance-dot compliance-red" in panel  # the time was done, no rep on target
