@@ -81,9 +81,7 @@ def test_the_page_is_404_for_someone_without_an_athlete_profile(coach: User, sta
     assert Client().get(URL).status_code == 302  # to the login page
 
 
-def test_the_page_shows_only_the_viewers_own_data(
-    athlete: Athlete, other_athlete: Athlete
-) -> None:
+def test_the_page_shows_only_the_viewers_own_data(athlete: Athlete, other_athlete: Athlete) -> None:
     planned(other_athlete, TODAY, "Olga's intervals")
     done(other_athlete, YESTERDAY, name="Olga's long run")
     GoalFactory(athlete=other_athlete, race_on=TODAY + dt.timedelta(days=30), name="Olga's race")
