@@ -77,10 +77,6 @@ class HomePlan:
     compliance: PeriodCompliance
     race: NextRace | None
 
-    @property
-    def week_start(self) -> dt.date:
-        return self.week[0].plan.day
-
 
 def home_plan(*, viewer: User, athlete: Athlete, today: dt.date) -> HomePlan:
     """The athlete's day (`today`, athlete-local), yesterday, this week (Monday first) and

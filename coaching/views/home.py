@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from activities.models import Activity
 from activities.selectors import activity_of
 from activities.services.journal import activity_journal_update
 from analytics.display.glance import form_glance, wellness_glance
@@ -49,16 +52,22 @@ def athlete_home_rpe(request: Request[User], activity_id: int) -> HttpResponse:
     user = request.user
     athlete = athlete_own(viewer=user)
     activity = activity_of(viewer=user, athlete=athlete, activity_id=activity_id)
-    form = QuickLogForm(request.POST)
-    if form.is_valid():
-        rpe, feel = form.cleaned_data["rpe"], form.cleaned_data["feel"]
-        activity_journal_update(
-            activity=activity, by=user, rpe=rpe, feel=feel, notes=activity.notes
-        )
-    if not is_partial(request):
-        return redirect("athlete_home")
-    failed = None if form.is_valid() else activity.id
-    return _rpe_block(request, athlete, logged=None if failed else activity, failed_id=failed)
+    logged = _log(QuickLogForm(request.POST), activity=activity, by=user)
+    if is_partial(request):
+        extra = {"logged": activity} if logged else {"failed_id": activity.id}
+        return _rpe_block(request, athlete, **extra)
+    if not logged:
+        messages.error(request, _("Choose how hard the session was."))
+    return redirect("athlete_home")
+
+
+def _log(form: QuickLogForm, *, activity: Activity, by: User) -> bool:
+    """Save the form's RPE and feel through the journal's service; False when invalid."""
+    if not form.is_valid():
+        return False
+    rpe, feel = form.cleaned_data["rpe"], form.cleaned_data["feel"]
+    activity_journal_update(activity=activity, by=by, rpe=rpe, feel=feel, notes=activity.notes)
+    return True
 
 
 def _rpe_block(request: Request[User], athlete: Athlete, **extra: Any) -> HttpResponse:

@@ -146,6 +146,17 @@ def test_today_shows_each_session_with_estimates_steps_and_the_fit_download(
     assert "Nothing planned today" not in today
 
 
+def test_the_athlete_of_a_coach_does_not_see_the_coachs_drafts(athlete: Athlete) -> None:
+    planned(athlete, TODAY, "Published tempo")
+    planned(athlete, TODAY, "Draft intervals", hidden=True)
+    planned(athlete, day(5), "Draft long run", duration_s=7200.0, hidden=True)
+
+    html = _page(athlete.user)
+
+    assert "Published tempo" in html
+    assert "Draft" not in html and "2 h 00" not in _section(html, "home-week")
+
+
 def test_today_shows_what_is_already_done(athlete: Athlete) -> None:
     session = planned(athlete, TODAY, "Easy hour", duration_s=3600.0)
     linked(session, done(athlete, TODAY, name="Lunch run"))
@@ -239,6 +250,28 @@ def test_an_rpe_log_without_the_effort_is_refused_and_says_why(athlete: Athlete)
     assert "Choose how hard the session was." in block.content.decode()
     run.refresh_from_db()
     assert run.rpe is None
+
+
+def test_without_javascript_a_refused_rpe_log_comes_back_home_with_the_reason(
+    athlete: Athlete,
+) -> None:
+    run = done(athlete, YESTERDAY)
+
+    response = client_for(athlete.user).post(
+        reverse("athlete_home_rpe", args=[run.id]), {"feel": "3"}, follow=True
+    )
+
+    assert response.redirect_chain == [(URL, 302)]
+    assert "Choose how hard the session was." in response.content.decode()
+
+
+def test_the_week_strip_falls_back_to_load_when_no_time_is_known(athlete: Athlete) -> None:
+    gym = done(athlete, day(0), load=55.0, name="Gym")
+    Activity.objects.filter(id=gym.id).update(moving_s=None, elapsed_s=None)
+
+    days = _strip_days(_page(athlete.user))
+
+    assert "load 55" in days[0]
 
 
 def test_nobody_logs_rpe_on_someone_elses_activity(
