@@ -107,6 +107,7 @@ def test_a_brand_new_athlete_sees_an_empty_state_in_every_block(athlete: Athlete
     assert re.search(r'id="home-rpe"[^>]*hidden', html)
     assert "Nothing to judge yet." in html
     assert "No activities yet: Fitness, Fatigue and Form appear" in html
+    assert reverse("activity_upload", args=[athlete.id]) in html
     assert "No sleep, HRV or resting heart rate recorded for last night." in html
     assert "No A or B race ahead." in html
 
