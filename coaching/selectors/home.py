@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from activities.models import Activity
 from athletes.models import Athlete, Goal, User
 from coaching.display.workout import StepRow, step_rows
+from coaching.selectors.compliance import SessionPlan
 from coaching.selectors.journal import rpe_prompt_list
 from coaching.selectors.planner import (
     WEEK_DAYS,
     DayPlan,
-    PeriodCompliance,
-    SessionPlan,
     Totals,
     actual_totals,
     period_compliance,
@@ -30,6 +29,7 @@ from coaching.selectors.planner import (
     planned_totals,
     week_start_of,
 )
+from coaching.workouts.scoring import Tally
 from coaching.workouts.tree import stored_workout
 
 DAY = dt.timedelta(days=1)
@@ -46,8 +46,8 @@ class TodaySession:
 
 @dataclass(frozen=True, slots=True)
 class StripDay:
-    """One day of the week strip: planned and done (time and load) and its sessions'
-    compliance colours."""
+    """One day of the week strip: planned and done (time and load); its sessions carry their
+    verdicts."""
 
     plan: DayPlan
     planned: Totals
@@ -74,7 +74,7 @@ class HomePlan:
     week: list[StripDay]
     week_planned: Totals
     week_actual: Totals
-    compliance: PeriodCompliance
+    compliance: Tally
     race: NextRace | None
 
 

@@ -312,14 +312,15 @@ def test_the_week_strip_shows_monday_to_sunday_planned_vs_done_and_compliance(
     assert len(days) == 7
     assert "is-today" in days[3] and "is-past" in days[2] and "is-past" not in days[4]
     assert "compliance-green" in days[0] and "1 h 00" in days[0]
-    assert "compliance-red" in days[1] and "45 min" in days[1]
+    assert "compliance-missed" in days[1] and "45 min" in days[1]
     assert "compliance-yellow" in days[2] and "40 min" in days[2]
     assert "is-planned" in days[5] and "2 h 00" in days[5]
     assert 'href="{}"'.format(reverse("planner_day", args=[athlete.id, "2026-03-08"])) in days[6]
     totals = _section(html, "home-week").split('class="week-strip-totals"')[1]
     assert "4 h 45" in totals  # planned: 1 h + 45 min + 1 h + 2 h
     assert "1 h 40" in totals  # done this week, not last Sunday
-    assert "plan-compliance-" in totals
+    assert "50 %" in totals  # DESIGN §6 scores: on plan 1, partly 0.5, missed 0
+    assert 'data-count="missed"' in totals and "1 missed" in totals
 
 
 # --- Form and wellness ----------------------------------------------------------------------
