@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from coaching.urls import journal, library, planner
+from coaching.urls import home, journal, library, planner
 
-urlpatterns = [*planner.urlpatterns, *library.urlpatterns, *journal.urlpatterns]
+urlpatterns = [*home.urlpatterns, *planner.urlpatterns, *library.urlpatterns, *journal.urlpatterns]
