@@ -115,17 +115,30 @@ class PlannedSessionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Link)
 class LinkAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("session", "activity", "athlete", "kind", "locked", "match", "created_at")
+    list_display = (
+        "session",
+        "activity",
+        "athlete",
+        "kind",
+        "locked",
+        "match",
+        "steps",
+        "created_at",
+    )
     list_filter = ("kind", "locked")
     search_fields = ("session__title", "activity__name", *ATHLETE_SEARCH)
     autocomplete_fields = ("athlete", "session", "activity")
     list_select_related = ("athlete__user", "session", "activity")
     date_hierarchy = "created_at"
-    readonly_fields = ("created_by",)
+    readonly_fields = ("created_by", "steps_hit")
 
     @admin.display(description=_("confidence"), ordering="confidence")
     def match(self, obj: Link) -> str:
         return percent(obj.confidence)
+
+    @admin.display(description=_("steps on target"), ordering="steps_hit")
+    def steps(self, obj: Link) -> str:
+        return percent(obj.steps_hit)
 
 
 @admin.register(LinkRefusal)

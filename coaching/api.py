@@ -138,6 +138,14 @@ class WeekSessionSerializer(serializers.Serializer[Any]):
     session = PlannedSessionSerializer()
     link = LinkSerializer(allow_null=True)
     compliance = ComplianceSerializer(source="ratio", allow_null=True)
+    steps_hit = FiniteFloatField(
+        allow_null=True, help_text=_("Share (0–1) of the active steps on target.")
+    )
+    verdict = serializers.ChoiceField(
+        choices=[*COLOURS, "missed"],
+        allow_null=True,
+        help_text=_("The worse of the volume and step colours, or missed; None: not judged."),
+    )
 
 
 class WeekActivitySerializer(serializers.Serializer[Any]):
@@ -178,11 +186,22 @@ class WeekTotalsSerializer(serializers.Serializer[Any]):
 
 
 class WeekComplianceSerializer(serializers.Serializer[Any]):
+    """Judged sessions (published, a past day or linked) counted per verdict, and the
+    activities done for no planned session (unplanned: not scored)."""
+
     pct = FiniteFloatField(
-        allow_null=True, help_text=_("Mean of the judged sessions' ratios capped at 1, × 100.")
+        allow_null=True,
+        help_text=_(
+            "Mean score of the judged sessions (green 1, yellow 0.5, red or missed 0), × 100."
+        ),
     )
     colour = serializers.ChoiceField(choices=COLOURS, allow_null=True)
     judged = serializers.IntegerField()
+    green = serializers.IntegerField()
+    yellow = serializers.IntegerField()
+    red = serializers.IntegerField()
+    missed = serializers.IntegerField()
+    unplanned = serializers.IntegerField()
 
 
 class PlanWeekSerializer(serializers.Serializer[Any]):
@@ -196,6 +215,9 @@ class PlanWeekSerializer(serializers.Serializer[Any]):
     days = WeekDaySerializer(many=True)
     totals = WeekTotalsSerializer(source="*")
     compliance = WeekComplianceSerializer()
+    rolling_compliance = WeekComplianceSerializer(
+        source="rolling", help_text=_("The same over the 28 days ending on `week_end`.")
+    )
 
 
 class PlannedSessionWriteSerializer(serializers.Serializer[Any]):

@@ -179,6 +179,14 @@ class Link(models.Model):
     kind = models.CharField(max_length=6, choices=Kind.choices)
     locked = models.BooleanField(default=False)
     confidence = models.FloatField(default=1.0)
+    steps_hit = models.FloatField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "Share (0–1) of the session's active steps whose executed segment met its target, "
+            "stored when the link is made; empty when no step could be judged."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

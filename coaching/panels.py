@@ -18,6 +18,7 @@ from athletes.selectors.athletes import athlete_can_edit, athlete_writes_journal
 from coaching.forms.journal import FEEL_CHOICES, JournalForm
 from coaching.selectors.comments import comment_thread
 from coaching.selectors.journal import activity_link_panel, activity_step_report
+from coaching.workouts.scoring import session_colour
 
 JOURNAL = "coaching/partials/_activity_journal.html"
 LINK = "coaching/partials/_link_panel.html"
@@ -59,6 +60,10 @@ def activity_page_context(*, viewer: User, athlete: Athlete, activity: Activity)
         "journal_form": journal_form(activity) if can_log else None,
         "journal_labels": journal_labels(activity),
         "link_panel": panel,
+        "link_colour": session_colour(
+            None if panel.ratio is None else panel.ratio.colour,
+            None if report is None else report.share_hit,
+        ),
         "step_report": report,
         "thread": comment_thread(viewer=viewer, target=activity, can_comment=can_edit),
         "units": athlete.units,

@@ -1,4 +1,5 @@
-"""The demo in a real browser: a coach's roster, an athlete's profile, French, no console errors.
+"""The demo in a real browser: a coach's roster, an athlete's day and profile, French, no console
+errors.
 
 Screenshots land in var/screenshots/. Needs Debian's Chromium (see tests/browser.py).
 """
@@ -50,9 +51,15 @@ def test_coach_lands_on_the_cockpit_with_their_athletes(
     assert page.locator("table.cockpit tbody tr").count() >= 2
 
 
-def test_athlete_sees_their_profile(page: Page, live_server: Any, demo: Any) -> None:
+def test_athlete_lands_on_their_day_and_sees_their_profile(
+    page: Page, live_server: Any, demo: Any
+) -> None:
     log_in(page, live_server.url, ENGLISH_ATHLETE, PASSWORD)
+    assert page.url == f"{live_server.url}/today/"
+    assert page.locator("h1").first.inner_text().strip() == "Today"
+    screenshot(page, "athlete_home")
 
+    page.goto(f"{live_server.url}/me/")
     screenshot(page, "athlete_profile")
     assert page.locator("h1").first.inner_text().strip() == "Daniel Okafor"
     assert "Valencia" not in page_text(page)  # a runner's race belongs to Camille, not Daniel
@@ -61,6 +68,7 @@ def test_athlete_sees_their_profile(page: Page, live_server: Any, demo: Any) -> 
 
 def test_language_switch_shows_the_page_in_french(page: Page, live_server: Any, demo: Any) -> None:
     log_in(page, live_server.url, ENGLISH_ATHLETE, PASSWORD)
+    page.goto(f"{live_server.url}/me/")
     profile_url = page.url
 
     page.locator("button[name=language][value=fr] >> visible=true").first.click()
@@ -81,6 +89,7 @@ def test_deleting_a_goal_asks_first_and_keeps_it_when_dismissed(
     page: Page, live_server: Any, demo: Any
 ) -> None:
     log_in(page, live_server.url, ENGLISH_ATHLETE, PASSWORD)
+    page.goto(f"{live_server.url}/me/")
     page.goto(page.url.rstrip("/") + "/goals/")
     goals_before = page.locator("form[data-confirm] button").count()
     assert goals_before > 0

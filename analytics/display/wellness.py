@@ -93,10 +93,10 @@ def wellness_page(*, viewer: Any, athlete: Athlete, range_key: str, today: dt.da
     first = today - (RANGES[key][1] - 1) * DAY
     since = first - rules.HRV_WINDOW_DAYS * DAY
     rows = wellness_days(viewer=viewer, athlete=athlete, since=since, until=today)
-    flags = rules.wellness_flags([_rule_day(row) for row in rows])
+    flags = rules.wellness_flags([rule_day(row) for row in rows])
     shown = [row for row in rows if row.day >= first]
     imperial = athlete.units == Athlete.Units.IMPERIAL
-    table = [_row(row, flags[row.day], imperial) for row in reversed(shown)]
+    table = [day_row(row, flags[row.day], imperial) for row in reversed(shown)]
     has_any = bool(shown) or wellness_exists(viewer=viewer, athlete=athlete)
     return WellnessPage(
         ranges=ranges,
@@ -109,7 +109,8 @@ def wellness_page(*, viewer: Any, athlete: Athlete, range_key: str, today: dt.da
     )
 
 
-def _rule_day(row: WellnessDay) -> rules.Day:
+def rule_day(row: WellnessDay) -> rules.Day:
+    """A stored wellness day as the flag rules read it."""
     return rules.Day(
         day=row.day,
         hrv_ms=row.hrv_ms,
@@ -132,7 +133,8 @@ def _weight(kg: float | None, imperial: bool) -> float | None:
     return kg * LB_PER_KG if kg is not None and imperial else kg
 
 
-def _row(row: WellnessDay, flags: list[str], imperial: bool) -> DayRow:
+def day_row(row: WellnessDay, flags: list[str], imperial: bool) -> DayRow:
+    """One wellness day formatted for display, with its flags."""
     low, high = row.hrv_baseline_low_ms, row.hrv_baseline_high_ms
     band = f"{number(low)}–{number(high)}" if low is not None and high is not None else EMPTY
     battery = (

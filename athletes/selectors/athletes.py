@@ -23,6 +23,13 @@ def athlete_get(*, viewer: Any, athlete_id: int) -> Athlete:
     )
 
 
+def athlete_own(*, viewer: Any) -> Athlete:
+    """The viewer's own athlete profile; 404 for someone without one (a coach, staff)."""
+    return get_object_or_404(
+        Athlete.objects.visible_to(viewer).select_related("user"), user_id=viewer.id
+    )
+
+
 def athlete_get_for_edit(*, viewer: Any, athlete_id: int) -> Athlete:
     """An athlete the viewer may change: 404 when not visible, 403 when visible read-only."""
     athlete = athlete_get(viewer=viewer, athlete_id=athlete_id)

@@ -20,14 +20,14 @@ from core.http import Request
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Coaches land on their cockpit, athletes on their profile; others get a welcome page."""
+    """Coaches land on their cockpit, athletes on their home (today, yesterday, the week); others
+    get a welcome page."""
     if not request.user.is_authenticated:
         return redirect(settings.LOGIN_URL)
     if request.user.is_coach:
         return redirect("cockpit")
-    own = Athlete.objects.filter(user=request.user).first()
-    if own is not None:
-        return redirect("athlete_detail", own.id)
+    if Athlete.objects.filter(user=request.user).exists():
+        return redirect("athlete_home")
     return render(request, "athletes/home.html")
 
 

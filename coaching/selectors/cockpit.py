@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from activities.models import Activity
@@ -28,27 +28,30 @@ from analytics.models import DailyLoad
 from analytics.selectors import StateNow, state_now
 from analytics.selectors.fitness import WARM_UP_DAYS
 from athletes.models import Athlete, Goal, Group
-from coaching.models import Link, PlannedSession
+from coaching.models import PlannedSession
 from coaching.selectors.comments import unread_comments
-from coaching.selectors.planner import (
+from coaching.selectors.compliance import (
     HEAVY_METRICS,
+    Done,
+    SessionPlan,
+    compliance_by_athlete,
+    compliance_rolling,
+    done_of,
+)
+from coaching.selectors.planner import (
     WEEK_DAYS,
     DayPlan,
-    Done,
-    PeriodCompliance,
     Totals,
     actual_totals,
-    done_of,
-    period_compliance,
     planned_totals,
-    session_plan,
     week_start_of,
 )
 from coaching.selectors.unlinked import WINDOW_WEEKS
+from coaching.workouts.scoring import Tally
 from core.wiring import wired
 
-ROLLING_WEEKS = 4
 RPE_DAYS = 7
+ESTIMATES = ("est_duration_s", "est_distance_m", "est_dist_eq_km", "est_load")
 FITNESS_CHANGE_DAYS = 7
 
 
@@ -56,22 +59,12 @@ FITNESS_CHANGE_DAYS = 7
 
 
 @dataclass(frozen=True, slots=True)
-class Colours:
-    """How many sessions of the week got each colour; `missed` (red too) are counted apart."""
-
-    green: int = 0
-    yellow: int = 0
-    red: int = 0
-    missed: int = 0
-
-
-@dataclass(frozen=True, slots=True)
 class WeekCompliance:
-    """The week's session colours, its compliance and the rolling one over 4 weeks."""
+    """The week's compliance and the rolling one over the 28 days ending with the week
+    (`coaching.selectors.compliance`: sessions per verdict, %, unplanned activities)."""
 
-    colours: Colours
-    week: PeriodCompliance
-    rolling: PeriodCompliance
+    week: Tally
+    rolling: Tally
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,23 +139,6 @@ class Cockpit:
         return self.week_start + dt.timedelta(days=WEEK_DAYS)
 
 
-# --- compliance: the one place to swap for the compliance selector ----------------------------
-
-
-def week_compliance(days: list[DayPlan], *, week_start: dt.date) -> WeekCompliance:
-    """Colours and % of the week and of the 4 weeks ending with it, from the planner's own
-    judgement of each session (`planner.session_plan` → `compliance.session_compliance`).
-    `days` are one athlete's 4 weeks, oldest first."""
-    week = [day for day in days if day.day >= week_start]
-    counts: defaultdict[str, int] = defaultdict(int)
-    for plan in (plan for day in week for plan in day.sessions):
-        if plan.missed:
-            counts["missed"] += 1
-        elif plan.colour is not None:
-            counts[plan.colour] += 1
-    return WeekCompliance(Colours(**counts), period_compliance(week), period_compliance(days))
-
-
 # --- the queries ------------------------------------------------------------------------------
 
 
@@ -170,13 +146,14 @@ def cockpit_get(
     *, viewer: Any, week_start: dt.date, group: Group | None = None, now: dt.datetime | None = None
 ) -> Cockpit:
     """Every athlete the viewer sees (only `group`'s when given), with the week holding
-    `week_start` and their state today. Nine queries whatever the athletes and history."""
+    `week_start` and their state today. Thirteen queries whatever the athletes and history."""
     now = now or timezone.now()
     start = week_start_of(week_start)
     athletes = _athletes(viewer=viewer, group=group)
     todays = {athlete.id: athlete.local_today(now) for athlete in athletes}
     ids = list(todays)
-    days = _plan_days(viewer=viewer, ids=ids, start=start, todays=todays)
+    days = _week_days(viewer=viewer, ids=ids, start=start, todays=todays)
+    compliance = _compliance(viewer=viewer, athletes=athletes, start=start, todays=todays)
     states = _states(viewer=viewer, ids=ids, todays=todays)
     last = _last_activities(viewer=viewer, ids=ids)
     races = _next_races(viewer=viewer, ids=ids, todays=todays)
@@ -187,10 +164,9 @@ def cockpit_get(
         CockpitRow(
             athlete=athlete,
             today=todays[athlete.id],
-            planned=planned_totals(days[athlete.id][-WEEK_DAYS:]),
-            done=actual_totals(days[athlete.id][-WEEK_DAYS:]),
-            # The compliance column: swap for the multi-athlete compliance selector here.
-            compliance=week_compliance(days[athlete.id], week_start=start),
+            planned=planned_totals(days[athlete.id]),
+            done=actual_totals(days[athlete.id]),
+            compliance=compliance[athlete.id],
             state=states.get(athlete.id),
             last_activity=last.get(athlete.id),
             next_race=races.get(athlete.id),
@@ -226,34 +202,27 @@ def _per_today(
     return condition
 
 
-def _plan_days(
+def _week_days(
     *, viewer: Any, ids: list[int], start: dt.date, todays: dict[int, dt.date]
 ) -> dict[int, list[DayPlan]]:
-    """Each athlete's days of the 4 weeks ending with the week of `start`: published sessions
-    (with their link and linked activity, when the viewer may see it) and the week's
-    activities. Two queries."""
-    first = start - dt.timedelta(weeks=ROLLING_WEEKS - 1)
+    """Each athlete's days of the week of `start` with its published sessions (their
+    estimates) and every activity the viewer may see. Two queries."""
     last = start + dt.timedelta(days=WEEK_DAYS - 1)
     days = {
         athlete_id: {
-            first + dt.timedelta(days=n): DayPlan(first + dt.timedelta(days=n), today)
-            for n in range((last - first).days + 1)
+            start + dt.timedelta(days=n): DayPlan(start + dt.timedelta(days=n), today)
+            for n in range(WEEK_DAYS)
         }
         for athlete_id, today in todays.items()
     }
-    shown_links = Link.objects.visible_to(viewer).filter(session_id=OuterRef("pk"))
     sessions = (
         PlannedSession.objects.visible_to(viewer)
         .published()
-        .filter(athlete_id__in=ids, day__range=(first, last))
-        .select_related("link__activity__metrics")
-        .defer(*(f"link__activity__{name}" for name in HEAVY_METRICS))
-        .annotate(link_shown=Exists(shown_links))
-        .order_by("day", "order", "id")
+        .filter(athlete_id__in=ids, day__range=(start, last))
+        .only("athlete_id", "day", *ESTIMATES)
     )
     for session in sessions:
-        today = todays[session.athlete_id]
-        days[session.athlete_id][session.day].sessions.append(session_plan(session, today=today))
+        days[session.athlete_id][session.day].sessions.append(SessionPlan(session, None, None))
     activities = (
         Activity.objects.visible_to(viewer)
         .filter(athlete_id__in=ids, day__range=(start, last))
@@ -263,6 +232,25 @@ def _plan_days(
     for activity in activities:
         days[activity.athlete_id][activity.day].activities.append(done_of(activity))
     return {athlete_id: list(by_day.values()) for athlete_id, by_day in days.items()}
+
+
+def _compliance(
+    *, viewer: Any, athletes: list[Athlete], start: dt.date, todays: dict[int, dt.date]
+) -> dict[int, WeekCompliance]:
+    """The week's and the rolling 28 days' compliance of every athlete. Four queries. One
+    "today" for all (the earliest of the athletes'): a session is never called missed before
+    its day is over for its athlete."""
+    if not todays:
+        return {}
+    last = start + dt.timedelta(days=WEEK_DAYS - 1)
+    today = min(todays.values())
+    week = compliance_by_athlete(
+        viewer=viewer, athletes=athletes, first=start, last=last, today=today
+    )
+    rolling = compliance_rolling(viewer=viewer, athletes=athletes, last=last, today=today)
+    return {
+        athlete.id: WeekCompliance(week[athlete.id], rolling[athlete.id]) for athlete in athletes
+    }
 
 
 def _states(*, viewer: Any, ids: list[int], todays: dict[int, dt.date]) -> dict[int, StateNow]:
@@ -357,7 +345,7 @@ SORTS: dict[str, Callable[[CockpitRow], float | str | dt.datetime | None]] = {
     "load": lambda row: row.done.load,
     "week": lambda row: row.compliance.week.pct,
     "rolling": lambda row: row.compliance.rolling.pct,
-    "missed": lambda row: row.compliance.colours.missed,
+    "missed": lambda row: row.compliance.week.missed,
     "fitness": lambda row: row.state.latest.fitness if row.state else None,
     "fatigue": lambda row: row.state.latest.fatigue if row.state else None,
     "form": lambda row: row.state.latest.form if row.state else None,

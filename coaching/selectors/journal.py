@@ -25,7 +25,12 @@ from athletes.templatetags.units import duration as clock
 from coaching.models import CalendarFeed, Link, PlannedSession, SessionType
 from coaching.selectors.context import workout_thresholds
 from coaching.services.feeds import token_hash
-from coaching.workouts.compliance import SessionRatio, session_ratio, step_compliance
+from coaching.workouts.compliance import (
+    SessionRatio,
+    WorkoutCompliance,
+    session_ratio,
+    step_compliance,
+)
 from coaching.workouts.tree import (
     DurationKind,
     FlatStep,
@@ -160,19 +165,43 @@ def activity_step_report(
     """Step compliance of the activity with its session's steps; None when the session has
     no steps (or unreadable ones). Reads the streams, the laps and the thresholds in force on
     the activity's day (about ten queries)."""
-    try:
-        flat = flatten(from_data(session.steps))
-    except WorkoutError:
-        return None
+    flat = _flat_steps(session)
     if not flat:
+        return None
+    result = activity_workout_compliance(activity=activity, session=session)
+    if result is None:
+        return StepReport([], None, "time", recorded=False)
+    rows = [
+        _row(number, flat[step.index], step.target, step.executed, step.hit, session.sport, units)
+        for number, step in enumerate(
+            (s for s in result.steps if s.intent is Intent.ACTIVE), start=1
+        )
+    ]
+    return StepReport(rows, result.share_hit, result.method, recorded=True)
+
+
+def _flat_steps(session: PlannedSession) -> list[FlatStep]:
+    try:
+        return flatten(from_data(session.steps))
+    except WorkoutError:
+        return []
+
+
+def activity_workout_compliance(
+    *, activity: Activity, session: PlannedSession
+) -> WorkoutCompliance | None:
+    """The pure core's step compliance of the activity with its session's steps; None when
+    the session has no (readable) steps or the activity no samples. Reads the streams, the
+    laps and the thresholds in force on the activity's day."""
+    if not _flat_steps(session):
         return None
     row = Streams.objects.filter(activity=activity).only("data").first()
     arrays = decode_streams(bytes(row.data)) if row is not None else None
     if arrays is None or not len(arrays):
-        return StepReport([], None, "time", recorded=False)
+        return None
     thresholds = workout_thresholds(athlete=activity.athlete, sport=session.sport, day=activity.day)
     laps = [(lap.start_s, lap.elapsed_s) for lap in activity.laps.order_by("index")]
-    result = step_compliance(
+    return step_compliance(
         stored_workout(session.steps),
         sport=session.sport,
         thresholds=thresholds,
@@ -184,13 +213,6 @@ def activity_step_report(
         distance_m=arrays.distance_m,
         laps=laps or None,
     )
-    rows = [
-        _row(number, flat[step.index], step.target, step.executed, step.hit, session.sport, units)
-        for number, step in enumerate(
-            (s for s in result.steps if s.intent is Intent.ACTIVE), start=1
-        )
-    ]
-    return StepReport(rows, result.share_hit, result.method, recorded=True)
 
 
 def _row(

@@ -4,7 +4,8 @@ planned vs actual, and compliance (DESIGN §6).
 A fixed number of queries whatever the number of sessions and activities: one for the
 sessions (with their link, the linked activity and its metrics), one for the activities of the
 days (with their metrics and link), one for the goals — plus one to know whether the viewer
-plans for this athlete.
+plans for this athlete, and the week's two for the rolling 4-week compliance
+(`coaching.selectors.compliance`).
 
 Who plans is the one door's rule, `Athlete.objects.plannable_by`: a coach with `edit` or
 `full` rights, and a self-coached athlete (their own coach, `CoachAthlete.is_self_coached`).
@@ -17,19 +18,25 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 
 from activities.models import Activity
-from analytics.metrics.disteq import distance_equivalent_km
 from athletes.models import Athlete, Goal, Group
 from athletes.selectors.athletes import athlete_get
 from coaching.models import Link, PlannedSession
-from coaching.workouts.compliance import Colour, SessionRatio, session_compliance, session_ratio
+from coaching.selectors.compliance import (
+    HEAVY_METRICS,
+    Done,
+    SessionPlan,
+    compliance_rolling,
+    done_of,
+    related,
+    session_plan,
+)
+from coaching.workouts.scoring import Tally, tally
 
 WEEK_DAYS = 7
-# Metric columns the planner never shows: big JSON documents left in the database.
-HEAVY_METRICS = ("metrics__time_in_zone_s", "metrics__mean_max", "metrics__best_efforts_s")
 
 
 # --- who plans --------------------------------------------------------------------------------
@@ -102,97 +109,6 @@ def parse_month(text: str | None, *, today: dt.date) -> dt.date:
 # --- rows ---------------------------------------------------------------------------------------
 
 
-def _related(obj: Any, name: str) -> Any:
-    """A reverse one-to-one loaded by select_related, or None when there is none."""
-    try:
-        return getattr(obj, name)
-    except ObjectDoesNotExist:
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class Done:
-    """An activity with the values the planner compares: `duration_s` (moving, else elapsed),
-    `distance_m`, `dist_eq_km` (the metrics', else from distance and ascent) and `load` (the
-    metrics' activity load, else the load entered by hand; None when unknown)."""
-
-    activity: Activity
-    duration_s: float | None
-    distance_m: float | None
-    dist_eq_km: float | None
-    load: float | None
-
-    @property
-    def session_id(self) -> int | None:
-        """The id of the session this activity is linked to (loaded: no query)."""
-        link = _related(self.activity, "link")
-        return None if link is None else int(link.session_id)
-
-
-def done_of(activity: Activity) -> Done:
-    metrics = _related(activity, "metrics")
-    load = metrics.load if metrics is not None and metrics.load is not None else None
-    dist_eq = metrics.dist_eq_km if metrics is not None else None
-    if dist_eq is None:
-        dist_eq = distance_equivalent_km(
-            sport=activity.sport, distance_m=activity.distance_m, ascent_m=activity.ascent_m
-        )
-    return Done(
-        activity=activity,
-        duration_s=activity.moving_s or activity.elapsed_s,
-        distance_m=activity.distance_m,
-        dist_eq_km=dist_eq,
-        load=load if load is not None else activity.manual_load,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class SessionPlan:
-    """A planned session, the activity done for it (linked) and, when judged, its compliance:
-    linked sessions are compared with their activity; an unlinked published session of a past
-    day is missed (red); today's and future ones are not judged yet, nor are drafts."""
-
-    session: PlannedSession
-    done: Done | None
-    ratio: SessionRatio | None
-
-    @property
-    def colour(self) -> Colour | None:
-        return None if self.ratio is None else self.ratio.colour
-
-    @property
-    def missed(self) -> bool:
-        return self.done is None and self.ratio is not None
-
-    @property
-    def link(self) -> Link | None:
-        """The session's link (loaded with it: no query)."""
-        link: Link | None = _related(self.session, "link")
-        return link
-
-
-def session_plan(session: PlannedSession, *, today: dt.date) -> SessionPlan:
-    """The session with its link, unless loaded with `link_shown` False (the viewer may not
-    see the activity: the session then shows unlinked and is not judged — done, by what the
-    viewer may not see, never missed)."""
-    link = _related(session, "link")
-    if link is not None and not getattr(session, "link_shown", True):
-        PlannedSession.link.related.set_cached_value(session, None)
-        return SessionPlan(session, None, None)
-    done = done_of(link.activity) if link is not None else None
-    if done is None and (session.day >= today or session.hidden):
-        return SessionPlan(session, None, None)
-    ratio = session_ratio(
-        planned_load=session.est_load,
-        actual_load=done.load if done else None,
-        planned_duration_s=session.est_duration_s,
-        actual_duration_s=done.duration_s if done else None,
-        planned_distance_m=session.est_distance_m,
-        actual_distance_m=done.distance_m if done else None,
-    )
-    return SessionPlan(session, done, ratio)
-
-
 @dataclass(frozen=True, slots=True)
 class DayPlan:
     """One athlete-local day: its sessions in order, the activities not linked to any of
@@ -258,30 +174,14 @@ def actual_totals(days: list[DayPlan]) -> Totals:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class PeriodCompliance:
-    """`pct`: the mean over judged sessions of actual / planned capped at 1 (a missed session
-    counts 0, overdoing counts as done), × 100; None when no session was judged. `colour`:
-    the session colour of that share (green from 80 %, yellow from 50 %, else red)."""
-
-    pct: float | None
-    judged: int
-
-    @property
-    def colour(self) -> Colour | None:
-        return None if self.pct is None else session_compliance(self.pct, 100.0)
-
-
-def period_compliance(days: list[DayPlan]) -> PeriodCompliance:
-    ratios = [
-        min(plan.ratio.ratio or 0.0, 1.0)
-        for day in days
-        for plan in day.sessions
-        if plan.ratio is not None
-    ]
-    if not ratios:
-        return PeriodCompliance(None, 0)
-    return PeriodCompliance(100.0 * sum(ratios) / len(ratios), len(ratios))
+def period_compliance(days: list[DayPlan]) -> Tally:
+    """The judged sessions of the days counted per verdict (DESIGN §6), and the activities
+    done for no published session of theirs (unplanned)."""
+    plans = [plan for day in days for plan in day.sessions]
+    published = {plan.session.id for plan in plans if not plan.session.hidden}
+    activities = [done for day in days for done in day.activities]
+    unplanned = sum(done.session_id not in published for done in activities)
+    return tally((plan.verdict for plan in plans), unplanned=unplanned)
 
 
 # --- the queries ------------------------------------------------------------------------------
@@ -336,7 +236,7 @@ def _place_activity(day: DayPlan, activity: Activity, shown: set[int]) -> None:
     with a session of the period (the one it is linked to)."""
     done = done_of(activity)
     day.activities.append(done)
-    link = _related(activity, "link")
+    link = related(activity, "link")
     if link is None or link.session_id not in shown:
         day.unlinked.append(done)
 
@@ -352,7 +252,8 @@ class WeekPlan:
     days: list[DayPlan]
     planned: Totals
     actual: Totals
-    compliance: PeriodCompliance
+    compliance: Tally
+    rolling: Tally
 
     @property
     def week_end(self) -> dt.date:
@@ -376,17 +277,15 @@ class WeekPlan:
 
 
 def plan_week(*, viewer: Any, athlete: Athlete, week_start: dt.date, today: dt.date) -> WeekPlan:
-    """The week starting on the Monday of `week_start`, as `viewer` may see it. Four queries."""
+    """The week starting on the Monday of `week_start`, as `viewer` may see it, with the
+    compliance of the 4 weeks ending on its Sunday (`rolling`). Six queries."""
     start = week_start_of(week_start)
+    end = start + dt.timedelta(days=WEEK_DAYS - 1)
     can_edit = plan_can_edit(viewer=viewer, athlete=athlete)
     days = plan_days(
-        viewer=viewer,
-        athlete=athlete,
-        first=start,
-        last=start + dt.timedelta(days=WEEK_DAYS - 1),
-        drafts=can_edit,
-        today=today,
+        viewer=viewer, athlete=athlete, first=start, last=end, drafts=can_edit, today=today
     )
+    rolling = compliance_rolling(viewer=viewer, athletes=[athlete], last=end, today=today)
     return WeekPlan(
         athlete=athlete,
         week_start=start,
@@ -396,6 +295,7 @@ def plan_week(*, viewer: Any, athlete: Athlete, week_start: dt.date, today: dt.d
         planned=planned_totals(days),
         actual=actual_totals(days),
         compliance=period_compliance(days),
+        rolling=rolling[athlete.id],
     )
 
 
@@ -407,7 +307,7 @@ class MonthWeek:
     days: list[DayPlan]
     planned: Totals
     actual: Totals
-    compliance: PeriodCompliance
+    compliance: Tally
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,9 @@ from django.db.models import Q
 from athletes.models import Athlete
 from coaching.display.workout import WorkoutView, workout_view
 from coaching.models import WorkoutTemplate
+from coaching.selectors.compliance import SessionPlan
 from coaching.selectors.context import workout_thresholds
-from coaching.selectors.planner import DayPlan, SessionPlan, plan_can_edit, plan_days
+from coaching.selectors.planner import DayPlan, plan_can_edit, plan_days
 from coaching.workouts.text import format_workout
 from coaching.workouts.tree import stored_workout
 

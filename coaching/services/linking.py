@@ -3,8 +3,10 @@
 Automatic: on the same athlete-local day, a session and an activity of compatible sports pair
 up; with several on one day the pairing with the best total score wins (duration, distance,
 exact sport, and order in the day: the first session of the day goes with the first activity).
-The score of a pair is stored as the link's confidence (0–1). Manual links are locked: the
-auto-linker never removes them, and a pair unlinked by hand is never auto-linked again.
+The score of a pair is stored as the link's confidence (0–1), and the share of the session's
+active steps on target as its `steps_hit` (recomputed whenever the days are relinked). Manual
+links are locked: the auto-linker never removes them, and a pair unlinked by hand is never
+auto-linked again.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from activities.models import Activity
 from activities.services.ingest import sports_compatible
 from athletes.models import User
 from coaching.models import Link, LinkRefusal, PlannedSession
+from coaching.selectors.journal import activity_workout_compliance
 
 EXACT_LIMIT = 6  # sessions or activities on one day above which pairing is greedy
 WEIGHT_DURATION, WEIGHT_DISTANCE, WEIGHT_SPORT, WEIGHT_ORDER = 0.45, 0.3, 0.1, 0.15
@@ -153,7 +156,23 @@ def autolink_days(*, athlete_id: int, days: Iterable[dt.date]) -> int:
             )
         ]
         Link.objects.bulk_create(links)
-        return Link.objects.filter(athlete_id=athlete_id, session__day__in=days).count()
+        kept = Link.objects.filter(athlete_id=athlete_id, session__day__in=days)
+        link_steps_refresh(links=kept.select_related("session", "activity__athlete"))
+        return kept.count()
+
+
+def link_steps_refresh(*, links: Iterable[Link]) -> None:
+    """Store on each link the share of its session's active steps on target (None when the
+    session has no steps, the activity no samples, or no step could be judged), so that lists
+    of sessions read it instead of decoding streams. Updates only the links that changed."""
+    changed = []
+    for link in links:
+        result = activity_workout_compliance(activity=link.activity, session=link.session)
+        share = None if result is None else result.share_hit
+        if share != link.steps_hit:
+            link.steps_hit = share
+            changed.append(link)
+    Link.objects.bulk_update(changed, ["steps_hit"])
 
 
 def _by_day[T: (PlannedSession, Activity)](rows: Iterable[T]) -> defaultdict[dt.date, list[T]]:
@@ -180,6 +199,7 @@ def link_manual(*, session: PlannedSession, activity: Activity, by: User | None)
             confidence=1.0,
             created_by=by,
         )
+        link_steps_refresh(links=[link])
     return link
 
 

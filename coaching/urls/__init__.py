@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from coaching.urls import cockpit, journal, library, planner
+from coaching.urls import cockpit, home, journal, library, planner
 
 urlpatterns = [
     *cockpit.urlpatterns,
+    *home.urlpatterns,
     *planner.urlpatterns,
     *library.urlpatterns,
     *journal.urlpatterns,

@@ -68,9 +68,9 @@ def test_home_sends_a_coach_to_the_cockpit(coach: User) -> None:
     assert response["Location"] == reverse("cockpit")
 
 
-def test_home_sends_an_athlete_to_their_own_page(athlete: Athlete) -> None:
+def test_home_sends_an_athlete_to_their_home_page(athlete: Athlete) -> None:
     response = _client_for(athlete.user).get(reverse("home"))
-    assert response["Location"] == reverse("athlete_detail", args=[athlete.id])
+    assert response["Location"] == reverse("athlete_home")
 
 
 def test_home_welcomes_staff_without_a_profile_with_an_admin_link(staff: User) -> None:

@@ -99,7 +99,11 @@ def test_the_week_lists_sessions_with_steps_estimates_link_and_compliance(
     assert [g["name"] for g in data["days"][6]["goals"]] == ["Spring 10K"]
     assert data["totals"]["planned"]["load"] == pytest.approx(64.0 + 56.25)
     assert data["totals"]["actual"]["duration_s"] == 5400.0
-    assert data["compliance"] == {"pct": 50.0, "colour": "yellow", "judged": 2}
+    assert (first["verdict"], first["steps_hit"]) == ("green", None)  # no samples: no step judged
+    assert (missed["verdict"], missed["steps_hit"]) == ("missed", None)
+    counts = {"green": 1, "yellow": 0, "red": 0, "missed": 1, "unplanned": 1}
+    assert data["compliance"] == {"pct": 50.0, "colour": "yellow", "judged": 2, **counts}
+    assert data["rolling_compliance"] == data["compliance"]  # nothing in the 3 weeks before
 
 
 def test_the_athlete_of_a_coach_reads_their_week_without_drafts(

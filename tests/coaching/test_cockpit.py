@@ -121,7 +121,7 @@ def test_the_week_sums_published_sessions_and_every_activity(coach: User, athlet
     assert row.load_ratio == pytest.approx(70 / 150)
 
 
-def test_session_colours_and_compliance_come_from_the_planner(
+def test_session_verdicts_and_compliance_come_from_the_compliance_selector(
     coach: User, athlete: Athlete
 ) -> None:
     linked(_session(athlete, day(0), est_load=100), done(athlete, day(0), load=100))  # green
@@ -131,12 +131,12 @@ def test_session_colours_and_compliance_come_from_the_planner(
     _session(athlete, day(5), "Saturday", est_load=100)  # future: not judged
     linked(_session(athlete, day(-7), est_load=100), done(athlete, day(-7), load=100))
     row = _row(coach, athlete)
-    colours = row.compliance.colours
-    assert (colours.green, colours.yellow, colours.red, colours.missed) == (1, 1, 1, 1)
-    assert row.compliance.week.judged == 4
-    assert row.compliance.week.pct == pytest.approx((100 + 60 + 20 + 0) / 4)
-    assert row.compliance.rolling.judged == 5
-    assert row.compliance.rolling.pct == pytest.approx((100 + 60 + 20 + 0 + 100) / 5)
+    week = row.compliance.week
+    assert (week.green, week.yellow, week.red, week.missed) == (1, 1, 1, 1)
+    assert week.pct == pytest.approx(100 * (1 + 0.5 + 0 + 0) / 4)  # DESIGN §6 scores
+    rolling = row.compliance.rolling
+    assert rolling.judged == 5
+    assert rolling.pct == pytest.approx(100 * (1 + 0.5 + 0 + 0 + 1) / 5)
 
 
 def test_weeks_move_by_the_week_parameter(coach: User, athlete: Athlete) -> None:

@@ -187,15 +187,17 @@ def test_a_session_done_as_planned_is_green_and_a_miss_counts_zero_in_the_week(
     linked(monday, done(athlete, day(0), moving_s=3600))  # no load: compared on duration
     planned(athlete, day(1), "Missed tempo", duration_s=3600)
     wednesday = planned(athlete, day(2), "Long", duration_s=3600)
-    linked(wednesday, done(athlete, day(2), moving_s=4680))  # 1.3: yellow, counts as 1
+    linked(wednesday, done(athlete, day(2), moving_s=4680))  # 1.3: yellow, scores 0.5
 
     week = _week(coach, athlete)
     sessions = [d.sessions[0] for d in week.days[:3]]
 
     assert [s.colour for s in sessions] == ["green", "red", "yellow"]
+    assert [s.verdict for s in sessions] == ["green", "missed", "yellow"]
     assert sessions[0].ratio is not None and sessions[0].ratio.basis == "duration"
     assert week.compliance.judged == 3
-    assert week.compliance.pct == pytest.approx(100 * 2 / 3)
+    assert (week.compliance.green, week.compliance.yellow, week.compliance.missed) == (1, 1, 1)
+    assert week.compliance.pct == pytest.approx(100 * 1.5 / 3)  # (1 + 0.5 + 0) / 3
     assert week.compliance.colour == "yellow"
 
 
