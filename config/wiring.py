@@ -33,6 +33,7 @@ from core.outbox import outbox_sweep
 from integrations.garmin import schedule as garmin_schedule
 from integrations.garmin import tasks as garmin
 from integrations.garmin.export import GARMIN_EXPORT
+from integrations.selectors import connection_problem_counts
 from integrations.services.connections import login_attempts_sweep
 from integrations.strava.export import STRAVA_EXPORT
 from integrations.strava.schedule import strava_syncs_sweep
@@ -84,3 +85,7 @@ ARCHIVE_FORMATS: tuple[ArchiveFormat, ...] = (
     GARMIN_EXPORT,  # a DI_CONNECT/ folder: summaries, wellness, nested uploaded files
     STRAVA_EXPORT,  # activities.csv at the root (or one folder down) and its files
 )
+
+# How many connections need each athlete (read by name by the coach's cockpit, as `coaching`
+# sits below `integrations`): (*, athlete_ids) -> {athlete id: count}, one query.
+CONNECTION_PROBLEM_COUNTS = connection_problem_counts

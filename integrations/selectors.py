@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlsplit
 
+from django.db.models import Count
 from django.utils import timezone
 
 from athletes.models import Athlete
@@ -155,11 +157,23 @@ def garmin_panel(athlete: Athlete) -> GarminPanel:
     return GarminPanel(athlete, connection, attempt, runs)
 
 
+PROBLEM_STATUSES = (Connection.Status.NEEDS_USER, Connection.Status.ERROR)
+
+
 def connection_problems(athlete: Athlete) -> list[Connection]:
     """Connections that need the athlete (sign in again, an error) — shown where they look."""
-    return list(
-        Connection.objects.filter(
-            athlete=athlete,
-            status__in=[Connection.Status.NEEDS_USER, Connection.Status.ERROR],
-        )
+    return list(Connection.objects.filter(athlete=athlete, status__in=PROBLEM_STATUSES))
+
+
+def connection_problem_counts(*, athlete_ids: Sequence[int]) -> dict[int, int]:
+    """{athlete id: how many of their connections need them} for these athletes (already
+    looked up through the one door); athletes without a problem are left out. One query.
+    Wired as CONNECTION_PROBLEM_COUNTS for pages of lower layers (the coach's cockpit)."""
+    rows = (
+        Connection.objects.filter(athlete_id__in=athlete_ids, status__in=PROBLEM_STATUSES)
+        .order_by()
+        .values("athlete_id")
+        .annotate(problems=Count("id"))
+        .values_list("athlete_id", "problems")
     )
+    return dict(rows)

@@ -38,6 +38,19 @@ def test_coach_sees_their_athletes_on_the_roster(page: Page, live_server: Any, d
     assert "Daniel Okafor" in body
 
 
+def test_coach_lands_on_the_cockpit_with_their_athletes(
+    page: Page, live_server: Any, demo: Any
+) -> None:
+    log_in(page, live_server.url, COACH, PASSWORD)
+
+    assert page.url.endswith("/cockpit/")
+    screenshot(page, "coach_cockpit")
+    body = page_text(page)
+    assert "Camille Durand" in body
+    assert "Daniel Okafor" in body
+    assert page.locator("table.cockpit tbody tr").count() >= 2
+
+
 def test_athlete_lands_on_their_day_and_sees_their_profile(
     page: Page, live_server: Any, demo: Any
 ) -> None:

@@ -47,6 +47,7 @@ MATRIX: list[Row] = [
     Row("profile_edit", WRITE, _athlete),
     # relationships
     Row("roster", COACH_ONLY),
+    Row("cockpit", COACH_ONLY),  # coaching.urls.cockpit: the coach's landing page
     Row("group_list", COACH_ONLY),
     Row("group_detail", _all(404, coach=200), lambda w: {"group_id": w["group"].id}),
     Row(

@@ -19,9 +19,11 @@ from analytics.selectors.curves import CurveSource, SeasonCurve, season_curves, 
 from analytics.selectors.fitness import (
     DayState,
     Fitness,
+    StateNow,
     WeekTotals,
     aggregate,
     fitness_get,
+    state_now,
 )
 from analytics.selectors.forecast import Forecast, RaceDay, VolumePlan
 from analytics.selectors.records import (
@@ -40,6 +42,7 @@ __all__ = [
     "RaceDay",
     "RecordRow",
     "SeasonCurve",
+    "StateNow",
     "VolumePlan",
     "WeekTotals",
     "activities_exist",
@@ -53,4 +56,5 @@ __all__ = [
     "season_curves",
     "season_sports",
     "standard_distance",
+    "state_now",
 ]

@@ -111,6 +111,34 @@ def fitness_get(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class StateNow:
+    """The state of an athlete's last day with a row (`latest`) and the change of Fitness,
+    Fatigue and Form over `back_days` days before it (None when that day has no value)."""
+
+    latest: DayState
+    fitness_change: float | None
+    fatigue_change: float | None
+    form_change: float | None
+
+
+def state_now(rows: Sequence[DailyLoad], *, back_days: int = 7) -> StateNow | None:
+    """The latest state of these rows (one athlete's, oldest first; with the 27 days before
+    for the ACWR) and its change over `back_days`; None without rows. No query."""
+    if not rows:
+        return None
+    series = _contiguous(rows)
+    last = len(series["days"]) - 1
+    before = last - back_days
+
+    def change(name: str) -> float | None:
+        if before < 0 or not math.isfinite(series[name][before]):
+            return None
+        return float(series[name][last] - series[name][before])
+
+    return StateNow(_state(series, last), change("fitness"), change("fatigue"), change("form"))
+
+
 def _contiguous(rows: Sequence[DailyLoad]) -> dict[str, list[Any]]:
     """Day-by-day lists from the first row to the last one; a day without a row is a rest day
     (load 0) whose Fitness/Fatigue/Form are unknown (NaN). Adds the 7/28-day mean loads."""

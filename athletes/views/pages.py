@@ -20,12 +20,12 @@ from core.http import Request
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Coaches land on their roster, athletes on their home (today, yesterday, the week); others
+    """Coaches land on their cockpit, athletes on their home (today, yesterday, the week); others
     get a welcome page."""
     if not request.user.is_authenticated:
         return redirect(settings.LOGIN_URL)
     if request.user.is_coach:
-        return redirect("roster")
+        return redirect("cockpit")
     if Athlete.objects.filter(user=request.user).exists():
         return redirect("athlete_home")
     return render(request, "athletes/home.html")

@@ -63,9 +63,9 @@ def test_home_sends_anonymous_visitors_to_login(client: Client, db: None) -> Non
     assert response["Location"] == reverse("account_login")
 
 
-def test_home_sends_a_coach_to_the_roster(coach: User) -> None:
+def test_home_sends_a_coach_to_the_cockpit(coach: User) -> None:
     response = _client_for(coach).get(reverse("home"))
-    assert response["Location"] == reverse("roster")
+    assert response["Location"] == reverse("cockpit")
 
 
 def test_home_sends_an_athlete_to_their_home_page(athlete: Athlete) -> None:
@@ -194,6 +194,7 @@ def test_profile_service_refuses_fields_that_are_not_profile_fields(athlete: Ath
 
 def test_coach_nav_shows_roster_invitations_and_account_menu(coach: User) -> None:
     body = _client_for(coach).get(reverse("mfa_index")).content.decode()
+    assert f'href="{reverse("cockpit")}"' in body
     assert f'href="{reverse("roster")}"' in body
     assert f'href="{reverse("invitation_list")}"' in body
     assert f'action="{reverse("account_logout")}"' in body
@@ -206,6 +207,7 @@ def test_athlete_nav_links_to_own_profile_settings_and_not_the_roster(athlete: A
     assert f'href="{reverse("profile_edit", args=[athlete.id])}"' in body
     assert f'href="{reverse("athlete_detail", args=[athlete.id])}"' in body
     assert f'href="{reverse("roster")}"' not in body
+    assert f'href="{reverse("cockpit")}"' not in body
 
 
 def test_staff_nav_links_to_the_admin(staff: User) -> None:

@@ -68,11 +68,11 @@ def _section(html: str, css: str) -> str:
 # --- home and access ------------------------------------------------------------------------
 
 
-def test_home_sends_an_athlete_to_this_page_and_a_coach_to_the_roster(
+def test_home_sends_an_athlete_to_this_page_and_a_coach_to_the_cockpit(
     athlete: Athlete, coach: User
 ) -> None:
     assert client_for(athlete.user).get("/")["Location"] == URL
-    assert client_for(coach).get("/")["Location"] == reverse("roster")
+    assert client_for(coach).get("/")["Location"] == reverse("cockpit")
 
 
 def test_the_page_is_404_for_someone_without_an_athlete_profile(coach: User, staff: User) -> None:

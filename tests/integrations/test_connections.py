@@ -13,6 +13,7 @@ from django.utils import timezone
 from athletes.models import Athlete
 from core.leases import LeaseHeld
 from integrations.models import Connection, LoginAttempt, RawPayload, SyncRun
+from integrations.selectors import connection_problem_counts, connection_problems
 from integrations.services.connections import (
     LEASE,
     ConnectionPaused,
@@ -253,3 +254,16 @@ def test_the_sweep_is_wired() -> None:
     from core.wiring import wired
 
     assert login_attempts_sweep in wired("SWEEPERS")
+
+
+def test_connection_problem_counts_counts_what_needs_each_athlete_in_one_query(
+    athlete: Athlete, other_athlete: Athlete, django_assert_num_queries: Any
+) -> None:
+    Connection.objects.create(athlete=athlete, provider="garmin", status="needs_user")
+    Connection.objects.create(athlete=athlete, provider="strava", status="error")
+    Connection.objects.create(athlete=athlete, provider="trainingpeaks", status="active")
+    Connection.objects.create(athlete=other_athlete, provider="garmin", status="disconnected")
+    with django_assert_num_queries(1):
+        counts = connection_problem_counts(athlete_ids=[athlete.id, other_athlete.id])
+    assert counts == {athlete.id: 2}
+    assert len(connection_problems(athlete)) == 2
