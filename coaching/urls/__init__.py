@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
-from coaching.urls import home, journal, library, planner
+from coaching.urls import home, journal, library, planned_actual, planner
 
-urlpatterns = [*home.urlpatterns, *planner.urlpatterns, *library.urlpatterns, *journal.urlpatterns]
+urlpatterns = [
+    *home.urlpatterns,
+    *planner.urlpatterns,
+    *library.urlpatterns,
+    *journal.urlpatterns,
+    *planned_actual.urlpatterns,
+]
