@@ -322,3 +322,14 @@ def test_empty_states(coach: User, athlete: Athlete) -> None:
     assert "No athletes in this group yet." in empty_group
     nothing = _get(coach, reverse("planned_actual")).content.decode()
     assert "Nothing planned and nothing done in this period." in nothing
+
+
+def test_the_coach_nav_the_roster_and_the_plan_pages_link_to_it(
+    coach: User, athlete: Athlete
+) -> None:
+    roster = _get(coach, reverse("roster")).content.decode()
+    assert roster.count(f'href="{reverse("planned_actual")}"') >= 2  # nav and roster
+    own = reverse("planned_actual_athlete", args=[athlete.id])
+    for name in ("planner", "planner_month"):
+        page = _get(athlete.user, reverse(name, args=[athlete.id])).content.decode()
+        assert f'href="{own}"' in page
