@@ -285,7 +285,7 @@ def test_route_gives_the_role_the_expected_status(
         client.force_login(world["users"][role])
     url = reverse(row.name, kwargs=row.kwargs(world))
     if row.method == "get":
-        response = client.get(url)
+        response = client.get(url, row.data(world))  # a query string, when the row has one
     elif row.name.startswith("api-"):  # the API reads JSON bodies only
         response = getattr(client, row.method)(
             url, data=row.data(world), content_type="application/json"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coaching.urls import cockpit, home, journal, library, planner
+from coaching.urls import cockpit, home, journal, library, planned_actual, planner
 
 urlpatterns = [
     *cockpit.urlpatterns,
@@ -10,4 +10,5 @@ urlpatterns = [
     *planner.urlpatterns,
     *library.urlpatterns,
     *journal.urlpatterns,
+    *planned_actual.urlpatterns,
 ]
