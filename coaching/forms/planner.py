@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from athletes.models import Athlete
-from coaching.models import WorkoutTemplate
+from coaching.models import WeekCopy, WorkoutTemplate
 from coaching.selectors.planner import week_start_of
 from core.forms import DayField
 
@@ -52,6 +52,19 @@ class WeekCopyForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Each copy is estimated with that athlete's thresholds."),
     )
+    mode = forms.ChoiceField(
+        label=_("The target week's sessions"),
+        choices=[
+            (WeekCopy.Mode.MERGE, _("Merge: keep them and add the copies")),
+            (
+                WeekCopy.Mode.REPLACE,
+                _("Replace: remove them first (sessions linked to an activity or commented stay)"),
+            ),
+        ],
+        initial=WeekCopy.Mode.MERGE,
+        widget=forms.RadioSelect,
+    )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, athletes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

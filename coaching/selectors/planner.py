@@ -154,7 +154,11 @@ def _sum(values: list[float | None]) -> float | None:
 
 def planned_totals(days: list[DayPlan]) -> Totals:
     """Estimates summed over the sessions shown (drafts included for those who plan)."""
-    sessions = [plan.session for day in days for plan in day.sessions]
+    return sessions_totals([plan.session for day in days for plan in day.sessions])
+
+
+def sessions_totals(sessions: list[PlannedSession]) -> Totals:
+    """The estimates (`est_*`) of these sessions summed."""
     return Totals(
         duration_s=_sum([s.est_duration_s for s in sessions]),
         distance_m=_sum([s.est_distance_m for s in sessions]),
