@@ -72,3 +72,28 @@ class WeekCopyForm(forms.Form):
 
     def clean_to_week(self) -> dt.date:
         return week_start_of(self.cleaned_data["to_week"])
+
+
+MAX_ATHLETE_ID_DIGITS = 12
+
+
+class GroupPlanForm(forms.Form):
+    """A template of the viewer's library planned on a day for a group; `athletes` are the
+    members the coach saw in the preview (absent on the first step)."""
+
+    template = forms.ModelChoiceField(label=_("Workout"), queryset=WorkoutTemplate.objects.none())
+    day = DayField(label=_("Day"))
+    hidden = forms.BooleanField(label=_("Draft (hidden from the athletes)"), required=False)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, templates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = templates  # type: ignore[attr-defined]
+
+    def athlete_ids(self) -> list[int] | None:
+        """The athletes of the preview (ids only: the selector scopes them), or None."""
+        if not self.is_bound or not hasattr(self.data, "getlist"):
+            return None
+        values = self.data.getlist("athletes")
+        ids = [int(v) for v in values if v.isdigit() and len(v) <= MAX_ATHLETE_ID_DIGITS]
+        return ids if values else None

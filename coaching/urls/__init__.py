@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
-from coaching.urls import home, journal, library, planner
+from coaching.urls import groups, home, journal, library, planner
 
-urlpatterns = [*home.urlpatterns, *planner.urlpatterns, *library.urlpatterns, *journal.urlpatterns]
+urlpatterns = [
+    *home.urlpatterns,
+    *planner.urlpatterns,
+    *groups.urlpatterns,
+    *library.urlpatterns,
+    *journal.urlpatterns,
+]

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from coaching.models import PlannedSession, WeekCopy, WorkoutTemplate
-from tests.tenancy.base import API_READ, READ, Row, _athlete
+from tests.tenancy.base import API_READ, READ, Row, _all, _athlete
 
 DAY = dt.date(2026, 3, 4)
 PLAN = READ | {"athlete": 403, "view_coach": 403}
@@ -114,6 +114,20 @@ ROWS: list[Row] = [
         method="post",
     ),
     Row("planner_week_publish", PLAN_ACTED, _athlete, method="post", data=lambda w: {"week": DAY}),
+    # A template planned for a whole group: only the group's coach (others 404, as the group).
+    Row("group_plan", _all(404, coach=200), lambda w: {"group_id": w["group"].id}),
+    Row(
+        "group_plan",
+        _all(404, coach=200),
+        lambda w: {"group_id": w["group"].id},
+        method="post",
+        data=lambda w: {
+            "template": w["plan_template"].id,
+            "day": DAY + dt.timedelta(days=7),
+            "athletes": [w["athlete"].id],
+            "confirm": "on",
+        },
+    ),
     # REST API
     Row("api-athlete-plan", API_READ, _athlete),
     Row(
