@@ -22,6 +22,7 @@ from coaching.models import (
     Link,
     LinkRefusal,
     PlannedSession,
+    WeekCopy,
     WorkoutTemplate,
 )
 from coaching.templatetags.planner_tags import percent
@@ -206,3 +207,26 @@ class CalendarFeedAdmin(ReadOnlyAdmin):
     @admin.display(description=_("token hash"))
     def masked_token(self, obj: CalendarFeed) -> str:
         return crypto.mask(obj.token_hash)
+
+
+@admin.register(WeekCopy)
+class WeekCopyAdmin(ReadOnlyAdmin):
+    """Week copies with what their undo needs (kept an hour): removed sessions, added ids."""
+
+    list_display = ("__str__", "coach", "athlete", "created_at", "undone_at")
+    list_filter = ("mode", "created_at")
+    search_fields = ("coach__email", *ATHLETE_SEARCH)
+    list_select_related = ("coach", "athlete__user")
+    date_hierarchy = "created_at"
+    fields = (
+        ("coach", "athlete"),
+        ("week_start", "to_week_start", "mode"),
+        ("created_at", "undone_at"),
+        "added",
+        "removed_preview",
+    )
+    readonly_fields = ("removed_preview",)
+
+    @admin.display(description=_("removed sessions"))
+    def removed_preview(self, obj: WeekCopy) -> SafeString:
+        return json_preview(obj.removed)

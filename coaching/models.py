@@ -11,6 +11,7 @@ from typing import Self
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -301,3 +302,31 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.athlete_id}"
+
+
+class WeekCopy(models.Model):
+    """A week copied by a coach, with what its undo needs: the target sessions it removed
+    (every field, to restore them with their ids) and the ids of the copies it added. The
+    undo is offered to that coach only, for `coaching.selectors.week_copy.UNDO_WINDOW`."""
+
+    class Mode(models.TextChoices):
+        MERGE = "merge", _("Merge")
+        REPLACE = "replace", _("Replace")
+
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="+")
+    week_start = models.DateField(_("from the week of"))
+    to_week_start = models.DateField(_("to the week of"))
+    mode = models.CharField(_("mode"), max_length=7, choices=Mode.choices)
+    removed = models.JSONField(default=list, blank=True, encoder=DjangoJSONEncoder)
+    added = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["coach", "created_at"])]
+        verbose_name = _("week copy")
+        verbose_name_plural = _("week copies")
+
+    def __str__(self) -> str:
+        return f"{self.week_start} → {self.to_week_start} ({self.mode})"

@@ -30,6 +30,7 @@ from coaching.models import (
     Link,
     LinkRefusal,
     PlannedSession,
+    WeekCopy,
     WorkoutTemplate,
 )
 from coaching.workouts.text import parse
@@ -230,6 +231,15 @@ def _coaching(relationship: CoachAthlete, activity: Activity, children: int) -> 
     Comment.objects.create(athlete=athlete, author=athlete.user, activity=activity, body="Done")
     CommentRead.objects.create(user=coach, session=session, read_at=timezone.now())
     CalendarFeed.objects.create(athlete=athlete, token_hash=_unique() * 2, token=CALENDAR_TOKEN)
+    WeekCopy.objects.create(
+        coach=coach,
+        athlete=athlete,
+        week_start=DAY,
+        to_week_start=DAY,
+        mode=WeekCopy.Mode.REPLACE,
+        removed=[{"fields": {"id": other.id, "title": "Strides"}, "refusals": []}],
+        added=[session.id],
+    )
 
 
 def _system(athlete: Athlete) -> None:

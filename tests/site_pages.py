@@ -44,7 +44,7 @@ from athletes.models import Athlete, CoachAthlete, Group, User, WellnessDay, Zon
 from athletes.services.invitations import invitation_create
 from athletes.services.thresholds import zone_set_device_save, zone_set_save
 from athletes.services.wellness import wellness_sharing_set
-from coaching.models import Comment, Link, LinkRefusal, PlannedSession, WorkoutTemplate
+from coaching.models import Comment, Link, LinkRefusal, PlannedSession, WeekCopy, WorkoutTemplate
 from coaching.services.comments import thread_mark_read
 from coaching.services.feeds import calendar_feed_regenerate
 from integrations.models import Connection, LoginAttempt, RawPayload, SyncRun, WebhookEvent
@@ -204,6 +204,7 @@ def _values(coach: User, athlete: Athlete) -> dict[str, Any]:
         "object_id": activity.id,
         "comment_id": Comment.objects.filter(athlete=athlete).first().id,
         "link_id": Link.objects.filter(athlete=athlete).first().id,
+        "copy_id": WeekCopy.objects.filter(coach=coach, athlete=athlete).first().id,
         "group_id": Group.objects.filter(coach=coach).first().id,
         "goal_id": athlete.goals.first().id,
         "row_id": athlete.thresholds.first().id,
@@ -353,6 +354,13 @@ def _objects_for_the_admin(athlete: Athlete) -> None:
     activity = Activity.objects.filter(athlete=athlete).first()
     LinkRefusal.objects.create(session=session, activity=activity)
     thread_mark_read(user=athlete.user, activity=activity)
+    WeekCopy.objects.create(  # the undo of a week copy (a POST route) and its admin page
+        coach=User.objects.get(email=COACH),
+        athlete=athlete,
+        week_start=session.day,
+        to_week_start=session.day,
+        mode=WeekCopy.Mode.MERGE,
+    )
 
 
 def totp_code(secret: str) -> str:

@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 
 from activities.models import Activity
-from athletes.models import Athlete, Goal, Group
+from athletes.models import SPORT_CHOICES, Athlete, Goal, Group
 from athletes.selectors.athletes import athlete_get
 from coaching.models import Link, PlannedSession
 from coaching.selectors.compliance import (
@@ -122,6 +122,11 @@ class DayPlan:
     activities: list[Done] = field(default_factory=list)
 
     @property
+    def unplanned(self) -> list[Done]:
+        """The activities of the day linked to no session at all (done without a plan)."""
+        return [done for done in self.unlinked if done.session_id is None]
+
+    @property
     def is_today(self) -> bool:
         return self.day == self.today
 
@@ -154,7 +159,11 @@ def _sum(values: list[float | None]) -> float | None:
 
 def planned_totals(days: list[DayPlan]) -> Totals:
     """Estimates summed over the sessions shown (drafts included for those who plan)."""
-    sessions = [plan.session for day in days for plan in day.sessions]
+    return sessions_totals([plan.session for day in days for plan in day.sessions])
+
+
+def sessions_totals(sessions: list[PlannedSession]) -> Totals:
+    """The estimates (`est_*`) of these sessions summed."""
     return Totals(
         duration_s=_sum([s.est_duration_s for s in sessions]),
         distance_m=_sum([s.est_distance_m for s in sessions]),
@@ -165,13 +174,51 @@ def planned_totals(days: list[DayPlan]) -> Totals:
 
 def actual_totals(days: list[DayPlan]) -> Totals:
     """What every activity of the days did (linked or not)."""
-    done = [item for day in days for item in day.activities]
+    return done_totals([item for day in days for item in day.activities])
+
+
+def done_totals(done: list[Done]) -> Totals:
+    """What these activities did, summed."""
     return Totals(
         duration_s=_sum([d.duration_s for d in done]),
         distance_m=_sum([d.distance_m for d in done]),
         dist_eq_km=_sum([d.dist_eq_km for d in done]),
         load=_sum([d.load for d in done]),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SportTotals:
+    """One sport's planned and done totals over a period, and how many sessions and
+    activities they sum."""
+
+    sport: str
+    planned: Totals
+    actual: Totals
+    sessions: int
+    activities: int
+
+
+def sport_totals(days: list[DayPlan]) -> list[SportTotals]:
+    """Planned and done totals per sport over the days, in the order of SPORT_CHOICES (only
+    the sports planned or done)."""
+    sessions = [plan.session for day in days for plan in day.sessions]
+    done = [item for day in days for item in day.activities]
+    totals = []
+    for sport, _label in SPORT_CHOICES:
+        planned = [s for s in sessions if s.sport == sport]
+        actual = [d for d in done if d.activity.sport == sport]
+        if planned or actual:
+            totals.append(
+                SportTotals(
+                    sport,
+                    sessions_totals(planned),
+                    done_totals(actual),
+                    len(planned),
+                    len(actual),
+                )
+            )
+    return totals
 
 
 def period_compliance(days: list[DayPlan]) -> Tally:
@@ -308,6 +355,7 @@ class MonthWeek:
     planned: Totals
     actual: Totals
     compliance: Tally
+    sports: list[SportTotals]
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,7 +378,8 @@ class MonthPlan:
 
 
 def plan_month(*, viewer: Any, athlete: Athlete, month: dt.date, today: dt.date) -> MonthPlan:
-    """The month holding `month` in calendar weeks, with weekly totals. Four queries."""
+    """The month holding `month` in calendar weeks, with weekly totals (all sports, and per
+    sport). Four queries."""
     first_day = month.replace(day=1)
     last_day = (first_day + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
     first = week_start_of(first_day)
@@ -352,6 +401,7 @@ def plan_month(*, viewer: Any, athlete: Athlete, month: dt.date, today: dt.date)
                 planned_totals(week),
                 actual_totals(week),
                 period_compliance(week),
+                sport_totals(week),
             )
             for week in weeks
         ],

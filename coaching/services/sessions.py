@@ -1,12 +1,11 @@
-"""Writes of the plan: create, update, move, copy, delete planned sessions; copy a week to other
-weeks and other athletes; publish drafts. Every write re-estimates the session with the
+"""Writes of the plan: create, update, move, copy, delete planned sessions; publish drafts (a week's
+copy: `coaching.services.week_copy`). Every write re-estimates the session with the
 thresholds of its athlete and day, then (on commit) refreshes the planned load and the links
 of the days it touched (`coaching.services.after`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -168,31 +167,6 @@ def template_apply(
         distance_m=template.distance_m,
         hidden=hidden,
     )
-
-
-def week_copy(
-    *,
-    athlete: Athlete,
-    week_start: dt.date,
-    to_week_start: dt.date,
-    to_athletes: Iterable[Athlete],
-    by: User | None,
-) -> list[PlannedSession]:
-    """Copy every session of the week starting `week_start` (Monday) to the week starting
-    `to_week_start`, for each athlete of `to_athletes`, same weekday, appended after what
-    those days already hold. One transaction: all copies or none."""
-    sessions = list(
-        PlannedSession.objects.filter(
-            athlete=athlete, day__range=(week_start, week_start + dt.timedelta(days=6))
-        ).order_by("day", "order", "id")
-    )
-    shift = to_week_start - week_start
-    with transaction.atomic():
-        return [
-            planned_session_copy(session=s, day=s.day + shift, by=by, athlete=target)
-            for target in to_athletes
-            for s in sessions
-        ]
 
 
 def week_publish(*, athlete: Athlete, week_start: dt.date, by: User | None) -> int:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from coaching.urls import cockpit, home, journal, library, planned_actual, planner
+from coaching.urls import cockpit, groups, home, journal, library, planned_actual, planner
 
 urlpatterns = [
     *cockpit.urlpatterns,
     *home.urlpatterns,
     *planner.urlpatterns,
+    *groups.urlpatterns,
     *library.urlpatterns,
     *journal.urlpatterns,
     *planned_actual.urlpatterns,

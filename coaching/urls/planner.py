@@ -21,5 +21,10 @@ urlpatterns: list[URLPattern] = [
     path(SESSION + "delete/", views.planner_session_delete, name="planner_session_delete"),
     path(SESSION + "move/", views.planner_session_move, name="planner_session_move"),
     path(PLAN + "week/copy/", views.planner_week_copy, name="planner_week_copy"),
+    path(
+        PLAN + "week/copies/<int:copy_id>/undo/",
+        views.planner_week_copy_undo,
+        name="planner_week_copy_undo",
+    ),
     path(PLAN + "week/publish/", views.planner_week_publish, name="planner_week_publish"),
 ]

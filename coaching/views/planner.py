@@ -19,6 +19,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,7 +33,7 @@ from coaching.forms.planner import (
     TemplateApplyForm,
     WeekCopyForm,
 )
-from coaching.models import PlannedSession, WorkoutTemplate
+from coaching.models import PlannedSession, WeekCopy, WorkoutTemplate
 from coaching.selectors.planner import (
     athlete_get_for_plan,
     parse_month,
@@ -45,6 +46,7 @@ from coaching.selectors.planner import (
     planner_groups,
 )
 from coaching.selectors.planner_detail import plan_day, template_pick_list
+from coaching.selectors.week_copy import undo_open, week_copy_for_undo, week_copy_preview
 from coaching.services.sessions import (
     planned_session_copy,
     planned_session_create,
@@ -52,9 +54,9 @@ from coaching.services.sessions import (
     planned_session_move,
     planned_session_update,
     template_apply,
-    week_copy,
     week_publish,
 )
+from coaching.services.week_copy import UndoUnavailableError, week_copy_apply, week_copy_undo
 from coaching.workouts.tree import WorkoutError
 from core.http import is_partial
 from core.l10n import format_day
@@ -80,19 +82,36 @@ def _week_url(athlete: Athlete, week_start: dt.date) -> str:
 
 
 def _week_response(
-    request: HttpRequest, athlete: Athlete, week_start: dt.date, notice: str = ""
+    request: HttpRequest,
+    athlete: Athlete,
+    week_start: dt.date,
+    notice: str = "",
+    undo: WeekCopy | None = None,
 ) -> HttpResponse:
-    """After a write: the week grid for htmx (retargeted, the dialog closes), else back."""
+    """After a write: the week grid for htmx (retargeted, the dialog closes), else back
+    (with the undo of a week copy offered on the page)."""
     if not is_partial(request):
-        return redirect(_week_url(athlete, week_start))
+        query = f"&undo={undo.id}" if undo else ""
+        return redirect(_week_url(athlete, week_start) + query)
     today = athlete.local_today()
     week = plan_week(viewer=request.user, athlete=athlete, week_start=week_start, today=today)
     context = {"athlete": athlete, "week": week, "units": athlete.units, "notice": notice}
-    response = render(request, WEEK_PARTIAL, context)
+    response = render(request, WEEK_PARTIAL, context | {"undo": undo})
     response["HX-Retarget"] = "#planner-week"
     response["HX-Reswap"] = "outerHTML"
     response["HX-Trigger"] = "planner-saved"
     return response
+
+
+def _week_page(
+    request: HttpRequest, athlete: Athlete, week_start: dt.date, notice: str, status: int
+) -> HttpResponse:
+    """A refusal on the week: its grid with the reason (htmx), else the planner page."""
+    today = athlete.local_today()
+    week = plan_week(viewer=request.user, athlete=athlete, week_start=week_start, today=today)
+    context = {"athlete": athlete, "week": week, "units": athlete.units, "error": notice}
+    template = WEEK_PARTIAL if is_partial(request) else "coaching/planner.html"
+    return render(request, template, context, status=status)
 
 
 def _panel(
@@ -142,7 +161,17 @@ def planner(request: HttpRequest, athlete_id: int) -> HttpResponse:
     week_start = parse_week(request.GET.get("week"), today=today)
     week = plan_week(viewer=request.user, athlete=athlete, week_start=week_start, today=today)
     context = {"athlete": athlete, "week": week, "units": athlete.units}
+    context["undo"] = _open_undo(request, athlete)
     return render(request, "coaching/planner.html", context)
+
+
+def _open_undo(request: HttpRequest, athlete: Athlete) -> WeekCopy | None:
+    """The week copy named by `?undo=` when the viewer may still undo it."""
+    copy_id = request.GET.get("undo", "")
+    if not copy_id.isdigit() or len(copy_id) > 18:
+        return None
+    copy = week_copy_for_undo(viewer=request.user, athlete=athlete, copy_id=int(copy_id))
+    return copy if copy and undo_open(copy, now=timezone.now()) else None
 
 
 @login_required
@@ -341,7 +370,8 @@ def _copy_panel(
 @login_required
 @require_http_methods(["GET", "POST"])
 def planner_week_copy(request: HttpRequest, athlete_id: int) -> HttpResponse:
-    """Copy the week to another week, for this athlete and/or others the viewer plans for."""
+    """Copy the week to another week, for this athlete and/or others the viewer plans for:
+    the form, then the preview of the target weeks' totals, then the copy (with its undo)."""
     athlete = athlete_get_for_plan(viewer=request.user, athlete_id=athlete_id)
     week_start, targets = _week(request, athlete), planner_athletes(viewer=request.user)
     if request.method == "GET":
@@ -352,14 +382,19 @@ def planner_week_copy(request: HttpRequest, athlete_id: int) -> HttpResponse:
     if not form.is_valid():
         return _copy_panel(request, athlete, week_start, form)
     data = form.cleaned_data
-    copies = week_copy(
-        athlete=athlete,
-        week_start=week_start,
-        to_week_start=data["to_week"],
-        to_athletes=list(data["athletes"]),
-        by=_user(request),
+    choice = {"to_week_start": data["to_week"], "to_athletes": list(data["athletes"])}
+    if not data["confirm"]:
+        previews = week_copy_preview(
+            athlete=athlete, week_start=week_start, mode=data["mode"], **choice
+        )
+        context = {"athlete": athlete, "week_start": week_start, "data": data}
+        context |= {"previews": previews, "units": athlete.units}
+        return _panel(request, "coaching/partials/_planner_copy_preview.html", context)
+    copy = week_copy_apply(
+        athlete=athlete, week_start=week_start, mode=data["mode"], by=_user(request), **choice
     )
-    return _week_response(request, athlete, week_start, _copied(len(copies), data))
+    notice = _copied(len(copy.added), data)
+    return _week_response(request, athlete, week_start, notice, undo=copy)
 
 
 def _copied(count: int, data: dict[str, Any]) -> str:
@@ -369,6 +404,22 @@ def _copied(count: int, data: dict[str, Any]) -> str:
         count,
     )
     return text % {"count": count, "week": format_day(data["to_week"], get_language())}
+
+
+@login_required
+@require_POST
+def planner_week_copy_undo(request: HttpRequest, athlete_id: int, copy_id: int) -> HttpResponse:
+    """Undo a week copy: only its coach, once, within the hour (else 409 and why)."""
+    athlete = athlete_get_for_plan(viewer=request.user, athlete_id=athlete_id)
+    copy = week_copy_for_undo(viewer=request.user, athlete=athlete, copy_id=copy_id)
+    if copy is None:
+        raise Http404
+    try:
+        week_copy_undo(copy=copy, now=timezone.now())
+    except UndoUnavailableError:
+        notice = _("This copy can no longer be undone: it was undone already, or over an hour ago.")
+        return _week_page(request, athlete, copy.week_start, notice, status=409)
+    return _week_response(request, athlete, copy.week_start, _("Copy undone."))
 
 
 @login_required

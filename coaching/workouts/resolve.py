@@ -23,7 +23,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from coaching.workouts.tree import AthleteThresholds, Target, TargetKind, TargetMode
+from coaching.workouts.tree import (
+    AthleteThresholds,
+    Target,
+    TargetKind,
+    TargetMode,
+    Workout,
+    flatten,
+)
 
 Range = tuple[float, float]
 
@@ -146,3 +153,18 @@ def _width(zone: Range) -> float | None:
     """A zone's width, None when it is not a finite positive number."""
     width = zone[1] - zone[0]
     return width if math.isfinite(width) and width > 0 else None
+
+
+def unresolved_kinds(
+    workout: Workout, *, sport: str, thresholds: AthleteThresholds
+) -> list[TargetKind]:
+    """The target kinds of the workout's steps that do not resolve with these thresholds (a
+    percent or zone target without its threshold or zone set), each once, in step order."""
+    kinds: list[TargetKind] = []
+    for flat in flatten(workout):
+        target = flat.step.target
+        if target is None or target.kind in kinds:
+            continue
+        if target_range(target, sport=sport, thresholds=thresholds) is None:
+            kinds.append(target.kind)
+    return kinds

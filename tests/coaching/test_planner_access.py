@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from athletes.models import Athlete, User
-from coaching.models import PlannedSession, WorkoutTemplate
+from coaching.models import PlannedSession, WeekCopy, WorkoutTemplate
 from coaching.urls import planner as planner_urls
 from tests.coaching.planner_world import NOW, client_for, day, planned
 from tests.factories import AthleteFactory, CoachAthleteFactory
@@ -58,6 +58,7 @@ def _writes(session: PlannedSession, template: WorkoutTemplate) -> list[Write]:
         Write("planner_week_copy", "get"),
         Write("planner_week_copy", "post", data={"to_week": day(7), "athletes": []}),
         Write("planner_week_publish", "post", data={"week": day(0)}),
+        Write("planner_week_copy_undo", "post"),
         Write(
             "api-athlete-plan",
             "post",
@@ -73,6 +74,8 @@ def _call(client: Client, write: Write, athlete: Athlete, session: PlannedSessio
     kwargs: dict[str, Any] = {"athlete_id": athlete.id}
     if write.session:
         kwargs["session_id"] = session.id
+    if write.name == "planner_week_copy_undo":
+        kwargs["copy_id"] = WeekCopy.objects.get(athlete=athlete).id
     url = reverse(write.name, kwargs=kwargs)
     method = getattr(client, write.method)
     if write.json:
@@ -86,6 +89,9 @@ def _call(client: Client, write: Write, athlete: Athlete, session: PlannedSessio
 def plan(coach: User, athlete: Athlete) -> tuple[PlannedSession, WorkoutTemplate]:
     session = planned(athlete, day(1), "Secret draft", duration_s=3600, hidden=True)
     template = WorkoutTemplate.objects.create(owner=coach, name="Hills", sport="run")
+    WeekCopy.objects.create(
+        coach=coach, athlete=athlete, week_start=day(0), to_week_start=day(7), mode="merge"
+    )
     return session, template
 
 
@@ -165,7 +171,13 @@ def test_a_view_only_coach_cannot_copy_a_week_onto_an_athlete_they_only_view(
 
     response = client_for(view_coach).post(
         f"/athletes/{own.id}/plan/week/copy/",
-        {"week": day(0), "to_week": day(0) + dt.timedelta(days=7), "athletes": [athlete.id]},
+        {
+            "week": day(0),
+            "to_week": day(0) + dt.timedelta(days=7),
+            "athletes": [athlete.id],
+            "mode": "merge",
+            "confirm": "on",
+        },
         HTTP_HX_REQUEST="true",
     )
 

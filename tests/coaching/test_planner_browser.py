@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from athletes.models import Athlete, CoachAthlete, User
+from athletes.models import Athlete, CoachAthlete, Group, User
 from athletes.services.groups import group_create, group_set_members
-from coaching.models import PlannedSession, WorkoutTemplate
+from coaching.models import PlannedSession, WeekCopy, WorkoutTemplate
 from tests.browser import SCREENSHOTS, ConsoleErrors, log_in
 from tests.coaching.planner_world import done, linked, planned, power_steps
 from tests.factories import (
@@ -205,8 +205,14 @@ def test_a_coach_plans_a_week_with_templates_drag_and_drop_and_copies(
     page.click(".js-select-group:has-text('Squad')")
     assert page.is_checked(f"input[name=athletes][value='{ben.id}']")
     shot(page, tmp_path, "copy-dialog", full_page=False)
-    _mark_week(page)
+    page.check(".planner-copy-form input[name=mode][value=replace]")
     page.click(".planner-copy-form button[type=submit]")
+    page.wait_for_selector("#planner-dialog[open] .planner-copy-preview")
+    preview = page.inner_text(".planner-copy-preview")
+    assert "0 → 2" in preview  # the target weeks were empty: two sessions each after
+    shot(page, tmp_path, "copy-preview", full_page=False)
+    _mark_week(page)
+    page.click(".planner-copy-confirm button[type=submit]")
     _wait_week(page)
     assert "4 sessions copied" in page.inner_text(".planner-notice")
     later = next_monday + dt.timedelta(days=7)
@@ -214,6 +220,14 @@ def test_a_coach_plans_a_week_with_templates_drag_and_drop_and_copies(
     ben_copy = PlannedSession.objects.get(athlete=ben, day=later + dt.timedelta(days=2))
     assert ada_copy.est_load is not None and ben_copy.est_load is not None
     assert ben_copy.est_load > ada_copy.est_load  # same watts, lower FTP
+    shot(page, tmp_path, "copy-undo", full_page=False)
+
+    # Undo the copy: the target weeks are empty again; a second undo is refused with why.
+    _mark_week(page)
+    page.click(".planner-undo button")
+    _wait_week(page)
+    assert "Copy undone." in page.inner_text(".planner-notice")
+    assert not PlannedSession.objects.filter(day__gte=later).exists()
 
     # Open Wednesday's day card: steps as text, the profile chart.
     page.click(f"#day-{_iso(wednesday)}-title")
@@ -251,11 +265,27 @@ def test_the_planner_reads_well_on_a_phone(
     log_in(page, live_server.url, world["coach"].email, PASSWORD)
 
     page.goto(f"{live_server.url}/athletes/{world['ada'].id}/plan/")
-
-    width = page.evaluate("document.documentElement.scrollWidth")
+    widths = {"week": page.evaluate("document.documentElement.scrollWidth")}
     shot(page, tmp_path, "mobile")
+    page.goto(f"{live_server.url}/athletes/{world['ada'].id}/plan/month/")
+    assert "unplanned" in page.inner_text(".planner-month").lower()
+    widths["month"] = page.evaluate("document.documentElement.scrollWidth")
+    shot(page, tmp_path, "mobile-month")
+    group = Group.objects.get(name="Squad")
+    page.goto(f"{live_server.url}/groups/{group.id}/plan/")
+    page.select_option("select[name=template]", label="Sweet spot 2x20")
+    page.fill("input[name=day]", world["monday"].isoformat())
+    page.click(".group-plan-form button[type=submit]")
+    page.wait_for_selector(".group-plan-table")
+    widths["group"] = page.evaluate("document.documentElement.scrollWidth")
+    shot(page, tmp_path, "mobile-group-preview")
+    page.click(".group-plan-result button[type=submit]")
+    page.wait_for_selector(".group-plan-table .is-planned")
+    assert page.locator(".group-plan-table .is-planned").count() == 2
+    shot(page, tmp_path, "mobile-group-done")
+
     context.close()
-    assert width <= 390
+    assert all(width <= 390 for width in widths.values()), widths
     assert list(errors) == []
 
 
@@ -272,6 +302,7 @@ WRITES = [
     ("get", "plan/week/copy/"),
     ("post", "plan/week/copy/"),
     ("post", "plan/week/publish/"),
+    ("post", "plan/week/copies/{copy}/undo/"),
 ]
 API_WRITES = [
     ("post", "plan/"),
@@ -304,6 +335,13 @@ def test_a_view_only_coach_sees_the_planner_without_edit_controls_and_cannot_wri
     assert page.locator("#planner-dialog a:has-text('Edit')").count() == 0
 
     token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    copy = WeekCopy.objects.create(  # the coach's copy: the viewer may not undo it
+        coach=world["coach"],
+        athlete=ada,
+        week_start=world["monday"],
+        to_week_start=world["monday"],
+        mode=WeekCopy.Mode.MERGE,
+    )
     before = list(PlannedSession.objects.order_by("id").values_list("id", "day", "title"))
     data = {
         "day": _iso(world["monday"]),
@@ -315,7 +353,9 @@ def test_a_view_only_coach_sees_the_planner_without_edit_controls_and_cannot_wri
     }
     statuses = {}
     for method, path in WRITES:
-        url = f"{live_server.url}/athletes/{ada.id}/" + path.format(session=session.id)
+        url = f"{live_server.url}/athletes/{ada.id}/" + path.format(
+            session=session.id, copy=copy.id
+        )
         options: dict[str, Any] = {"headers": {"X-CSRFToken": token}, "max_redirects": 0}
         if method == "post":
             options["form"] = data

@@ -367,6 +367,8 @@ def test_copying_a_week_scales_each_copy_to_that_athletes_thresholds(
             "week": day(0).isoformat(),
             "to_week": day(9).isoformat(),
             "athletes": [athlete.id, second.id],
+            "mode": "merge",
+            "confirm": "on",
         },
     )
 
@@ -409,7 +411,13 @@ def test_a_week_cannot_be_copied_to_an_athlete_one_only_views(
     response = htmx_post(
         client,
         _plan(athlete, "week/copy/"),
-        {"week": day(0).isoformat(), "to_week": day(7).isoformat(), "athletes": [viewed.id]},
+        {
+            "week": day(0).isoformat(),
+            "to_week": day(7).isoformat(),
+            "athletes": [viewed.id],
+            "mode": "merge",
+            "confirm": "on",
+        },
     )
 
     assert str(viewed) not in form.content.decode()

@@ -17,9 +17,9 @@ from coaching.services.sessions import (
     planned_session_delete,
     planned_session_move,
     planned_session_update,
-    week_copy,
     week_publish,
 )
+from coaching.services.week_copy import week_copy_apply
 from coaching.workouts.tree import WorkoutError
 from tests.factories import ThresholdsFactory
 
@@ -156,13 +156,15 @@ def test_copying_a_week_to_another_athlete_uses_their_thresholds(
             }
         ],
     )
-    copies = week_copy(
+    copy = week_copy_apply(
         athlete=athlete,
         week_start=MONDAY,
         to_week_start=MONDAY + dt.timedelta(days=7),
         to_athletes=[athlete, other_athlete],
+        mode="merge",
         by=coach,
     )
+    copies = list(PlannedSession.objects.filter(id__in=copy.added))
     mine, theirs = sorted(copies, key=lambda s: s.athlete_id != athlete.id)
     assert mine.day == theirs.day == MONDAY + dt.timedelta(days=7)
     assert mine.est_distance_m == pytest.approx(1800 * 4.0 * 0.9)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from coaching.models import PlannedSession, WorkoutTemplate
-from tests.tenancy.base import API_READ, READ, Row, _athlete
+from coaching.models import PlannedSession, WeekCopy, WorkoutTemplate
+from tests.tenancy.base import API_READ, READ, Row, _all, _athlete
 
 DAY = dt.date(2026, 3, 4)
 PLAN = READ | {"athlete": 403, "view_coach": 403}
@@ -31,7 +31,14 @@ def world(w: dict[str, Any]) -> dict[str, Any]:
     template = WorkoutTemplate.objects.create(
         owner=w["users"]["coach"], name="Threshold 3x10", sport="run", duration_s=3600.0
     )
-    return {"plan_session": session, "plan_template": template}
+    copy = WeekCopy.objects.create(
+        coach=w["users"]["coach"],
+        athlete=w["athlete"],
+        week_start=DAY,
+        to_week_start=DAY + dt.timedelta(days=7),
+        mode=WeekCopy.Mode.MERGE,
+    )
+    return {"plan_session": session, "plan_template": template, "plan_copy": copy}
 
 
 def _session(w: dict[str, Any]) -> dict[str, Any]:
@@ -95,9 +102,32 @@ ROWS: list[Row] = [
             "week": DAY,
             "to_week": DAY + dt.timedelta(days=7),
             "athletes": [w["athlete"].id],
+            "mode": "replace",
+            "confirm": "on",
         },
     ),
+    # Only the coach who copied may undo (the other coaches of the athlete get 404).
+    Row(
+        "planner_week_copy_undo",
+        PLAN_ACTED,
+        lambda w: {"athlete_id": w["athlete"].id, "copy_id": w["plan_copy"].id},
+        method="post",
+    ),
     Row("planner_week_publish", PLAN_ACTED, _athlete, method="post", data=lambda w: {"week": DAY}),
+    # A template planned for a whole group: only the group's coach (others 404, as the group).
+    Row("group_plan", _all(404, coach=200), lambda w: {"group_id": w["group"].id}),
+    Row(
+        "group_plan",
+        _all(404, coach=200),
+        lambda w: {"group_id": w["group"].id},
+        method="post",
+        data=lambda w: {
+            "template": w["plan_template"].id,
+            "day": DAY + dt.timedelta(days=7),
+            "athletes": [w["athlete"].id],
+            "confirm": "on",
+        },
+    ),
     # REST API
     Row("api-athlete-plan", API_READ, _athlete),
     Row(
