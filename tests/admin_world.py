@@ -24,6 +24,8 @@ from activities.types import Streams as StreamColumns
 from analytics.models import ActivityMetrics, DailyLoad, PendingLoad, PlannedLoad
 from athletes.models import Athlete, CoachAthlete, Invitation, WellnessDay, ZoneSet
 from coaching.models import (
+    AttentionDismissal,
+    AttentionSettings,
     CalendarFeed,
     Comment,
     CommentRead,
@@ -230,6 +232,10 @@ def _coaching(relationship: CoachAthlete, activity: Activity, children: int) -> 
     Comment.objects.create(athlete=athlete, author=athlete.user, activity=activity, body="Done")
     CommentRead.objects.create(user=coach, session=session, read_at=timezone.now())
     CalendarFeed.objects.create(athlete=athlete, token_hash=_unique() * 2, token=CALENDAR_TOKEN)
+    AttentionSettings.objects.get_or_create(coach=coach)
+    AttentionDismissal.objects.create(
+        coach=coach, athlete=athlete, kind="plan", fingerprint=DAY.isoformat(), until=DAY
+    )
 
 
 def _system(athlete: Athlete) -> None:
