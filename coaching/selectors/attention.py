@@ -19,6 +19,7 @@ from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from activities.models import Activity
 from athletes.models import Athlete, Goal, WellnessDay
@@ -298,40 +299,22 @@ def _wellness_items(
     """Last night (today's row, or yesterday's) against the 28 nights before it."""
     if not nights or nights[-1].day < row.today - dt.timedelta(days=1):
         return []
-    last, before = (
-        nights[-1],
-        [n for n in nights[:-1] if n.day >= nights[-1].day - dt.timedelta(days=BASELINE_DAYS)],
-    )
-    url = reverse("wellness", args=[row.athlete.id])
-    hrv = _beyond(last.hrv_ms, [n.hrv_ms for n in before], settings.baseline_k)
-    rhr = _beyond(last.resting_hr_bpm, [n.resting_hr_bpm for n in before], settings.baseline_k)
-    sleep_short = last.sleep_s is not None and last.sleep_s < settings.sleep_min_h * 3600
-    return [
-        hrv
-        and _item(
-            row,
-            "hrv",
-            last.day,
-            _("HRV %(value).0f ms, outside %(low).0f–%(high).0f ms") % hrv,
-            url,
-        ),
-        rhr
-        and _item(
-            row,
-            "resting_hr",
-            last.day,
-            _("Resting HR %(value).0f bpm, outside %(low).0f–%(high).0f bpm") % rhr,
-            url,
-        ),
-        _item(
-            row,
-            "sleep",
-            last.day,
-            _("Slept %(hours).1f h") % {"hours": (last.sleep_s or 0) / 3600},
-            url,
-        )
-        if sleep_short
+    last = nights[-1]
+    before = [n for n in nights[:-1] if n.day >= last.day - dt.timedelta(days=BASELINE_DAYS)]
+    k = settings.baseline_k
+    hrv = _beyond(last.hrv_ms, [n.hrv_ms for n in before], k)
+    rhr = _beyond(last.resting_hr_bpm, [n.resting_hr_bpm for n in before], k)
+    messages = {
+        "hrv": hrv and _("HRV %(value).0f ms, outside %(low).0f–%(high).0f ms") % hrv,
+        "resting_hr": rhr
+        and _("Resting HR %(value).0f bpm, outside %(low).0f–%(high).0f bpm") % rhr,
+        "sleep": _("Slept %(hours).1f h") % {"hours": last.sleep_s / 3600}
+        if last.sleep_s is not None and last.sleep_s < settings.sleep_min_h * 3600
         else None,
+    }
+    url = reverse("wellness", args=[row.athlete.id])
+    return [
+        _item(row, kind, last.day, message, url) for kind, message in messages.items() if message
     ]
 
 
@@ -349,14 +332,22 @@ def _beyond(value: float | None, history: list[float | None], k: float) -> dict[
 def _unlinked_item(row: CockpitRow) -> AttentionItem | None:
     if not row.unlinked:
         return None
-    message = _("%(count)d activities not linked to a session") % {"count": row.unlinked}
+    message = ngettext(
+        "%(count)d activity not linked to a session",
+        "%(count)d activities not linked to a session",
+        row.unlinked,
+    ) % {"count": row.unlinked}
     return _item(row, "unlinked", row.unlinked, message, reverse("unlinked", args=[row.athlete.id]))
 
 
 def _rpe_item(row: CockpitRow, counts: tuple[int, int, int] | None) -> AttentionItem | None:
     if counts is None or counts[0] != counts[1]:
         return None
-    message = _("No RPE on the last %(count)d activities") % {"count": counts[0]}
+    message = ngettext(
+        "No RPE on the last activity",
+        "No RPE on any of the last %(count)d activities",
+        counts[0],
+    ) % {"count": counts[0]}
     return _item(row, "rpe", counts[2], message, reverse("activity_list", args=[row.athlete.id]))
 
 
