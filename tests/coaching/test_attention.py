@@ -276,3 +276,26 @@ def test_the_coach_edits_thresholds_and_bad_input_gets_errors(
         4,
         12,
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("form_min", "nan"),
+        ("form_min", "-inf"),
+        ("baseline_k", "1e308"),
+        ("sleep_min_h", "-0.5"),
+        ("rpe_days", "99999999"),
+        ("comment_hours", "-1"),
+        ("form_min", "9" * 500),
+    ],
+)
+def test_implausible_thresholds_are_form_errors_never_a_500(
+    coach: User, field: str, value: str
+) -> None:
+    good = {"form_min": "-30", "sleep_min_h": "6", "baseline_k": "2", "rpe_days": "3"}
+    data = good | {"comment_hours": "24"} | {field: value}
+    response = client_for(coach).post(SETTINGS_URL, data)
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert not AttentionSettings.objects.exists()
