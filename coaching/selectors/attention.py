@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -261,7 +262,7 @@ def _missed_item(row: CockpitRow, session: PlannedSession | None) -> AttentionIt
     message = _("Missed %(type)s session “%(title)s” on %(day)s") % {
         "type": session.get_session_type_display().lower(),
         "title": session.title,
-        "day": session.day.isoformat(),
+        "day": date_format(session.day, "SHORT_DATE_FORMAT"),
     }
     url = reverse("planner", args=[row.athlete.id]) + f"?week={week_start_of(session.day)}"
     return _item(row, kind, session.id, message, url)
