@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 from activities.models import Activity
 from athletes.models import Athlete, Goal, WellnessDay
 from coaching.models import AttentionDismissal, AttentionSettings, PlannedSession, SessionType
-from coaching.selectors.cockpit import Cockpit, CockpitRow, _per_today
+from coaching.selectors.cockpit import Cockpit, CockpitRow, per_today
 from coaching.selectors.comments import unread_comments
 from coaching.selectors.planner import WEEK_DAYS, week_start_of
 
@@ -126,7 +126,7 @@ def _facts(*, viewer: Any, rows: list[CockpitRow], now: dt.datetime) -> Facts:
 def _missed(*, viewer: Any, todays: dict[int, dt.date]) -> dict[int, PlannedSession]:
     """Each athlete's worst missed session of the last 7 days before today (published, no
     activity linked, not a rest day): a key one first, then the latest. One query."""
-    window = _per_today(
+    window = per_today(
         todays, lambda day: (day - dt.timedelta(days=MISSED_DAYS), day - dt.timedelta(days=1))
     )
     sessions = (
@@ -151,7 +151,7 @@ def _is_key(session: PlannedSession) -> bool:
 def _nights(*, viewer: Any, todays: dict[int, dt.date]) -> dict[int, list[WellnessDay]]:
     """The wellness days of the 28 nights before today and today's, oldest first, of the
     athletes who share their wellness with the viewer (the door checks consent). One query."""
-    window = _per_today(todays, lambda day: (day - dt.timedelta(days=BASELINE_DAYS), day))
+    window = per_today(todays, lambda day: (day - dt.timedelta(days=BASELINE_DAYS), day))
     nights: defaultdict[int, list[WellnessDay]] = defaultdict(list)
     for night in WellnessDay.objects.visible_to(viewer).filter(window).order_by("day"):
         nights[night.athlete_id].append(night)
@@ -162,7 +162,7 @@ def _planned_weeks(
     *, viewer: Any, ids: list[int], todays: dict[int, dt.date]
 ) -> tuple[set[int], set[int]]:
     """The athletes with a published session this week, and next week (their own). One query."""
-    window = _per_today(
+    window = per_today(
         todays, lambda day: (week_start_of(day), week_start_of(day) + dt.timedelta(days=13))
     )
     rows = (
@@ -195,7 +195,7 @@ def _goals(*, viewer: Any, todays: dict[int, dt.date]) -> set[int]:
 def _rpe(*, viewer: Any, todays: dict[int, dt.date], days: int) -> dict[int, tuple[int, int, int]]:
     """{athlete: (activities of the last `days` days, how many without RPE, the latest id)}.
     One query."""
-    window = _per_today(todays, lambda day: (day - dt.timedelta(days=days - 1), day))
+    window = per_today(todays, lambda day: (day - dt.timedelta(days=days - 1), day))
     rows = (
         Activity.objects.visible_to(viewer)
         .filter(window)
