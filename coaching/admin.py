@@ -16,6 +16,8 @@ from athletes.admin import ATHLETE_SEARCH
 from athletes.templatetags.units import distance, duration
 from coaching.forms.library import steps_text
 from coaching.models import (
+    AttentionDismissal,
+    AttentionSettings,
     CalendarFeed,
     Comment,
     CommentRead,
@@ -230,3 +232,21 @@ class WeekCopyAdmin(ReadOnlyAdmin):
     @admin.display(description=_("removed sessions"))
     def removed_preview(self, obj: WeekCopy) -> SafeString:
         return json_preview(obj.removed)
+
+
+@admin.register(AttentionSettings)
+class AttentionSettingsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("coach", "form_min", "sleep_min_h", "baseline_k", "rpe_days", "comment_hours")
+    search_fields = ("coach__email", "coach__last_name")
+    autocomplete_fields = ("coach",)
+    list_select_related = ("coach",)
+
+
+@admin.register(AttentionDismissal)
+class AttentionDismissalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("coach", "athlete", "kind", "fingerprint", "until", "created_at")
+    list_filter = ("kind", ("until", admin.EmptyFieldListFilter), "created_at")
+    search_fields = ("coach__email", "coach__last_name", *ATHLETE_SEARCH)
+    autocomplete_fields = ("coach", "athlete")
+    list_select_related = ("coach", "athlete__user")
+    date_hierarchy = "created_at"

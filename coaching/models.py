@@ -330,3 +330,48 @@ class WeekCopy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.week_start} → {self.to_week_start} ({self.mode})"
+
+
+class AttentionSettings(models.Model):
+    """A coach's thresholds for the attention queue of the cockpit (one row, made on first
+    save; `ATTENTION_DEFAULTS` without it)."""
+
+    coach = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attention_settings"
+    )
+    form_min = models.FloatField(_("Form below"), default=-30.0)
+    sleep_min_h = models.FloatField(_("sleep under (hours)"), default=6.0)
+    baseline_k = models.FloatField(_("baseline band (standard deviations)"), default=2.0)
+    rpe_days = models.PositiveSmallIntegerField(_("days without RPE"), default=3)
+    comment_hours = models.PositiveSmallIntegerField(
+        _("comment unanswered after (hours)"), default=24
+    )
+
+    class Meta:
+        verbose_name = _("attention settings")
+        verbose_name_plural = _("attention settings")
+
+    def __str__(self) -> str:
+        return f"Attention settings of {self.coach_id}"
+
+
+class AttentionDismissal(models.Model):
+    """A coach dismissed (`until` None) or snoozed an item of the attention queue. It hides
+    the item while its condition keeps the same `fingerprint`; a new state shows again."""
+
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20)
+    fingerprint = models.CharField(max_length=100)
+    until = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coach", "athlete", "kind"], name="one_attention_dismissal_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.athlete_id} ({self.fingerprint}) until {self.until}"

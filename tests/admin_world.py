@@ -24,6 +24,8 @@ from activities.types import Streams as StreamColumns
 from analytics.models import ActivityMetrics, DailyLoad, PendingLoad, PlannedLoad
 from athletes.models import Athlete, CoachAthlete, Invitation, WellnessDay, ZoneSet
 from coaching.models import (
+    AttentionDismissal,
+    AttentionSettings,
     CalendarFeed,
     Comment,
     CommentRead,
@@ -239,6 +241,10 @@ def _coaching(relationship: CoachAthlete, activity: Activity, children: int) -> 
         mode=WeekCopy.Mode.REPLACE,
         removed=[{"fields": {"id": other.id, "title": "Strides"}, "refusals": []}],
         added=[session.id],
+    )
+    AttentionSettings.objects.get_or_create(coach=coach)
+    AttentionDismissal.objects.create(
+        coach=coach, athlete=athlete, kind="plan", fingerprint=DAY.isoformat(), until=DAY
     )
 
 

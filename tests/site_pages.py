@@ -44,7 +44,16 @@ from athletes.models import Athlete, CoachAthlete, Group, User, WellnessDay, Zon
 from athletes.services.invitations import invitation_create
 from athletes.services.thresholds import zone_set_device_save, zone_set_save
 from athletes.services.wellness import wellness_sharing_set
-from coaching.models import Comment, Link, LinkRefusal, PlannedSession, WeekCopy, WorkoutTemplate
+from coaching.models import (
+    AttentionSettings,
+    Comment,
+    Link,
+    LinkRefusal,
+    PlannedSession,
+    WeekCopy,
+    WorkoutTemplate,
+)
+from coaching.services.attention import attention_dismiss
 from coaching.services.comments import thread_mark_read
 from coaching.services.feeds import calendar_feed_regenerate
 from integrations.models import Connection, LoginAttempt, RawPayload, SyncRun, WebhookEvent
@@ -354,8 +363,11 @@ def _objects_for_the_admin(athlete: Athlete) -> None:
     activity = Activity.objects.filter(athlete=athlete).first()
     LinkRefusal.objects.create(session=session, activity=activity)
     thread_mark_read(user=athlete.user, activity=activity)
+    coach = User.objects.get(email=COACH)
+    AttentionSettings.objects.create(coach=coach, form_min=-25)
+    attention_dismiss(coach=coach, athlete=athlete, kind="plan", fingerprint="2026-01-05")
     WeekCopy.objects.create(  # the undo of a week copy (a POST route) and its admin page
-        coach=User.objects.get(email=COACH),
+        coach=coach,
         athlete=athlete,
         week_start=session.day,
         to_week_start=session.day,

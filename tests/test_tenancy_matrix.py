@@ -48,6 +48,14 @@ MATRIX: list[Row] = [
     # relationships
     Row("roster", COACH_ONLY),
     Row("cockpit", COACH_ONLY),  # coaching.urls.cockpit: the coach's landing page
+    Row("attention_settings", COACH_ONLY),  # the coach's own thresholds, no athlete data
+    Row(
+        "attention_dismiss",
+        _all(404, coach=302, view_coach=302),  # a coach hides items of their own athletes
+        _athlete,
+        method="post",
+        data=lambda w: {"kind": "plan", "fingerprint": "2026-01-05", "action": "dismiss"},
+    ),
     Row("group_list", COACH_ONLY),
     Row("group_detail", _all(404, coach=200), lambda w: {"group_id": w["group"].id}),
     Row(

@@ -188,7 +188,7 @@ def _athletes(*, viewer: Any, group: Group | None) -> list[Athlete]:
     return sorted(athletes, key=lambda athlete: str(athlete).casefold())
 
 
-def _per_today(
+def per_today(
     todays: dict[int, dt.date], window: Callable[[dt.date], tuple[dt.date, dt.date]]
 ) -> Q:
     """One condition over every athlete: the activity's day in `window(today)` of its own
@@ -305,8 +305,8 @@ def _activity_counts(
     definition —, activities of the last 7 days without RPE)}. One query."""
     if not todays:
         return {}
-    unlinked_window = _per_today(todays, lambda day: (day - dt.timedelta(weeks=WINDOW_WEEKS), day))
-    rpe_window = _per_today(todays, lambda day: (day - dt.timedelta(days=RPE_DAYS - 1), day))
+    unlinked_window = per_today(todays, lambda day: (day - dt.timedelta(weeks=WINDOW_WEEKS), day))
+    rpe_window = per_today(todays, lambda day: (day - dt.timedelta(days=RPE_DAYS - 1), day))
     rows = (
         Activity.objects.visible_to(viewer)
         .filter(unlinked_window | rpe_window)

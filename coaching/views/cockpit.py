@@ -3,6 +3,8 @@ done, compliance, Fitness / Fatigue / Form, what waits for the coach), by group 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -11,6 +13,8 @@ from django.views.decorators.http import require_GET
 
 from athletes.models import Group, User
 from athletes.selectors.relationships import group_list
+from coaching.forms.attention import SNOOZE_DAYS
+from coaching.selectors.attention import attention_list
 from coaching.selectors.cockpit import SORTS, cockpit_get, cockpit_sort
 from coaching.selectors.planner import parse_week
 from core.http import Request
@@ -30,6 +34,8 @@ def cockpit(request: Request[User]) -> HttpResponse:
     rows, sort = cockpit_sort(page.rows, sort=request.GET.get("sort", "name"))
     context = {
         "page": page,
+        "attention": attention_list(viewer=user, cockpit=page),
+        "snooze_until": timezone.localdate() + dt.timedelta(days=SNOOZE_DAYS),
         "rows": rows,
         "sort": sort,
         "sort_urls": _sort_urls(request, sort),

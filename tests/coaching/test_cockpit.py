@@ -15,12 +15,21 @@ from pytest_django import DjangoAssertNumQueries
 
 from activities.models import Activity
 from analytics.models import DailyLoad
-from athletes.models import Athlete, CoachAthlete, Goal, Group, User
-from coaching.models import Comment, PlannedSession
+from athletes.models import Athlete, CoachAthlete, Goal, Group, User, WellnessDay
+from coaching.models import AttentionDismissal, Comment, PlannedSession
 from coaching.selectors.cockpit import CockpitRow, cockpit_get, cockpit_sort
 from integrations.models import Connection
 from tests.analytics.builders import days as daily_loads
-from tests.coaching.planner_world import MONDAY, NOW, TODAY, client_for, day, done, linked, planned
+from tests.coaching.planner_world import (
+    MONDAY,
+    NOW,
+    TODAY,
+    client_for,
+    day,
+    done,
+    linked,
+    planned,
+)
 from tests.factories import AthleteFactory, CoachAthleteFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
@@ -304,6 +313,18 @@ def _history(coach: User, count: int) -> None:
             body="Hi",
             activity=Activity.objects.filter(athlete=athlete).first(),
         )
+        _attention(coach, athlete)
+
+
+def _attention(coach: User, athlete: Athlete) -> None:
+    """What feeds the attention queue: a missed key session, shared wellness, a dismissal."""
+    planned(athlete, day(1), "Intervals", session_type="intervals")
+    Athlete.objects.filter(id=athlete.id).update(wellness_shared_at=NOW)
+    for n in range(29):
+        WellnessDay.objects.create(
+            athlete=athlete, day=TODAY - dt.timedelta(days=n), hrv_ms=60 + n % 3, sleep_s=18000
+        )
+    AttentionDismissal.objects.create(coach=coach, athlete=athlete, kind="plan", fingerprint="x")
 
 
 def _queries(client: Client, django_assert_max_num_queries: DjangoAssertNumQueries) -> int:
@@ -321,7 +342,11 @@ def test_the_page_costs_the_same_at_one_and_at_eight_athletes(
     _history(coach, 1)
     client.get(URL)  # warm the session and the caches the page shares with others
     one = _queries(client, django_assert_max_num_queries)
+    assert one <= 18 + 8  # the cockpit's 18, plus the attention queue's 8
     _history(coach, 7)
     with django_assert_num_queries(one):
         response = client.get(URL)
-    assert len(re.findall(r'id="cockpit-athlete-', response.content.decode())) == 8
+    page = response.content.decode()
+    assert len(re.findall(r'id="cockpit-athlete-', page)) == 8
+    assert len(re.findall(r'data-kind="missed_key"', page)) == 8
+    assert len(re.findall(r'data-kind="sleep"', page)) == 8

@@ -1,6 +1,6 @@
-"""The coach's cockpit in headless Chromium: a table at a laptop's 1366 px, one card per
-athlete at a phone's 390 px, no sideways scrolling, no console error. Screenshots land in
-var/screenshots/cockpit-*.png."""
+"""The coach's cockpit in headless Chromium: the attention queue above a table at a laptop's
+1366 px, one card per athlete at a phone's 390 px, no sideways scrolling, no console error.
+Screenshots land in var/screenshots/cockpit-*.png."""
 
 from __future__ import annotations
 
@@ -78,4 +78,9 @@ def test_the_cockpit_fits_the_screen_as_a_table_or_as_cards(
         assert header_visible is None or header_visible["height"] <= 1
     else:
         assert header_visible is not None and header_visible["height"] > 10
+    items = page.locator(".attention-item")
+    assert items.count() >= 2  # Bernadette's connection, the plans running out next week
+    for n in range(items.count()):
+        box = items.nth(n).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
     assert not console_errors
