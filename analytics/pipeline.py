@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 import numpy as np
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, connections, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
@@ -365,15 +365,17 @@ def _daily_fields() -> list[Any]:
 
 def _daily_params(athlete_id: int) -> Callable[[dt.date, tuple[Any, ...]], list[Any]]:
     """A function giving a row's values as the database takes them, in `_daily_sql` order:
-    the JSON column and the day adapted by their fields (the day, and a rest day's empty
-    JSON, once per call), the floats as they are."""
-    load_by_source, day_field = DailyLoad._meta.get_field("load_by_source"), _daily_fields()[-1]
-    empty = load_by_source.get_db_prep_save({}, connection)
+    the JSON column adapted by its field (a rest day's empty JSON once per call), the day by
+    the backend's date adapter, the floats as they are."""
+    backend = connections[DailyLoad.objects.db]  # not the proxy: thousands of rows
+    load_by_source = DailyLoad._meta.get_field("load_by_source")
+    empty = load_by_source.get_db_prep_save({}, backend)
+    adapt_day = backend.ops.adapt_datefield_value
 
     def params(day: dt.date, values: tuple[Any, ...]) -> list[Any]:
         by_source, *numbers = values
-        json = load_by_source.get_db_prep_save(by_source, connection) if by_source else empty
-        return [json, *map(float, numbers), athlete_id, day_field.get_db_prep_save(day, connection)]
+        json = load_by_source.get_db_prep_save(by_source, backend) if by_source else empty
+        return [json, *map(float, numbers), athlete_id, adapt_day(day)]
 
     return params
 

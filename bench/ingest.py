@@ -3,7 +3,7 @@
     .venv/bin/python bench/ingest.py [--export N]     (also run by `make bench`)
 
 Prints figures, asserts nothing. Reads every FIT file of $PACELINE_CORPUS/fit (default
-../shared/corpus) and builds its own throwaway database: a temporary SQLite file (or
+../shared/corpus) and builds its own throwaway database: a temporary SQLite file in WAL mode as the app runs it (or
 PostgreSQL's test_<name>_ingest when DATABASE_URL is set) with media in a temporary folder.
 Nothing touches var/paceline.sqlite3. Targets from DESIGN §8 are printed beside the figures.
 
@@ -137,7 +137,11 @@ def database_setup(folder: Path, name: str = "ingest") -> None:
     test = settings.DATABASES["default"].setdefault("TEST", {})
     test["MIGRATE"] = False
     if connection.vendor == "sqlite":
+        from config.settings.base import SQLITE_OPTIONS
+
         test["NAME"] = str(folder / "bench.sqlite3")
+        # The file as the app runs it (WAL, synchronous=NORMAL), not the test settings' default.
+        settings.DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
     else:
         test["NAME"] = f"test_{settings.DATABASES['default']['NAME']}_{name}"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)

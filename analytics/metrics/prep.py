@@ -75,8 +75,9 @@ def resample_1hz(
     grid, segment = _grid(times, max_gap_s)
     paused = np.zeros(grid.size, dtype=bool)
     paused[1:] = np.diff(segment) > 0
+    every = _Neighbours(times, grid, max_gap_s)  # shared by the channels known at every sample
     values = tuple(
-        _interpolate(times, np.asarray(c, dtype=np.float64)[rows], grid, max_gap_s)
+        _interpolate(times, np.asarray(c, dtype=np.float64)[rows], grid, max_gap_s, every)
         for c in channels
     )
     return Resampled(grid, values, segment, paused)
@@ -103,20 +104,44 @@ def _grid(times: FloatArray, max_gap_s: float) -> tuple[FloatArray, IntArray]:
     return np.repeat(starts, counts) + offsets, segment
 
 
+class _Neighbours:
+    """Where each grid time falls among the known sample times: which grid times are a
+    sample's own or lie between two samples at most `max_gap_s` apart (computed on first use,
+    then shared by every channel known at the same samples)."""
+
+    def __init__(self, xs: FloatArray, grid: FloatArray, max_gap_s: float) -> None:
+        self.xs, self.grid, self.max_gap_s = xs, grid, max_gap_s
+        self._inside: BoolArray | None = None
+
+    @property
+    def inside(self) -> BoolArray:
+        if self._inside is None:
+            xs, grid = self.xs, self.grid
+            right = np.clip(np.searchsorted(xs, grid, side="left"), 0, xs.size - 1)
+            left = np.clip(right - 1, 0, xs.size - 1)
+            exact = xs[right] == grid
+            bridged = (xs[left] <= grid) & (grid <= xs[right])
+            self._inside = exact | (bridged & (xs[right] - xs[left] <= self.max_gap_s))
+        return self._inside
+
+
 def _interpolate(
-    times: FloatArray, values: FloatArray, grid: FloatArray, max_gap_s: float
+    times: FloatArray,
+    values: FloatArray,
+    grid: FloatArray,
+    max_gap_s: float,
+    every: _Neighbours | None = None,
 ) -> FloatArray:
-    """Linear interpolation between finite neighbours at most `max_gap_s` apart, else NaN."""
+    """Linear interpolation between finite neighbours at most `max_gap_s` apart, else NaN.
+    `every`: the neighbours of `times` when the caller shares them between channels."""
     known = np.isfinite(values)
-    xs, ys = times[known], values[known]
+    all_known = bool(known.all())
+    xs, ys = (times, values) if all_known else (times[known], values[known])
     if xs.size == 0:
         return np.full(grid.size, np.nan)
     result = np.interp(grid, xs, ys)
-    right = np.clip(np.searchsorted(xs, grid, side="left"), 0, xs.size - 1)
-    left = np.clip(right - 1, 0, xs.size - 1)
-    exact = xs[right] == grid
-    bridged = (xs[left] <= grid) & (grid <= xs[right]) & (xs[right] - xs[left] <= max_gap_s)
-    return np.where(exact | bridged, result, np.nan)
+    neighbours = every if all_known and every is not None else _Neighbours(xs, grid, max_gap_s)
+    return np.where(neighbours.inside, result, np.nan)
 
 
 def moving_mask(
