@@ -42,6 +42,7 @@ from coaching.selectors.planner import (
     WEEK_DAYS,
     DayPlan,
     Totals,
+    WeekNavigation,
     actual_totals,
     planned_totals,
     week_start_of,
@@ -119,24 +120,12 @@ def _ratio(done: float | None, planned: float | None) -> float | None:
 
 
 @dataclass(frozen=True, slots=True)
-class Cockpit:
+class Cockpit(WeekNavigation):
     """The week (Monday `week_start` to Sunday) of every athlete the coach sees."""
 
     week_start: dt.date
     this_week: dt.date
     rows: list[CockpitRow]
-
-    @property
-    def week_end(self) -> dt.date:
-        return self.week_start + dt.timedelta(days=WEEK_DAYS - 1)
-
-    @property
-    def previous_week(self) -> dt.date:
-        return self.week_start - dt.timedelta(days=WEEK_DAYS)
-
-    @property
-    def next_week(self) -> dt.date:
-        return self.week_start + dt.timedelta(days=WEEK_DAYS)
 
 
 # --- the queries ------------------------------------------------------------------------------

@@ -288,19 +288,12 @@ def _place_activity(day: DayPlan, activity: Activity, shown: set[int]) -> None:
         day.unlinked.append(done)
 
 
-@dataclass(frozen=True, slots=True)
-class WeekPlan:
-    """The planner's week (Monday `week_start` to Sunday) for `viewer`."""
+class WeekNavigation:
+    """The end of a Monday-first week (`week_start`) and the weeks around it, for the pages
+    that move week by week."""
 
-    athlete: Athlete
+    __slots__ = ()
     week_start: dt.date
-    today: dt.date
-    can_edit: bool
-    days: list[DayPlan]
-    planned: Totals
-    actual: Totals
-    compliance: Tally
-    rolling: Tally
 
     @property
     def week_end(self) -> dt.date:
@@ -313,6 +306,21 @@ class WeekPlan:
     @property
     def next_week(self) -> dt.date:
         return self.week_start + dt.timedelta(days=WEEK_DAYS)
+
+
+@dataclass(frozen=True, slots=True)
+class WeekPlan(WeekNavigation):
+    """The planner's week (Monday `week_start` to Sunday) for `viewer`."""
+
+    athlete: Athlete
+    week_start: dt.date
+    today: dt.date
+    can_edit: bool
+    days: list[DayPlan]
+    planned: Totals
+    actual: Totals
+    compliance: Tally
+    rolling: Tally
 
     @property
     def this_week(self) -> dt.date:
