@@ -3,9 +3,10 @@
     .venv/bin/python bench/ingest.py [--export N]     (also run by `make bench`)
 
 Prints figures, asserts nothing. Reads every FIT file of $PACELINE_CORPUS/fit (default
-../shared/corpus) and builds its own throwaway database: a temporary SQLite file in WAL mode as the app runs it (or
-PostgreSQL's test_<name>_ingest when DATABASE_URL is set) with media in a temporary folder.
-Nothing touches var/paceline.sqlite3. Targets from DESIGN §8 are printed beside the figures.
+../shared/corpus) and builds its own throwaway database: a temporary SQLite file, in WAL mode
+as the app runs it (or PostgreSQL's test_<name>_ingest when DATABASE_URL is set), with media
+in a temporary folder. Nothing touches var/paceline.sqlite3. Targets from DESIGN §8 are
+printed beside the figures.
 
 The ratio is measured interleaved: each file's bare parse and its import run back to back
 (in alternating order), so the load other processes put on the two cores hits both sides
