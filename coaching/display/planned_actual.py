@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coaching.selectors.planned_actual import Cell, MetricKey, PlannedActual
-from core.units import distance_unit, metres_per_distance_unit
+from core.units import distance_unit, is_finite_number, metres_per_distance_unit
 
 EMPTY = "—"
 METRIC_LABELS: dict[MetricKey, Promise] = {
@@ -37,8 +37,9 @@ def unit_of(metric: MetricKey, units: str) -> str:
 
 
 def format_value(value: float | None, metric: MetricKey, units: str) -> str:
-    """One value (SI) in the metric's display unit; "—" when unknown."""
-    if value is None:
+    """One value (SI) in the metric's display unit; "—" when unknown (or not a finite
+    number: a sum over absurd stored values)."""
+    if not is_finite_number(value):
         return EMPTY
     if metric == "time":
         minutes = round(value / 60)
@@ -52,7 +53,7 @@ def format_value(value: float | None, metric: MetricKey, units: str) -> str:
 
 def format_percent(cell: Cell) -> str:
     percent = cell.percent
-    return EMPTY if percent is None else f"{percent:.0f}%"
+    return f"{percent:.0f}%" if is_finite_number(percent) else EMPTY
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +69,16 @@ class Bar:
 
 
 def _bar(label: str, cell: Cell, peak: float, metric: MetricKey, units: str) -> Bar:
-    planned_w = 100.0 * (cell.planned or 0.0) / peak if peak > 0 else 0.0
-    done_w = 100.0 * (cell.done or 0.0) / peak if peak > 0 else 0.0
+    planned_w, done_w = _width(cell.planned, peak), _width(cell.done, peak)
     planned, done, percent = _trio(cell, metric, units)
     return Bar(label, planned_w, done_w, planned, done, percent)
+
+
+def _width(value: float | None, peak: float) -> float:
+    """`value` in % of `peak`, 0 when either is unknown, zero or not finite."""
+    if not (is_finite_number(value) and is_finite_number(peak)) or peak <= 0:
+        return 0.0
+    return 100.0 * value / peak
 
 
 def bars(data: PlannedActual, *, units: str, one: bool) -> list[Bar]:

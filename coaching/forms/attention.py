@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coaching.models import AttentionSettings
 from coaching.selectors.attention import SEVERITY
+from core.forms import IsoDateInput
 
 SNOOZE_DAYS = 3
 
@@ -41,7 +42,7 @@ class AttentionDismissForm(forms.Form):
     kind = forms.ChoiceField(choices=[(kind, kind) for kind in SEVERITY])
     fingerprint = forms.CharField(max_length=100)
     action = forms.ChoiceField(choices=[("dismiss", _("Dismiss")), ("snooze", _("Snooze"))])
-    until = forms.DateField(label=_("Snooze until"), required=False)
+    until = forms.DateField(label=_("Snooze until"), required=False, widget=IsoDateInput())
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -18,9 +18,8 @@ from typing import Any
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from activities.models import Activity
 from athletes.models import Athlete, Goal, WellnessDay
@@ -28,6 +27,7 @@ from coaching.models import AttentionDismissal, AttentionSettings, PlannedSessio
 from coaching.selectors.cockpit import Cockpit, CockpitRow, per_today
 from coaching.selectors.comments import unread_comments
 from coaching.selectors.planner import WEEK_DAYS, week_start_of
+from core import l10n
 
 MISSED_DAYS = 7
 BASELINE_DAYS = 28
@@ -262,7 +262,7 @@ def _missed_item(row: CockpitRow, session: PlannedSession | None) -> AttentionIt
     message = _("Missed %(type)s session “%(title)s” on %(day)s") % {
         "type": session.get_session_type_display().lower(),
         "title": session.title,
-        "day": date_format(session.day, "SHORT_DATE_FORMAT"),
+        "day": l10n.format_short_day(session.day, get_language()),
     }
     url = reverse("planner", args=[row.athlete.id]) + f"?week={week_start_of(session.day)}"
     return _item(row, kind, session.id, message, url)
