@@ -20,7 +20,8 @@ from typing import Any, Literal
 
 from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
 from django.db.models.expressions import Combinable
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models.functions import Abs, Coalesce, TruncWeek
+from django.db.models.lookups import LessThan
 
 from activities.models import Activity
 from analytics.metrics.disteq import DEFAULT_FACTORS
@@ -128,6 +129,9 @@ class PlannedActual:
 
 
 Sums = dict[tuple[int, dt.date], float | None]
+# A stored value this large (seconds, metres, points) is an absurdity, not training: summed, a
+# few of them overflow PostgreSQL's double precision. It counts as unknown.
+SUM_BOUND = 1e12
 
 
 def _as_date(value: Any) -> dt.date:
@@ -186,8 +190,10 @@ def planned_actual(
 def _grouped(queryset: Any, value: Combinable, bucket: Bucket) -> Sums:
     """Sum of `value` per athlete and bucket; the count of known values tells an unknown sum
     (None) from nothing at all. One query."""
+    plausible = When(LessThan(Abs(value), SUM_BOUND), then=value)  # NaN and ±inf fail it too
+    known = Case(plausible, default=None, output_field=FloatField())
     rows = (
-        queryset.annotate(value=value, bucket=_bucket_expression(bucket))
+        queryset.annotate(value=known, bucket=_bucket_expression(bucket))
         .order_by()
         .values("athlete_id", "bucket")
         .annotate(total=Sum("value"), known=Count("value"))
